@@ -1,0 +1,236 @@
+"""Base classes of the resamplers, and the provenance record they all keep.
+
+Resamplers for class labels subclass imbalanced-learn's sampler bases, so that
+``imblearn.pipeline.Pipeline``, the ``sampling_strategy`` semantics and
+imbalanced-learn's published sampler checks all apply.
+:class:`BaseRegressionSampler` gives continuous targets the same
+``fit_resample`` contract.
+
+Every resampler of the package records, after ``fit_resample``, a
+:class:`Provenance` in ``provenance_``: for each output row, the original
+row(s) it came from and whether it is synthetic, so that sample weights or
+groups can follow rows through resampling.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from imblearn.base import BaseSampler
+from imblearn.over_sampling.base import BaseOverSampler as _ImbBaseOverSampler
+from imblearn.utils._validation import ArraysTransformer
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin
+from sklearn.utils.validation import validate_data
+
+__all__ = [
+    "Provenance",
+    "BaseOverSampler",
+    "BaseRegressionSampler",
+    "ProvenanceMixin",
+]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where each row of a resampled dataset comes from.
+
+    Rows of the output are indexed ``0 .. n_output - 1``; parents are rows of
+    the input given to ``fit_resample``.
+
+    Attributes
+    ----------
+    seed : ndarray of shape (n_output,), dtype int64
+        The original row each output row was copied from or generated around
+        (the first parent).  ``-1`` when a row has no single seed.
+    partner : ndarray of shape (n_output,), dtype int64
+        The second parent of a synthetic row (the neighbour of SMOTE, the
+        partner of mixup), ``-1`` when there is none (copies, or methods whose
+        synthetic rows have more than two parents; their docstrings say so).
+    gap : ndarray of shape (n_output,), dtype float64
+        Position on the segment: ``x = x[seed] + gap * (x[partner] - x[seed])``
+        for interpolated rows, ``0`` for copies.
+    synthetic : ndarray of shape (n_output,), dtype bool
+        True for generated rows, False for original rows (kept or copied).
+    """
+
+    seed: np.ndarray
+    partner: np.ndarray
+    gap: np.ndarray
+    synthetic: np.ndarray
+
+    @classmethod
+    def from_parts(cls, kept, seed=None, partner=None, gap=None):
+        """Build the record of an output made of kept rows then synthetic rows.
+
+        Parameters
+        ----------
+        kept : array-like of int
+            Indices of the original rows that open the output, in order.
+        seed, partner, gap : array-like of shape (n_synthetic,), default=None
+            Parents and positions of the synthetic rows that follow.
+        """
+        kept = np.asarray(kept, dtype=np.int64)
+        seed = np.asarray([] if seed is None else seed, dtype=np.int64)
+        n_new = seed.shape[0]
+        partner = (
+            np.full(n_new, -1, np.int64)
+            if partner is None
+            else np.asarray(partner, dtype=np.int64)
+        )
+        gap = np.zeros(n_new) if gap is None else np.asarray(gap, dtype=np.float64)
+        if partner.shape != (n_new,) or gap.shape != (n_new,):
+            raise ValueError("seed, partner and gap must have the same length.")
+        n_kept = kept.shape[0]
+        return cls(
+            seed=np.concatenate([kept, seed]),
+            partner=np.concatenate([np.full(n_kept, -1, np.int64), partner]),
+            gap=np.concatenate([np.zeros(n_kept), gap]),
+            synthetic=np.concatenate(
+                [np.zeros(n_kept, dtype=bool), np.ones(n_new, dtype=bool)]
+            ),
+        )
+
+    @property
+    def n_output(self):
+        return self.seed.shape[0]
+
+    def propagate(self, values, *, how="seed"):
+        """Carry per-row values (weights, groups, ...) to the output rows.
+
+        Parameters
+        ----------
+        values : array-like of shape (n_input,)
+            One value per original row.
+        how : {"seed", "interpolate"}, default="seed"
+            ``"seed"`` gives each output row the value of its seed row (right
+            for groups and labels).  ``"interpolate"`` gives
+            ``(1 - gap) * v[seed] + gap * v[partner]`` to interpolated rows
+            (right for numeric quantities such as sample weights).
+
+        Returns
+        -------
+        out : ndarray of shape (n_output,)
+        """
+        values = np.asarray(values)
+        if how not in ("seed", "interpolate"):
+            raise ValueError(f"how must be 'seed' or 'interpolate', got {how!r}.")
+        if np.any(self.seed < 0):
+            raise ValueError(
+                "Some output rows have no single seed row; their values cannot "
+                "be propagated by seed."
+            )
+        if values.ndim != 1 or values.shape[0] <= self.seed.max(initial=-1):
+            raise ValueError(
+                "values must be 1-D with one entry per row given to fit_resample."
+            )
+        out = values[self.seed]
+        if how == "interpolate":
+            has_partner = self.partner >= 0
+            out = out.astype(np.float64, copy=True)
+            g = self.gap[has_partner]
+            out[has_partner] = (1 - g) * values[self.seed[has_partner]] + g * values[
+                self.partner[has_partner]
+            ]
+        return out
+
+
+class ProvenanceMixin:
+    """Gives a resampler ``provenance_`` and :meth:`fit_resample_with_provenance`."""
+
+    def _set_provenance(self, kept, seed=None, partner=None, gap=None):
+        self.provenance_ = Provenance.from_parts(kept, seed, partner, gap)
+        return self.provenance_
+
+    def propagate(self, values, *, how="seed"):
+        """Carry per-row values of the last ``fit_resample`` input to its output.
+
+        See :meth:`Provenance.propagate`.
+        """
+        if not hasattr(self, "provenance_"):
+            raise AttributeError(
+                f"{type(self).__name__} has no provenance_: call fit_resample first."
+            )
+        return self.provenance_.propagate(values, how=how)
+
+
+class BaseOverSampler(ProvenanceMixin, _ImbBaseOverSampler):
+    """Base class of the package's over-samplers for class labels.
+
+    Subclasses implement ``_fit_resample(X, y)`` and call
+    ``self._set_provenance(...)`` before returning.  Inherits
+    imbalanced-learn's ``sampling_strategy`` validation (float, str, dict,
+    callable) and its pandas-in, pandas-out handling.
+    """
+
+
+def _check_regression_target(y):
+    y = np.asarray(y)
+    if y.ndim != 1:
+        if y.ndim == 2 and y.shape[1] == 1:
+            raise ValueError(
+                "y must be 1-D; got a column vector. Use y.ravel() to flatten it."
+            )
+        raise ValueError(f"y must be 1-D, got an array of shape {y.shape}.")
+    if y.dtype.kind not in "iuf":
+        raise ValueError(
+            f"y must be numeric for a regression resampler, got dtype {y.dtype}."
+        )
+    return y
+
+
+class BaseRegressionSampler(ProvenanceMixin, OneToOneFeatureMixin, BaseEstimator):
+    """Base class of resamplers for continuous targets.
+
+    Same contract as imbalanced-learn's samplers: ``fit_resample(X, y)``
+    returns ``(X_resampled, y_resampled)``, pandas in gives pandas out, and
+    the resampler can stand before any regressor in an
+    ``imblearn.pipeline.Pipeline``.  ``y`` must be numeric and finite.
+    Subclasses implement ``_fit_resample(X, y)``.
+    """
+
+    _estimator_type = "sampler"
+    _sampling_type = "regression"
+
+    def _check_X_y(self, X, y, accept_sparse=("csr",)):
+        _check_regression_target(y)
+        X, y = validate_data(
+            self,
+            X=X,
+            y=y,
+            reset=True,
+            accept_sparse=list(accept_sparse) if accept_sparse else False,
+            dtype=[np.float64, np.float32],
+            y_numeric=True,
+        )
+        return X, y
+
+    def fit(self, X, y):
+        """Validate the data; use :meth:`fit_resample` to resample."""
+        self._validate_params()
+        self._check_X_y(X, y)
+        return self
+
+    def fit_resample(self, X, y, **params):
+        """Resample the dataset.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Continuous target (finite values).
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe, sparse matrix}
+        y_resampled : {ndarray, series}
+        """
+        self._validate_params()
+        arrays_transformer = ArraysTransformer(X, y)
+        X, y = self._check_X_y(X, y)
+        X_res, y_res = self._fit_resample(X, y, **params)[:2]
+        return arrays_transformer.transform(X_res, y_res)
+
+    def _fit_resample(self, X, y, **params):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __sklearn_tags__(self):
+        return BaseSampler.__sklearn_tags__(self)
