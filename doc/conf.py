@@ -57,3 +57,20 @@ warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is")
 warnings.filterwarnings(
     "ignore", category=FutureWarning, message=".*sklearn_tags.*"
 )
+
+_FOREIGN_ROLE = __import__("re").compile(r":(ref|term|doc):`([^`<]*?)\s*(<[^>]*>)?`")
+
+
+def _strip_foreign_refs(app, what, name, obj, options, lines):
+    """Docstrings inherited from scikit-learn / imbalanced-learn cross-reference
+    labels of their own documentation, which this offline build does not
+    have: render those references as plain text."""
+    module = getattr(obj, "__module__", "") or ""
+    if module.startswith("sklearn_datacentric"):
+        return
+    for i, line in enumerate(lines):
+        lines[i] = _FOREIGN_ROLE.sub(lambda m: m.group(2) or m.group(3)[1:-1], line)
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _strip_foreign_refs)

@@ -64,7 +64,7 @@ def _ids(obj):
 def test_all_estimators_found():
     # The package must expose real estimators, and only through __all__.
     assert len(ESTIMATORS) > 0
-    for name, cls in ESTIMATORS:
+    for name, _cls in ESTIMATORS:
         assert not name.startswith(("Base", "_")), name
 
 
