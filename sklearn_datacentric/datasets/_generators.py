@@ -3,8 +3,7 @@
 import numbers
 
 import numpy as np
-from sklearn.utils import Bunch, check_random_state
-from sklearn.utils import _safe_indexing
+from sklearn.utils import Bunch, _safe_indexing, check_random_state
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
 
@@ -18,17 +17,22 @@ def _check_int(value, name, *, min_value=None, allow_none=False):
     return int(value)
 
 
-def _check_real(value, name, *, low=None, high=None, low_inclusive=True,
-                high_inclusive=True):
+def _check_real(
+    value, name, *, low=None, high=None, low_inclusive=True, high_inclusive=True
+):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r}.")
     value = float(value)
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}.")
     if low is not None and (value < low or (value == low and not low_inclusive)):
-        raise ValueError(f"{name} must be {'>=' if low_inclusive else '>'} {low}, got {value}.")
+        raise ValueError(
+            f"{name} must be {'>=' if low_inclusive else '>'} {low}, got {value}."
+        )
     if high is not None and (value > high or (value == high and not high_inclusive)):
-        raise ValueError(f"{name} must be {'<=' if high_inclusive else '<'} {high}, got {value}.")
+        raise ValueError(
+            f"{name} must be {'<=' if high_inclusive else '<'} {high}, got {value}."
+        )
     return value
 
 
@@ -113,7 +117,7 @@ def make_imbalance(
     ratio = _check_real(imbalance_ratio, "imbalance_ratio", low=1.0)
     y_arr = column_or_1d(np.asarray(y), warn=True)
     check_consistent_length(X, y_arr)
-    if hasattr(X, "ndim") and getattr(X, "ndim") != 2 and not hasattr(X, "iloc"):
+    if hasattr(X, "ndim") and X.ndim != 2 and not hasattr(X, "iloc"):
         raise ValueError("X must be 2-dimensional.")
     rng = check_random_state(random_state)
 
@@ -128,12 +132,14 @@ def make_imbalance(
     if kind == "step":
         if minority_classes is None:
             n_min = n_classes // 2
-            minority_pos = order[n_classes - n_min:]
+            minority_pos = order[n_classes - n_min :]
         else:
             minority_classes = np.atleast_1d(np.asarray(minority_classes))
             unknown = np.setdiff1d(minority_classes, classes)
             if unknown.size:
-                raise ValueError(f"minority_classes contains unknown labels {unknown.tolist()}.")
+                raise ValueError(
+                    f"minority_classes contains unknown labels {unknown.tolist()}."
+                )
             if len(np.unique(minority_classes)) >= n_classes:
                 raise ValueError("At least one class must remain a majority class.")
             minority_pos = np.searchsorted(classes, np.unique(minority_classes))
@@ -146,7 +152,9 @@ def make_imbalance(
         fractions = 1.0 - (1.0 - 1.0 / ratio) * ranks / (n_classes - 1)
 
     n_max = np.min(counts / fractions)
-    sizes = np.minimum(counts, np.maximum(1, np.floor(n_max * fractions + 1e-9))).astype(int)
+    sizes = np.minimum(
+        counts, np.maximum(1, np.floor(n_max * fractions + 1e-9))
+    ).astype(int)
 
     selected = []
     for k in range(n_classes):
@@ -244,11 +252,12 @@ def make_covariate_shift(
     >>> from sklearn_datacentric.datasets import make_covariate_shift
     >>> X = np.random.RandomState(0).normal(size=(2000, 3))
     >>> X_tr, X_te = make_covariate_shift(X, feature=0, random_state=0)
-    >>> X_tr[:, 0].mean() < X_te[:, 0].mean()
+    >>> bool(X_tr[:, 0].mean() < X_te[:, 0].mean())
     True
     """
-    p_below = _check_real(p_below, "p_below", low=0.0, high=1.0,
-                          low_inclusive=False, high_inclusive=False)
+    p_below = _check_real(
+        p_below, "p_below", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+    )
     columns = getattr(X, "columns", None)
     X_arr = check_array(X, dtype=np.float64, ensure_min_samples=2)
     n_samples, n_features = X_arr.shape
@@ -264,14 +273,18 @@ def make_covariate_shift(
                 f"feature={feature!r} is neither 'pc1' nor a column name of X."
             )
         score = X_arr[:, list(columns).index(feature)]
-    elif isinstance(feature, numbers.Integral) and not isinstance(feature, (bool, np.bool_)):
+    elif isinstance(feature, numbers.Integral) and not isinstance(
+        feature, (bool, np.bool_)
+    ):
         if not -n_features <= feature < n_features:
             raise ValueError(
                 f"feature={feature} is out of range for X with {n_features} features."
             )
         score = X_arr[:, int(feature)]
     else:
-        raise TypeError(f"feature must be an int, a column name or 'pc1', got {feature!r}.")
+        raise TypeError(
+            f"feature must be an int, a column name or 'pc1', got {feature!r}."
+        )
 
     rng = check_random_state(random_state)
     below = score <= np.median(score)
@@ -294,7 +307,9 @@ def make_covariate_shift(
     n_train = _size(n_train, train_pool, "n_train")
     n_test = _size(n_test, test_pool, "n_test")
     if n_train < 1 or n_test < 1:
-        raise ValueError("The dataset is too small to build non-empty train and test sets.")
+        raise ValueError(
+            "The dataset is too small to build non-empty train and test sets."
+        )
     train_idx = np.sort(rng.choice(train_pool, size=n_train, replace=False))
     test_idx = np.sort(rng.choice(test_pool, size=n_test, replace=False))
 
@@ -477,9 +492,7 @@ def make_ordinal_rare_events(
     if np.any(np.diff(intercepts) <= 0):
         raise ValueError("intercepts must be strictly increasing.")
     if ensure_all_classes and n_samples < n_classes:
-        raise ValueError(
-            "n_samples must be >= n_classes when ensure_all_classes=True."
-        )
+        raise ValueError("n_samples must be >= n_classes when ensure_all_classes=True.")
 
     rng = check_random_state(random_state)
     p, K = n_features, n_classes
@@ -502,7 +515,9 @@ def make_ordinal_rare_events(
             X = rng.standard_normal(size=(n_samples, p))
         proba = ordinal_class_probabilities(X, intercepts, coef)
         if np.any(proba < 0):
-            last_reason = "crossing cumulative probabilities (negative class probability)"
+            last_reason = (
+                "crossing cumulative probabilities (negative class probability)"
+            )
             continue
         cum = np.cumsum(proba, axis=1)[:, :-1]
         u = rng.uniform(size=n_samples)

