@@ -162,7 +162,9 @@ class BaseOverSampler(ProvenanceMixin, _ImbBaseOverSampler):
     """
 
 
-def _check_regression_target(y):
+def _check_regression_target(y, name):
+    if y is None:
+        raise ValueError(f"{name} requires y to be passed, but the target y is None.")
     y = np.asarray(y)
     if y.ndim != 1:
         if y.ndim == 2 and y.shape[1] == 1:
@@ -170,7 +172,7 @@ def _check_regression_target(y):
                 "y must be 1-D; got a column vector. Use y.ravel() to flatten it."
             )
         raise ValueError(f"y must be 1-D, got an array of shape {y.shape}.")
-    if y.dtype.kind not in "iuf":
+    if y.dtype.kind not in "iufc":  # complex: rejected by validate_data
         raise ValueError(
             f"y must be numeric for a regression resampler, got dtype {y.dtype}."
         )
@@ -189,9 +191,13 @@ class BaseRegressionSampler(ProvenanceMixin, OneToOneFeatureMixin, BaseEstimator
 
     _estimator_type = "sampler"
     _sampling_type = "regression"
+    # sparse formats accepted by fit_resample; () for dense-only resamplers
+    _accept_sparse = ("csr",)
 
-    def _check_X_y(self, X, y, accept_sparse=("csr",)):
-        _check_regression_target(y)
+    def _check_X_y(self, X, y, accept_sparse=None):
+        if accept_sparse is None:
+            accept_sparse = self._accept_sparse
+        _check_regression_target(y, type(self).__name__)
         X, y = validate_data(
             self,
             X=X,
@@ -233,4 +239,6 @@ class BaseRegressionSampler(ProvenanceMixin, OneToOneFeatureMixin, BaseEstimator
         raise NotImplementedError
 
     def __sklearn_tags__(self):
-        return BaseSampler.__sklearn_tags__(self)
+        tags = BaseSampler.__sklearn_tags__(self)
+        tags.input_tags.sparse = bool(self._accept_sparse)
+        return tags

@@ -10,6 +10,7 @@ __all__ = ["all_estimators", "PUBLIC_MODULES"]
 
 # Public subpackages whose ``__all__`` lists the public estimators.
 PUBLIC_MODULES = (
+    "neighbors",
     "over_sampling",
     "mixup",
     "covariate_shift",

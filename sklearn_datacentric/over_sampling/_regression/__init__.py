@@ -1,1 +1,5 @@
-__all__ = []
+"""Resamplers for continuous targets: SMOTER and SMOGN."""
+
+from ._smoter import SMOGN, SMOTER
+
+__all__ = ["SMOTER", "SMOGN"]
