@@ -172,6 +172,14 @@ def _check_regression_target(y, name):
                 "y must be 1-D; got a column vector. Use y.ravel() to flatten it."
             )
         raise ValueError(f"y must be 1-D, got an array of shape {y.shape}.")
+    if y.dtype.kind == "O":
+        try:
+            y = y.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "Unknown label type: y must be numeric for a regression "
+                "resampler, got non-numeric objects."
+            ) from None
     if y.dtype.kind not in "iufc":  # complex: rejected by validate_data
         raise ValueError(
             f"y must be numeric for a regression resampler, got dtype {y.dtype}."

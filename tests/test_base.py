@@ -82,6 +82,7 @@ def test_regression_base_contract():
         (np.r_[np.nan, np.zeros(9)], "NaN|infinity|finite"),
         (np.r_[np.inf, np.zeros(9)], "NaN|infinity|finite"),
         (np.array(["a"] * 10, dtype=object), "numeric"),
+        (np.array(["a"] * 10), "numeric"),
         (np.zeros((10, 2)), "1-D"),
     ],
 )
