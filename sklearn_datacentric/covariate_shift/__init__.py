@@ -7,7 +7,15 @@ or stacked into ``X`` with skada's ``sample_domain`` (negative = target).
 """
 
 from ._density_ratio import DiscriminativeDensityRatio
+from ._dwgcs import DWGCSClassifier
+from ._importance import ImportanceWeightedClassifier, ImportanceWeightedRegressor
+from ._kmm import DoubleWeighting, KernelMeanMatching
 
 __all__ = [
     "DiscriminativeDensityRatio",
+    "DoubleWeighting",
+    "DWGCSClassifier",
+    "ImportanceWeightedClassifier",
+    "ImportanceWeightedRegressor",
+    "KernelMeanMatching",
 ]

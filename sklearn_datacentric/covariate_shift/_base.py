@@ -30,16 +30,23 @@ from ..utils.validation import check_same_n_features
 __all__ = ["BaseWeighter"]
 
 
-def _source_target(estimator, X, y, X_target, sample_domain, *, reset=True, **kw):
+def _source_target(
+    estimator, X, y, X_target, sample_domain, *, reset=True, validate=True, **kw
+):
     """Validate ``X`` (and ``X_target``) and split source from target rows.
 
+    ``validate=False`` when ``X`` was already validated by the caller.
     Returns ``(X_source, y_source, X_target_or_None, source_mask)``.
     """
-    X = validate_data(estimator, X, reset=reset, **kw)
+    if validate:
+        X = validate_data(estimator, X, reset=reset, **kw)
     Xs, ys, Xt, mask = split_source_target(
         X, y, X_target=X_target, sample_domain=sample_domain
     )
     if X_target is not None:
+        shape = getattr(X_target, "shape", None) or np.shape(X_target)
+        if len(shape) >= 1 and shape[0] == 0:
+            raise ValueError("X_target is empty: at least one target sample is required.")
         Xt = check_same_n_features(
             X_target, X.shape[1], name="X_target", dtype=np.float64
         )

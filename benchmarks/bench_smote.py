@@ -1,0 +1,194 @@
+"""SMOTE family: sklearn_datacentric against imbalanced-learn, same run, same data.
+
+Cases (issue 3):
+
+* ``make_classification(n_samples=1_000_000, n_features=10, n_informative=5,
+  weights=[0.9], random_state=0)``: SMOTE, BorderlineSMOTE, ADASYN;
+* 100k x 50 dense (``n_informative=10``, same weights);
+* a CSR case (50k x 1000, density 1%, 10% minority);
+* SMOTENC: 50k rows x (5 continuous + one 1,000-level nominal column) against
+  imbalanced-learn, and 500k rows with one 10,000-level nominal column for
+  this package alone (imbalanced-learn would allocate an
+  n_new x k x n_levels float64 array: about 150 GiB);
+* recall@5 and speed of the approximate neighbour mode.
+
+Each call runs in a forked child (``_harness.measure``): wall seconds and peak
+resident memory above the child's start; numba kernels are compiled (loaded
+from cache) in a warm-up on tiny data before timing.  imbalanced-learn uses
+its defaults (exact scikit-learn neighbours, single-threaded KD-tree or
+brute force); this package is run with ``n_jobs=1`` and ``n_jobs=-1``.
+
+Run: ``nice -n 10 python benchmarks/bench_smote.py`` (about 10 minutes on 2
+cores); writes ``benchmarks/results/smote.md``.
+"""
+
+import os
+import sys
+import time
+
+import numpy as np
+from scipy import sparse
+from sklearn.datasets import make_classification
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _harness import markdown_table, measure, write_results  # noqa: E402
+
+import imblearn.over_sampling as imb  # noqa: E402
+
+import sklearn_datacentric.over_sampling as ours  # noqa: E402
+from sklearn_datacentric.neighbors import NearestNeighbors  # noqa: E402
+
+QUICK = "--quick" in sys.argv  # a smoke run on small data
+
+
+def _summary(out):
+    X_res, y_res = out
+    return {"n_out": int(X_res.shape[0])}
+
+
+def _warmup():
+    X, y = make_classification(n_samples=3000, n_features=6, weights=[0.9],
+                               random_state=0)
+    Xs = sparse.csr_matrix(np.where(np.abs(X) > 1, X, 0.0))
+    for cls in (ours.SMOTE, ours.BorderlineSMOTE, ours.ADASYN):
+        for nj in (1, -1):
+            cls(n_jobs=nj).fit_resample(X, y)
+            cls(n_jobs=nj).fit_resample(X.astype(np.float32), y)
+            cls(n_jobs=nj).fit_resample(Xs, y)
+    ours.BorderlineSMOTE(kind="borderline-2").fit_resample(X, y)
+    Xc = np.column_stack([X, np.arange(3000) % 7])
+    ours.SMOTENC(categorical_features=[6]).fit_resample(Xc, y)
+    NearestNeighbors(n_neighbors=3, algorithm="brute").fit(X).kneighbors()
+    NearestNeighbors(n_neighbors=3, algorithm="approximate").fit(X).kneighbors()
+
+
+def _run(fn):
+    def call():
+        return _summary(fn())
+
+    return measure(call, warmup=_warmup)
+
+
+def compare(case, X, y, samplers, rows):
+    for name in samplers:
+        anchor = getattr(imb, name)
+        mine = getattr(ours, name)
+        r_imb = _run(lambda: anchor(random_state=0).fit_resample(X, y))
+        print(f"{case} {name} imblearn {r_imb['seconds']:.1f}s", flush=True)
+        for n_jobs in (1, -1):
+            r = _run(lambda: mine(random_state=0, n_jobs=n_jobs).fit_resample(X, y))
+            same = r["result"] == r_imb["result"]
+            rows.append({
+                "case": case,
+                "sampler": name,
+                "n_jobs (ours)": n_jobs,
+                "imblearn s": r_imb["seconds"],
+                "ours s": r["seconds"],
+                "speed-up": r_imb["seconds"] / r["seconds"],
+                "imblearn peak MiB": r_imb["peak_mib"],
+                "ours peak MiB": r["peak_mib"],
+                "same n_out": same,
+            })
+            print(rows[-1], flush=True)
+
+
+def smotenc_cases(rows):
+    rng = np.random.RandomState(0)
+    n = 5_000 if QUICK else 50_000
+    y = (rng.rand(n) < 0.1).astype(int)
+    X = np.column_stack([rng.randn(n, 5), rng.randint(0, 1000, n)])
+    r_imb = _run(lambda: imb.SMOTENC(categorical_features=[5], random_state=0)
+                 .fit_resample(X, y))
+    r = _run(lambda: ours.SMOTENC(categorical_features=[5], random_state=0)
+             .fit_resample(X, y))
+    rows.append({"case": f"{n // 1000}k x (5 cont + 1 nominal, 1,000 levels)",
+                 "imblearn s": r_imb["seconds"], "ours s": r["seconds"],
+                 "speed-up": r_imb["seconds"] / r["seconds"],
+                 "imblearn peak MiB": r_imb["peak_mib"],
+                 "ours peak MiB": r["peak_mib"]})
+    print(rows[-1], flush=True)
+    n = 20_000 if QUICK else 500_000
+    y = (rng.rand(n) < 0.1).astype(int)
+    X = np.column_stack([rng.randn(n, 5), rng.randint(0, 10_000, n)])
+    n_new = int(np.sum(y == 0) - np.sum(y == 1))
+    r = _run(lambda: ours.SMOTENC(categorical_features=[5], random_state=0)
+             .fit_resample(X, y))
+    rows.append({"case": f"{n // 1000}k x (5 cont + 1 nominal, 10,000 levels)",
+                 "imblearn s": "not run",
+                 "ours s": r["seconds"], "speed-up": "",
+                 "imblearn peak MiB": f"needs ~{n_new * 5 * 10_000 * 8 / 2**30:.0f} GiB",
+                 "ours peak MiB": r["peak_mib"]})
+    print(rows[-1], flush=True)
+
+
+def recall_rows(rows, X, name, k=5, eps=1.0):
+    exact = NearestNeighbors(n_neighbors=k, algorithm="auto", n_jobs=1).fit(X)
+    t0 = time.perf_counter()
+    _, ie = exact.kneighbors()
+    t_exact = time.perf_counter() - t0
+    approx = NearestNeighbors(n_neighbors=k, algorithm="approximate", eps=eps,
+                              n_jobs=1).fit(X)
+    t0 = time.perf_counter()
+    _, ia = approx.kneighbors()
+    t_approx = time.perf_counter() - t0
+    ie.sort(axis=1)
+    ia.sort(axis=1)
+    hits = sum(np.isin(a, e, assume_unique=True).sum() for a, e in zip(ia, ie))
+    rows.append({"data": name, "exact algorithm": exact.effective_algorithm_,
+                 "k": k, "eps": eps, "recall@k": hits / ie.size,
+                 "exact s": t_exact, "approximate s": t_approx,
+                 "speed-up": t_exact / t_approx})
+    print(rows[-1], flush=True)
+
+
+def main():
+    rows = []
+    n_big = 50_000 if QUICK else 1_000_000
+    X, y = make_classification(n_samples=n_big, n_features=10, n_informative=5,
+                               weights=[0.9], random_state=0)
+    compare(f"{n_big // 1000}k x 10", X, y,
+            ["SMOTE", "BorderlineSMOTE", "ADASYN"], rows)
+    X50, y50 = make_classification(n_samples=10_000 if QUICK else 100_000,
+                                   n_features=50, n_informative=10,
+                                   weights=[0.9], random_state=0)
+    compare(f"{len(y50) // 1000}k x 50", X50, y50,
+            ["SMOTE", "BorderlineSMOTE", "ADASYN"], rows)
+    rng = np.random.RandomState(0)
+    n_s = 5_000 if QUICK else 50_000
+    Xs = sparse.random(n_s, 1000, density=0.01, format="csr", random_state=rng)
+    ys = (rng.rand(n_s) < 0.1).astype(int)
+    compare(f"CSR {n_s // 1000}k x 1000, 1% dense", Xs, ys,
+            ["SMOTE", "BorderlineSMOTE", "ADASYN"], rows)
+
+    nc_rows = []
+    smotenc_cases(nc_rows)
+
+    rec_rows = []
+    recall_rows(rec_rows, X[y == 1], f"minority of {n_big // 1000}k x 10")
+    recall_rows(rec_rows, X50, f"{len(y50) // 1000}k x 50")
+
+    cols = ["case", "sampler", "n_jobs (ours)", "imblearn s", "ours s", "speed-up",
+            "imblearn peak MiB", "ours peak MiB", "same n_out"]
+    body = (
+        "imbalanced-learn 0.14.2 with its defaults (exact scikit-learn "
+        "neighbours) against sklearn_datacentric in the same run, same data; "
+        "wall seconds and peak resident memory above the start of a forked "
+        "child (`benchmarks/_harness.py`). `n_jobs=-1` uses all numba threads. "
+        "The machine is shared: compare ratios within a row.\n\n"
+        "## SMOTE, BorderlineSMOTE, ADASYN\n\n"
+        + markdown_table(rows, cols)
+        + "\n\n## SMOTENC (n_jobs=1)\n\n"
+        + markdown_table(nc_rows, ["case", "imblearn s", "ours s", "speed-up",
+                                   "imblearn peak MiB", "ours peak MiB"])
+        + "\n\n## Approximate neighbour mode (self k-NN, n_jobs=1)\n\n"
+        + markdown_table(rec_rows, ["data", "exact algorithm", "k", "eps",
+                                    "recall@k", "exact s", "approximate s",
+                                    "speed-up"])
+        + "\n\nReproduce: `nice -n 10 python benchmarks/bench_smote.py`.\n"
+    )
+    name = "smote_quick" if QUICK else "smote"
+    print(write_results(name, "SMOTE family against imbalanced-learn", body))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+"""The nearest-neighbour engine shared by the samplers (numba kernels).
+
+:class:`NearestNeighbors` finds exact k nearest neighbours in Euclidean
+distance with a KD-tree (low dimension) or a blocked brute force (high
+dimension, sparse input), in parallel over the queries, and offers a
+(1 + eps)-approximate mode.
+"""
+
+from ._base import NearestNeighbors
+
+__all__ = ["NearestNeighbors"]

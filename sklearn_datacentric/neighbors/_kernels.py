@@ -1,0 +1,467 @@
+"""numba kernels of the nearest-neighbour engine.
+
+Pure functions over numpy arrays.  Two exact searches share the same top-k
+bookkeeping:
+
+* a KD-tree (balanced, median split on the dimension of largest spread,
+  points stored contiguously in tree order), searched depth first with the
+  nearer child first and bounding-box pruning; ``eps > 0`` gives the
+  (1 + eps)-approximate search of Arya et al. (a node is pruned when
+  ``(1 + eps) * box_distance >= k-th best distance``);
+* a blocked brute force: the caller computes squared distances of a block of
+  queries against a block of points (a GEMM), and :func:`merge_topk_block`
+  folds the block into the running k best per query.
+
+All distances inside the kernels are squared Euclidean distances.
+:func:`kneighbors_reference` is the plain numpy reference the tests compare to.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = [
+    "build_kdtree",
+    "kdtree_query",
+    "merge_topk_block",
+    "exact_sqdist_topk",
+    "kneighbors_reference",
+    "tree_shape",
+]
+
+
+def tree_shape(n_samples, leaf_size):
+    """Number of levels and nodes of the balanced tree over ``n_samples``."""
+    n_levels = 1
+    # split while a node would hold more than leaf_size points
+    size = n_samples
+    while size > leaf_size:
+        size = (size + 1) // 2
+        n_levels += 1
+    return n_levels, 2**n_levels - 1
+
+
+@njit(cache=True)
+def _select_nth(idx, X, dim, start, end, nth):
+    """Reorder ``idx[start:end]`` so that ``idx[nth]`` holds the point whose
+    coordinate ``dim`` would sit at position ``nth`` after sorting; smaller or
+    equal keys before it, greater or equal after it (quickselect)."""
+    lo = start
+    hi = end - 1
+    while hi > lo:
+        # median of three pivot
+        mid = (lo + hi) // 2
+        a = X[idx[lo], dim]
+        b = X[idx[mid], dim]
+        c = X[idx[hi], dim]
+        if a < b:
+            if b < c:
+                p = b
+            elif a < c:
+                p = c
+            else:
+                p = a
+        else:
+            if a < c:
+                p = a
+            elif b < c:
+                p = c
+            else:
+                p = b
+        i = lo
+        j = hi
+        while i <= j:
+            while X[idx[i], dim] < p:
+                i += 1
+            while X[idx[j], dim] > p:
+                j -= 1
+            if i <= j:
+                t = idx[i]
+                idx[i] = idx[j]
+                idx[j] = t
+                i += 1
+                j -= 1
+        if nth <= j:
+            hi = j
+        elif nth >= i:
+            lo = i
+        else:
+            return
+
+
+@njit(cache=True)
+def _node_box(X, idx, start, end, lo, hi, node):
+    d = X.shape[1]
+    for f in range(d):
+        lo[node, f] = np.inf
+        hi[node, f] = -np.inf
+    for j in range(start, end):
+        r = idx[j]
+        for f in range(d):
+            v = X[r, f]
+            if v < lo[node, f]:
+                lo[node, f] = v
+            if v > hi[node, f]:
+                hi[node, f] = v
+
+
+@njit(parallel=True, cache=True)
+def build_kdtree(X, n_levels):
+    """Build a balanced KD-tree.
+
+    Node ``i`` has children ``2i + 1`` and ``2i + 2``; the nodes of the last
+    level are the leaves.  Returns ``(idx, node_start, node_end, lo, hi)``:
+    ``idx`` the permutation putting points in tree order, the range of each
+    node in that order and its bounding box.
+    """
+    n, d = X.shape
+    n_nodes = 2**n_levels - 1
+    idx = np.arange(n).astype(np.int64)
+    node_start = np.zeros(n_nodes, dtype=np.int64)
+    node_end = np.zeros(n_nodes, dtype=np.int64)
+    lo = np.empty((n_nodes, d), dtype=np.float64)
+    hi = np.empty((n_nodes, d), dtype=np.float64)
+    node_end[0] = n
+    for level in range(n_levels):
+        first = 2**level - 1
+        count = 2**level
+        for c in prange(count):
+            node = first + c
+            start = node_start[node]
+            end = node_end[node]
+            _node_box(X, idx, start, end, lo, hi, node)
+            if level < n_levels - 1:
+                best = 0
+                spread = -1.0
+                for f in range(d):
+                    s = hi[node, f] - lo[node, f]
+                    if s > spread:
+                        spread = s
+                        best = f
+                mid = start + (end - start) // 2
+                if end - start > 1:
+                    _select_nth(idx, X, best, start, end, mid)
+                node_start[2 * node + 1] = start
+                node_end[2 * node + 1] = mid
+                node_start[2 * node + 2] = mid
+                node_end[2 * node + 2] = end
+    return idx, node_start, node_end, lo, hi
+
+
+@njit(cache=True)
+def _box_sqdist(q, lo, hi, node):
+    s = 0.0
+    for f in range(q.shape[0]):
+        v = q[f]
+        a = lo[node, f]
+        if v < a:
+            t = a - v
+            s += t * t
+        else:
+            b = hi[node, f]
+            if v > b:
+                t = v - b
+                s += t * t
+    return s
+
+
+@njit(cache=True)
+def _push_topk(best_d, best_i, dist, ind):
+    """Insert (dist, ind) in the sorted arrays if it beats the worst."""
+    k = best_d.shape[0]
+    if dist >= best_d[k - 1]:
+        return
+    j = k - 1
+    while j > 0 and best_d[j - 1] > dist:
+        best_d[j] = best_d[j - 1]
+        best_i[j] = best_i[j - 1]
+        j -= 1
+    best_d[j] = dist
+    best_i[j] = ind
+
+
+@njit(cache=True)
+def _search_one(q, data, order, node_start, node_end, lo, hi, n_levels,
+                exclude, shrink, best_d, best_i, stack_n, stack_d):
+    d = data.shape[1]
+    k = best_d.shape[0]
+    for j in range(k):
+        best_d[j] = np.inf
+        best_i[j] = -1
+    first_leaf = 2 ** (n_levels - 1) - 1
+    sp = 0
+    stack_n[0] = 0
+    stack_d[0] = 0.0
+    sp = 1
+    while sp > 0:
+        sp -= 1
+        node = stack_n[sp]
+        md = stack_d[sp]
+        if md * shrink >= best_d[k - 1]:
+            continue
+        pruned = False
+        while node < first_leaf:
+            left = 2 * node + 1
+            right = left + 1
+            dl = _box_sqdist(q, lo, hi, left)
+            dr = _box_sqdist(q, lo, hi, right)
+            if dl <= dr:
+                near = left
+                far = right
+                dn = dl
+                df = dr
+            else:
+                near = right
+                far = left
+                dn = dr
+                df = dl
+            if df * shrink < best_d[k - 1]:
+                stack_n[sp] = far
+                stack_d[sp] = df
+                sp += 1
+            if dn * shrink >= best_d[k - 1]:
+                pruned = True
+                break
+            node = near
+        if pruned:
+            continue
+        worst = best_d[k - 1]
+        for j in range(node_start[node], node_end[node]):
+            if j == exclude:
+                continue
+            # partial distance: stop summing once the point cannot qualify
+            s = 0.0
+            for f in range(d):
+                t = data[j, f] - q[f]
+                s += t * t
+                if s >= worst:
+                    break
+            if s < worst:
+                _push_topk(best_d, best_i, s, order[j])
+                worst = best_d[k - 1]
+
+
+@njit(parallel=True, cache=True)
+def kdtree_query(data, order, node_start, node_end, lo, hi, n_levels,
+                 Q, exclude, k, eps, out_d, out_i, chunk):
+    """k nearest neighbours of each row of ``Q`` in the tree.
+
+    ``data`` holds the fitted points in tree order, ``order[j]`` the original
+    index of tree position ``j``.  ``exclude[q]`` is a tree position skipped
+    for query ``q`` (its own position when querying fitted points) or -1.
+    Squared distances and original indices are written to ``out_d`` and
+    ``out_i`` (sorted by increasing distance).
+    """
+    n_q = Q.shape[0]
+    shrink = (1.0 + eps) * (1.0 + eps)
+    n_chunks = (n_q + chunk - 1) // chunk
+    for c in prange(n_chunks):
+        best_d = np.empty(k, dtype=np.float64)
+        best_i = np.empty(k, dtype=np.int64)
+        stack_n = np.empty(n_levels + 2, dtype=np.int64)
+        stack_d = np.empty(n_levels + 2, dtype=np.float64)
+        stop = min((c + 1) * chunk, n_q)
+        for r in range(c * chunk, stop):
+            _search_one(Q[r], data, order, node_start, node_end, lo, hi,
+                        n_levels, exclude[r], shrink, best_d, best_i,
+                        stack_n, stack_d)
+            for j in range(k):
+                out_d[r, j] = best_d[j]
+                out_i[r, j] = best_i[j]
+
+
+@njit(parallel=True, cache=True)
+def merge_topk_block(D, col_offset, exclude, out_d, out_i):
+    """Fold a block of squared distances into the running k best per row.
+
+    ``D[r, c]`` is the squared distance of query ``r`` to point
+    ``col_offset + c``; ``exclude[r]`` is a point index to skip (or -1).
+    ``out_d``/``out_i`` hold the sorted k best found so far (``inf``/-1 at
+    the start).
+    """
+    n_r, n_c = D.shape
+    for r in prange(n_r):
+        bd = out_d[r]
+        bi = out_i[r]
+        k = bd.shape[0]
+        ex = exclude[r] - col_offset
+        for c in range(n_c):
+            s = D[r, c]
+            if s < bd[k - 1] and c != ex:
+                _push_topk(bd, bi, s, col_offset + c)
+
+
+@njit(parallel=True, cache=True)
+def exact_sqdist_topk(Q, Y, cand_i, k):
+    """Recompute exact squared distances to candidate points and keep the k
+    best (the GEMM expansion of the brute force loses precision on close
+    points; this pass removes that error)."""
+    n_q, m = cand_i.shape
+    d = Q.shape[1]
+    out_d = np.empty((n_q, k), dtype=np.float64)
+    out_i = np.empty((n_q, k), dtype=np.int64)
+    for r in prange(n_q):
+        bd = np.full(k, np.inf)
+        bi = np.full(k, -1, dtype=np.int64)
+        for c in range(m):
+            j = cand_i[r, c]
+            if j < 0:
+                continue
+            s = 0.0
+            for f in range(d):
+                t = Y[j, f] - Q[r, f]
+                s += t * t
+            if s < bd[k - 1] or (s == bd[k - 1] and j < bi[k - 1]):
+                # stable on ties: the smaller index first
+                jj = k - 1
+                while jj > 0 and (bd[jj - 1] > s or (bd[jj - 1] == s and bi[jj - 1] > j)):
+                    bd[jj] = bd[jj - 1]
+                    bi[jj] = bi[jj - 1]
+                    jj -= 1
+                bd[jj] = s
+                bi[jj] = j
+        out_d[r] = bd
+        out_i[r] = bi
+    return out_d, out_i
+
+
+def kneighbors_reference(X_fit, X_query, k, exclude=None):
+    """Plain numpy exact k nearest neighbours (the reference of the tests).
+
+    Returns Euclidean distances and indices sorted by (distance, index).
+    ``exclude[q]`` is an index of ``X_fit`` never returned for query ``q``
+    (or -1).
+    """
+    X_fit = np.asarray(X_fit, dtype=np.float64)
+    X_query = np.asarray(X_query, dtype=np.float64)
+    diff = X_query[:, None, :] - X_fit[None, :, :]
+    D = np.einsum("ijk,ijk->ij", diff, diff)
+    if exclude is not None:
+        ex = np.asarray(exclude)
+        rows = np.flatnonzero(ex >= 0)
+        D[rows, ex[rows]] = np.inf
+    ind = np.lexsort((np.broadcast_to(np.arange(D.shape[1]), D.shape), D), axis=1)
+    ind = ind[:, :k]
+    dist = np.sqrt(np.take_along_axis(D, ind, axis=1))
+    return dist, ind
+
+
+# --------------------------------------------------------------------------
+# Mixed continuous / nominal distance (SMOTE-NC): squared distance is
+# ||a_cont - b_cont||^2 + penalty * (number of nominal columns that differ).
+# The bounding boxes of the continuous part stay valid lower bounds, so the
+# tree search is exact.
+# --------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _search_one_mixed(q, qc, data, codes, order, node_start, node_end, lo, hi,
+                      n_levels, exclude, penalty, best_d, best_i, stack_n,
+                      stack_d):
+    d = data.shape[1]
+    n_cat = codes.shape[1]
+    k = best_d.shape[0]
+    for j in range(k):
+        best_d[j] = np.inf
+        best_i[j] = -1
+    first_leaf = 2 ** (n_levels - 1) - 1
+    stack_n[0] = 0
+    stack_d[0] = 0.0
+    sp = 1
+    while sp > 0:
+        sp -= 1
+        node = stack_n[sp]
+        if stack_d[sp] >= best_d[k - 1]:
+            continue
+        pruned = False
+        while node < first_leaf:
+            left = 2 * node + 1
+            right = left + 1
+            dl = _box_sqdist(q, lo, hi, left)
+            dr = _box_sqdist(q, lo, hi, right)
+            if dl <= dr:
+                near, far, dn, df = left, right, dl, dr
+            else:
+                near, far, dn, df = right, left, dr, dl
+            if df < best_d[k - 1]:
+                stack_n[sp] = far
+                stack_d[sp] = df
+                sp += 1
+            if dn >= best_d[k - 1]:
+                pruned = True
+                break
+            node = near
+        if pruned:
+            continue
+        for j in range(node_start[node], node_end[node]):
+            if j == exclude:
+                continue
+            s = 0.0
+            for f in range(d):
+                t = data[j, f] - q[f]
+                s += t * t
+            for f in range(n_cat):
+                if codes[j, f] != qc[f]:
+                    s += penalty
+            if s < best_d[k - 1]:
+                _push_topk(best_d, best_i, s, order[j])
+
+
+@njit(parallel=True, cache=True)
+def kdtree_query_mixed(data, codes, order, node_start, node_end, lo, hi,
+                       n_levels, Q, Qc, exclude, k, penalty, out_d, out_i,
+                       chunk):
+    """:func:`kdtree_query` for the SMOTE-NC distance (``codes`` are the
+    integer nominal values of the fitted points, in tree order)."""
+    n_q = Q.shape[0]
+    n_chunks = (n_q + chunk - 1) // chunk
+    for c in prange(n_chunks):
+        best_d = np.empty(k, dtype=np.float64)
+        best_i = np.empty(k, dtype=np.int64)
+        stack_n = np.empty(n_levels + 2, dtype=np.int64)
+        stack_d = np.empty(n_levels + 2, dtype=np.float64)
+        stop = min((c + 1) * chunk, n_q)
+        for r in range(c * chunk, stop):
+            _search_one_mixed(Q[r], Qc[r], data, codes, order, node_start,
+                              node_end, lo, hi, n_levels, exclude[r], penalty,
+                              best_d, best_i, stack_n, stack_d)
+            for j in range(k):
+                out_d[r, j] = best_d[j]
+                out_i[r, j] = best_i[j]
+
+
+@njit(parallel=True, cache=True)
+def brute_mixed_self(X, codes, k, penalty, weights_l1):
+    """Exact k nearest neighbours of every point among the others (each
+    point excluded from its own list), by brute force.
+
+    The squared distance is ``sum((a - b)**2) + penalty * mismatches`` when
+    ``weights_l1`` is False; with ``weights_l1`` True it is the L1 distance
+    ``sum(|a - b|)`` (the value difference metric of SMOTE-N on per-value
+    class-probability embeddings) and ``codes``/``penalty`` are unused.
+    """
+    n, d = X.shape
+    n_cat = codes.shape[1]
+    out_d = np.empty((n, k), dtype=np.float64)
+    out_i = np.empty((n, k), dtype=np.int64)
+    for r in prange(n):
+        bd = np.full(k, np.inf)
+        bi = np.full(k, -1, dtype=np.int64)
+        for j in range(n):
+            if j == r:
+                continue
+            s = 0.0
+            if weights_l1:
+                for f in range(d):
+                    s += abs(X[j, f] - X[r, f])
+            else:
+                for f in range(d):
+                    t = X[j, f] - X[r, f]
+                    s += t * t
+                for f in range(n_cat):
+                    if codes[j, f] != codes[r, f]:
+                        s += penalty
+            if s < bd[k - 1]:
+                _push_topk(bd, bi, s, j)
+        out_d[r] = bd
+        out_i[r] = bi
+    return out_d, out_i

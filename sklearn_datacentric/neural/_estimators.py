@@ -1,0 +1,1076 @@
+"""skorch-based tabular nets with sample weights, in-batch mixup and devices."""
+
+import copy
+import numbers
+from contextlib import contextmanager
+from types import MappingProxyType
+
+import numpy as np
+import torch
+from skorch import NeuralNet, NeuralNetClassifier, NeuralNetRegressor
+from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.dataset import unpack_data
+from skorch.utils import is_dataset
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+from torch.utils.data import DataLoader
+
+from ._callbacks import TrainingDynamics, _EarlyStopping
+from ._data import BalancedBatchSampler, TabularDataset, collate_batch, split_rows
+from ._module import TabularMLP, _module_accepts
+
+__all__ = ["TabularNetClassifier", "TabularNetRegressor"]
+
+# parameters that hold torch classes/instances: never registered as components
+_PLAIN_PARAMS = frozenset({"module", "criterion", "optimizer"})
+
+
+def _resolve_device(device):
+    if isinstance(device, str) and device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+@contextmanager
+def _seeded(seed):
+    """Seed torch inside the block and restore the global RNG state after it."""
+    if seed is None:
+        yield
+        return
+    devices = []
+    if torch.cuda.is_available():
+        devices = [torch.cuda.current_device()]
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+def _flag(value):
+    """A boolean parameter read before validation (invalid values: False)."""
+    return bool(value) if isinstance(value, (bool, np.bool_, numbers.Integral)) else False
+
+
+def _per_sample(loss):
+    """Reduce an unreduced loss to one value per row."""
+    if loss.dim() > 1:
+        loss = loss.reshape(loss.shape[0], -1).mean(dim=1)
+    return loss
+
+
+def _dataset_arrays(dataset):
+    """(y, groups, index) of every row of a TabularDataset or a Subset of one."""
+    if isinstance(dataset, TabularDataset):
+        return dataset.y, dataset.groups, dataset.index
+    xb, yb = dataset.__getitems__(list(range(len(dataset))))
+    return yb, xb.get("groups"), xb["index"]
+
+
+def _common_constraints():
+    return {
+        "module": "no_validation",
+        "criterion": "no_validation",
+        "optimizer": "no_validation",
+        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "iterator_train": "no_validation",
+        "iterator_valid": "no_validation",
+        "train_split": [StrOptions({"auto"}), callable, None],
+        "callbacks": [list, None],
+        "predict_nonlinearity": [StrOptions({"auto"}), callable, None],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+        "device": [str, torch.device, None],
+        "compile": ["boolean"],
+        "use_caching": [StrOptions({"auto"}), "boolean"],
+        "torch_load_kwargs": [dict, None],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "mixup": [str, None],
+        "mixup_alpha": [Interval(numbers.Real, 0, None, closed="neither")],
+        "record_dynamics": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
+
+class _TabularNetMixin:
+    """What the classifier and the regressor share (placed before skorch's bases)."""
+
+    _is_tabular_classifier = False
+    # class-level defaults, so that __init__ stores parameters only
+    history_ = None
+    initialized_ = False
+    virtual_params_ = MappingProxyType({})
+
+    # ------------------------------------------------------------------ params
+    def _store_params(self, params, kwargs):
+        device = params.pop("device")
+        vars(self).update(params)
+        self.__dict__["device"] = device
+        self._params_to_validate = set(kwargs)
+        vars(self).update(kwargs)
+
+    def __setattr__(self, name, attr):
+        if name in _PLAIN_PARAMS:
+            # module/criterion/optimizer are parameters (classes or instances),
+            # not components registered by skorch: set them as plain values.
+            object.__setattr__(self, name, attr)
+            return
+        super().__setattr__(name, attr)
+
+    @property
+    def device(self):
+        """The torch device used: ``"auto"`` resolves to CUDA when available."""
+        return _resolve_device(self.__dict__.get("device", "auto"))
+
+    @device.setter
+    def device(self, value):
+        self.__dict__["device"] = value
+
+    def set_params(self, **kwargs):
+        """Set parameters, including skorch's prefixed ones (``module__width``).
+
+        Returns
+        -------
+        self : object
+        """
+        if "callbacks" in kwargs:
+            # stored as is; callbacks are (re)built at the next initialize/fit
+            self.__dict__["callbacks"] = kwargs.pop("callbacks")
+            if self.initialized_:
+                self._initialize_callbacks()
+        return super().set_params(**kwargs)
+
+    def _get_param_names(self):
+        return [
+            k for k in self.__dict__ if not k.endswith("_") and not k.startswith("_")
+        ]
+
+    def get_params(self, deep=True, **kwargs):
+        params = super().get_params(deep=deep, **kwargs)
+        if "device" in self.__dict__:
+            params["device"] = self.__dict__["device"]
+        return params
+
+    def __setstate__(self, state):
+        requested = state.get("device")
+        if isinstance(requested, str) and requested == "auto":
+            state = dict(state)
+            state["device"] = _resolve_device("auto")
+        super().__setstate__(state)
+        if isinstance(requested, str) and requested == "auto":
+            self.__dict__["device"] = "auto"
+
+    def _check_own_params(self):
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            {k: v for k, v in self.get_params(deep=False).items()},
+            caller_name=type(self).__name__,
+        )
+        if self.mixup is not None:
+            from ..mixup._pairs import parse_criterion
+
+            class_rel, dom_rel, canon = parse_criterion(self.mixup)
+            if class_rel and not self._is_tabular_classifier:
+                raise ValueError(
+                    f"mixup={self.mixup!r} pairs rows by class, which needs class "
+                    "labels; for a regressor use 'random' or a domain criterion."
+                )
+            return class_rel, dom_rel
+        return 0, 0
+
+    # --------------------------------------------------------------- callbacks
+    @property
+    def _default_callbacks(self):
+        cbs = [
+            ("epoch_timer", EpochTimer()),
+            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+            ("valid_loss", PassthroughScoring(name="valid_loss")),
+        ]
+        if _flag(self.record_dynamics):
+            cbs.append(("training_dynamics", TrainingDynamics()))
+        if _flag(self.early_stopping):
+            cbs.append(
+                (
+                    "early_stopping",
+                    _EarlyStopping(
+                        monitor="valid_loss",
+                        patience=self.n_iter_no_change,
+                        threshold=self.tol,
+                        threshold_mode="rel",
+                        load_best=True,
+                        sink=print,
+                    ),
+                )
+            )
+        cbs.append(("print_log", PrintLog()))
+        return cbs
+
+    # -------------------------------------------------------------- components
+    def initialize_module(self):
+        kwargs = self.get_params_for("module")
+        module = TabularMLP if self.module is None else self.module
+        n_features = getattr(self, "n_features_in_", None)
+        n_outputs = getattr(self, "_n_outputs_module", None)
+        if n_features is not None and _module_accepts(module, "n_features"):
+            kwargs.setdefault("n_features", n_features)
+        if n_outputs is not None and _module_accepts(module, "n_outputs"):
+            kwargs.setdefault("n_outputs", n_outputs)
+        self.module_ = self.initialized_instance(module, kwargs)
+        return self
+
+    def initialize_criterion(self):
+        kwargs = self.get_params_for("criterion")
+        criterion = self.criterion
+        if isinstance(criterion, torch.nn.Module):
+            criterion = copy.deepcopy(criterion)
+            if kwargs:
+                criterion = type(criterion)(**kwargs)
+        else:
+            kwargs.setdefault("reduction", "none")
+            criterion = criterion(**kwargs)
+        if getattr(criterion, "reduction", "none") != "none":
+            criterion.reduction = "none"
+        self.criterion_ = criterion
+        return self
+
+    def check_data(self, X, y=None):
+        pass
+
+    # -------------------------------------------------------------------- data
+    def get_dataset(self, X, y=None):
+        if is_dataset(X):
+            return X
+        return TabularDataset(self._to_tensor_X(X))
+
+    @staticmethod
+    def _to_tensor_X(X):
+        X = np.asarray(X, dtype=np.float32)
+        if not (X.flags.writeable and X.flags.c_contiguous):
+            X = np.array(X, dtype=np.float32, order="C")
+        return torch.from_numpy(X)
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        dataset = self.get_dataset(X, y)
+        ts = self.train_split
+        if isinstance(ts, str) and ts == "auto":
+            if not self.early_stopping:
+                return dataset, None
+            codes = dataset.y.numpy() if self._is_tabular_classifier else None
+            split = split_rows(
+                len(dataset),
+                codes,
+                self.validation_fraction,
+                self._rng_,
+                stratify=self._is_tabular_classifier,
+            )
+            if split is None:
+                return dataset, None
+            train, valid = split
+            return dataset.subset(train), dataset.subset(valid)
+        if ts is None:
+            return dataset, None
+        y_np = dataset.y.numpy() if dataset.y is not None else None
+        if y_np is not None and y_np.ndim == 2 and y_np.shape[1] == 1:
+            y_np = y_np[:, 0]
+        return ts(dataset, y_np, **fit_params)
+
+    def _strata(self, dataset):
+        y, groups, _ = _dataset_arrays(dataset)
+        kind = self.balanced_sampler
+        if kind == "class":
+            return y.numpy()
+        if groups is None:
+            raise ValueError(
+                f"balanced_sampler={kind!r} needs domain labels: pass groups=... "
+                "to fit."
+            )
+        if kind == "domain":
+            return groups.numpy()
+        # cells: class x domain
+        g = groups.numpy().astype(np.int64)
+        return y.numpy().astype(np.int64) * (int(g.max()) + 1) + g
+
+    def get_iterator(self, dataset, training=False):
+        if training:
+            kwargs = self.get_params_for("iterator_train")
+            iterator = self.iterator_train
+        else:
+            kwargs = self.get_params_for("iterator_valid")
+            iterator = self.iterator_valid
+        kwargs.setdefault("batch_size", self.batch_size)
+        if kwargs["batch_size"] == -1:
+            kwargs["batch_size"] = len(dataset)
+        if iterator is DataLoader:
+            kwargs.setdefault("collate_fn", collate_batch)
+        if training:
+            n_rows = len(dataset)
+            if getattr(self, "balanced_sampler", None) is not None:
+                kwargs.pop("shuffle", None)
+                kwargs["sampler"] = BalancedBatchSampler(self._strata(dataset))
+            else:
+                kwargs.setdefault("shuffle", True)
+            # a last batch of one row breaks batch normalisation in training
+            if n_rows > 1 and n_rows % kwargs["batch_size"] == 1:
+                kwargs.setdefault("drop_last", True)
+        return iterator(dataset, **kwargs)
+
+    # --------------------------------------------------------------- training
+    def infer(self, x, **fit_params):
+        if isinstance(x, dict):
+            x = x["X"]
+        x = x.to(self.device, non_blocking=True)
+        return self.module_(x, **fit_params)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        y_true = self._prepare_target(y_true.to(self.device))
+        loss = _per_sample(self.criterion_(y_pred, y_true))
+        if isinstance(X, dict) and "sample_weight" in X:
+            loss = loss * X["sample_weight"].to(self.device)
+        return loss.mean()
+
+    def _prepare_target(self, y):
+        return y
+
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        super().on_epoch_begin(
+            net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs
+        )
+        if self.mixup is not None and dataset_train is not None:
+            self._draw_partners(dataset_train)
+
+    def _draw_partners(self, dataset_train):
+        from ..mixup import sample_partners
+
+        if getattr(self, "_train_arrays", None) is None:
+            y, groups, index = _dataset_arrays(dataset_train)
+            self._train_arrays = (
+                y.numpy() if y is not None else None,
+                groups.numpy() if groups is not None else None,
+                index,
+            )
+        y, groups, index = self._train_arrays
+        class_rel, dom_rel = self._mixup_rels
+        if dom_rel and groups is None:
+            raise ValueError(
+                f"mixup={self.mixup!r} pairs rows by domain: pass groups=... to fit."
+            )
+        pos = sample_partners(
+            len(index),
+            y=y if class_rel else None,
+            groups=groups if dom_rel else None,
+            criterion=self.mixup,
+            random_state=int(self._rng_.integers(2**31 - 1)),
+            n_samples=len(index),
+        )
+        partner = self._partner_of
+        partner[index] = index[torch.from_numpy(np.asarray(pos, dtype=np.int64))]
+
+    def train_step_single(self, batch, **fit_params):
+        self._set_training(True)
+        xb, yb = unpack_data(batch)
+        dev = self.device
+        x = xb["X"].to(dev, non_blocking=True)
+        w = xb["sample_weight"].to(dev, non_blocking=True)
+        y = self._prepare_target(yb.to(dev, non_blocking=True))
+        if self.mixup is None:
+            y_pred = self.module_(x, **fit_params)
+            loss = (_per_sample(self.criterion_(y_pred, y)) * w).mean()
+        else:
+            data = self._fit_data
+            p = self._partner_of[xb["index"]]
+            xp = data.X[p].to(dev, non_blocking=True)
+            yp = self._prepare_target(data.y[p].to(dev, non_blocking=True))
+            wp = data.sample_weight[p].to(dev, non_blocking=True)
+            a = float(self.mixup_alpha)
+            lam = torch.from_numpy(
+                self._rng_.beta(a, a, size=x.shape[0]).astype(np.float32)
+            ).to(dev)
+            x_mix = lam[:, None] * x + (1.0 - lam[:, None]) * xp
+            y_pred = self.module_(x_mix, **fit_params)
+            loss = self._mixup_loss(y_pred, y, yp, lam * w, (1.0 - lam) * wp)
+        loss.backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    # ------------------------------------------------------------- validation
+    def _check_sample_weight(self, sample_weight, n):
+        if sample_weight is None:
+            return np.ones(n, dtype=np.float64)
+        sw = np.asarray(sample_weight)
+        if sw.ndim != 1 or sw.shape[0] != n:
+            raise ValueError(
+                f"sample_weight has shape {sw.shape}; expected ({n},), one weight "
+                "per row of X."
+            )
+        try:
+            sw = sw.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError("sample_weight must be numeric.") from exc
+        if not np.all(np.isfinite(sw)):
+            raise ValueError(
+                f"sample_weight contains {int(np.sum(~np.isfinite(sw)))} NaN or "
+                "infinite value(s)."
+            )
+        if np.any(sw < 0):
+            raise ValueError(
+                f"sample_weight contains {int(np.sum(sw < 0))} negative value(s); "
+                "weights must be >= 0."
+            )
+        return sw
+
+    def _check_groups(self, groups, n):
+        if groups is None:
+            return None
+        g = np.asarray(groups)
+        if g.ndim != 1 or g.shape[0] != n:
+            raise ValueError(
+                f"groups has shape {g.shape}; expected ({n},), one domain label "
+                "per row of X."
+            )
+        if g.dtype.kind == "f" and not np.all(np.isfinite(g)):
+            raise ValueError("groups contains NaN or infinite values.")
+        try:
+            _, codes = np.unique(g, return_inverse=True)
+        except TypeError as exc:
+            raise ValueError("groups labels must be sortable (one type).") from exc
+        return codes.astype(np.int64)
+
+    def __sklearn_is_fitted__(self):
+        return "n_features_in_" in self.__dict__ and "module_" in self.__dict__
+
+    # ------------------------------------------------------------------- fit
+    def _fit(self, X, y, sample_weight, groups, *, partial, classes=None):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        self._mixup_rels = self._check_own_params()
+        first = not (partial or self.warm_start) or not self.__sklearn_is_fitted__()
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=first,
+            dtype=[np.float32, np.float64],
+            ensure_all_finite=True,
+            multi_output=not self._is_tabular_classifier,
+            y_numeric=not self._is_tabular_classifier,
+        )
+        n = X.shape[0]
+        if n < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 samples to train, got "
+                "n_samples = 1."
+            )
+        y_t = self._encode_target(y, first=first, classes=classes)
+        sw = self._check_sample_weight(sample_weight, n)
+        sw = self._apply_class_weight(sw, y)
+        if sw.sum() <= 0:
+            raise ValueError("sample_weight sums to zero: nothing to train on.")
+        sw = sw / sw.mean()
+        g = self._check_groups(groups, n)
+        if self.mixup is not None and self._mixup_rels[1] and g is None:
+            raise ValueError(
+                f"mixup={self.mixup!r} pairs rows by domain: pass groups=... to fit."
+            )
+        if self.balanced_sampler in ("domain", "cell") and g is None:
+            raise ValueError(
+                f"balanced_sampler={self.balanced_sampler!r} needs domain labels: "
+                "pass groups=... to fit."
+            )
+        dataset = TabularDataset(
+            self._to_tensor_X(X),
+            y_t,
+            torch.from_numpy(sw.astype(np.float32)),
+            None if g is None else torch.from_numpy(g),
+        )
+        rs = check_random_state(self.random_state)
+        seed = None if self.random_state is None else int(rs.randint(2**31 - 1))
+        self._rng_ = np.random.default_rng(
+            seed if seed is not None else rs.randint(2**31 - 1)
+        )
+        with _seeded(seed):
+            if first:
+                self.initialize()
+            self._fit_data = dataset
+            self._train_arrays = None
+            self._partner_of = torch.zeros(n, dtype=torch.int64)
+            try:
+                NeuralNet.partial_fit(self, dataset, None, _routing_method="fit")
+            finally:
+                self._fit_data = None
+                self._train_arrays = None
+                self._partner_of = None
+        if self.record_dynamics:
+            cb = dict(self.callbacks_).get("training_dynamics")
+            self.training_dynamics_ = cb
+        self.n_epochs_ = len(self.history)
+        return self
+
+    def fit(self, X, y, sample_weight=None, groups=None):
+        """Train the net (from scratch unless ``warm_start=True``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric features; converted to float32.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Class labels (classifier) or targets (regressor).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; they are split with the rows into training
+            and validation parts, batched with their rows and multiply the
+            unreduced loss.  Normalised to mean 1 over the rows given.
+        groups : array-like of shape (n_samples,), default=None
+            Domain labels, used by the domain criteria of ``mixup`` and by
+            ``balanced_sampler="domain"`` / ``"cell"``.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, y, sample_weight, groups, partial=False)
+
+    def partial_fit(self, X, y, sample_weight=None, groups=None, classes=None):
+        """Train for ``max_epochs`` more epochs without re-initialising the module.
+
+        Parameters
+        ----------
+        X, y, sample_weight, groups
+            As in :meth:`fit`.
+        classes : array-like, default=None
+            All class labels, needed at the first call when ``y`` does not
+            show every class (classifier only).
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, y, sample_weight, groups, partial=True, classes=classes)
+
+    def _raw_output(self, X):
+        check_is_fitted(self)
+        if is_dataset(X):
+            dataset = X
+        else:
+            X = validate_data(
+                self, X, reset=False, dtype=[np.float32, np.float64],
+                ensure_all_finite=True,
+            )
+            dataset = TabularDataset(self._to_tensor_X(X))
+        if torch.device(self.device).type != "cpu":
+            with torch.no_grad():
+                out = self.forward(dataset, training=False, device="cpu")
+            return out[0] if isinstance(out, tuple) else out
+        # On the CPU, evaluate a float64 copy of the (float32) weights: the
+        # outputs then do not depend on the batch composition (float32 GEMM
+        # rounding changes with the number of rows).
+        module = copy.deepcopy(self.module_).double().eval()
+        bs = self.batch_size if self.batch_size != -1 else len(dataset)
+        bs = max(int(bs), 4096)
+        outs = []
+        with torch.no_grad():
+            for start in range(0, len(dataset), bs):
+                rows = list(range(start, min(start + bs, len(dataset))))
+                xb, _ = dataset.__getitems__(rows)
+                out = module(xb["X"].double())
+                outs.append(out[0] if isinstance(out, tuple) else out)
+        if not outs:
+            return torch.empty((0, 0), dtype=torch.float64)
+        return torch.cat(outs)
+
+    @property
+    def margins_(self):
+        """Per-epoch margins of the training rows (``record_dynamics=True``)."""
+        cb = self.__dict__.get("training_dynamics_")
+        if cb is None or not hasattr(cb, "margins_"):
+            raise AttributeError(
+                "margins_ is recorded only by a classifier fitted with "
+                "record_dynamics=True."
+            )
+        return cb.margins_
+
+
+_DOC_COMMON = """
+    module : torch.nn.Module class or instance, default=None
+        The network; None means :class:`TabularMLP`.  A class receives
+        ``n_features`` and ``n_outputs`` from the data when its constructor
+        takes them, plus every ``module__<name>`` parameter.
+    criterion : torch loss class or instance
+        Used unreduced (``reduction="none"`` is forced), then weighted by the
+        sample weights and averaged.
+    optimizer : torch optimizer class, default=torch.optim.AdamW
+        Set its arguments with ``optimizer__<name>`` (e.g. weight_decay).
+    lr : float, default=1e-3
+        Learning rate.
+    max_epochs : int, default=100
+        Maximum number of epochs.
+    batch_size : int, default=256
+        Rows per training and prediction batch (-1: all rows).
+    iterator_train, iterator_valid : class, default=DataLoader
+        Data loaders; ``iterator_train__<name>`` etc. route their arguments.
+    train_split : "auto", callable or None, default="auto"
+        "auto": when ``early_stopping``, hold out a (class-stratified)
+        ``validation_fraction`` of the rows, with their weights, drawn with
+        ``random_state``.  None: no validation set.  A callable (e.g.
+        ``skorch.dataset.ValidSplit(5)``) follows skorch's protocol.
+    callbacks : list or None, default=None
+        Extra skorch callbacks.
+    predict_nonlinearity : "auto", callable or None, default="auto"
+        Applied to the module output in ``predict``/``predict_proba``.
+    warm_start : bool, default=False
+        Keep the trained module between calls to ``fit``.
+    verbose : int, default=0
+        Print one line per epoch when positive.
+    device : str, default="auto"
+        "auto" uses CUDA when ``torch.cuda.is_available()``, else the CPU;
+        any torch device string ("cpu", "cuda:1") is used as is.
+    compile : bool, default=False
+        Whether to ``torch.compile`` the module.
+    use_caching : "auto" or bool, default="auto"
+        skorch's caching of predictions for scoring callbacks.
+    torch_load_kwargs : dict or None, default=None
+        Passed to ``torch.load`` when unpickling.
+    early_stopping : bool, default=True
+        Stop when the (weighted) validation loss has not improved by a
+        relative ``tol`` for ``n_iter_no_change`` epochs and restore the best
+        epoch's weights.  Needs ``train_split`` ("auto" splits).
+    validation_fraction : float, default=0.1
+        Fraction of rows held out by ``train_split="auto"``.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    tol : float, default=1e-4
+        Relative improvement of the validation loss that counts.
+"""
+
+_DOC_MIXUP = """
+    mixup : str or None, default=None
+        In-batch mixup (Zhang et al. 2018) when not None.  Each training row of
+        a batch (the anchor ``i``) is mixed with a partner ``j`` drawn by
+        :func:`sklearn_datacentric.mixup.sample_partners` from the criterion's
+        set S(i) over the whole training part (drawn afresh every epoch):
+        ``x = lam x_i + (1 - lam) x_j`` with ``lam ~ Beta(mixup_alpha,
+        mixup_alpha)`` per row.  "random" is vanilla mixup; selective mixup
+        (Teney et al. 2024) uses {criteria}.
+    mixup_alpha : float, default=0.4
+        Parameter of the Beta distribution of lambda.
+"""
+
+
+class TabularNetClassifier(_TabularNetMixin, NeuralNetClassifier):
+    __doc__ = (
+        """Neural-network classifier for tabular data (skorch + torch).
+
+    A skorch ``NeuralNetClassifier`` with the scikit-learn contract: labels of
+    any type (label-encoded internally, ``classes_``), float32 conversion of
+    ``X``, ``fit(X, y, sample_weight=None, groups=None)`` with weights that
+    travel with their rows through the validation split and the batches
+    (loss ``mean(w_i * loss_i)``), class weights, early stopping on a
+    validation split, in-batch (selective) mixup with soft targets, a
+    balanced batch sampler, per-epoch training dynamics and ``device="auto"``.
+    All parameters, including the prefixed ones of skorch (``module__width``,
+    ``optimizer__weight_decay``, ``iterator_train__num_workers``, ...), work
+    with ``set_params``, ``clone`` and ``GridSearchCV``.
+
+    Parameters
+    ----------"""
+        + _DOC_COMMON
+        + """    class_weight : dict, "balanced" or None, default=None
+        Multiplies the sample weights by the weight of each row's class
+        (``compute_sample_weight`` semantics)."""
+        + _DOC_MIXUP.format(
+            criteria='"same_class", "different_class", "same_domain", '
+            '"different_domain" and combinations such as '
+            '"different_domain+same_class" (LISA); domains come from ``groups``'
+        )
+        + """    balanced_sampler : {"class", "domain", "cell"} or None, default=None
+        Draw each epoch's rows with replacement so that classes, domains
+        (``groups``) or class x domain cells are uniform in expectation.
+    record_dynamics : bool, default=False
+        Add a :class:`TrainingDynamics` callback recording the margin of
+        every training row after every epoch (``margins_``).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the module initialisation, dropout, shuffling, the validation
+        split, the mixup partners and lambdas.  With an int, CPU runs are
+        reproducible; the global torch RNG state is restored after ``fit``.
+    **kwargs
+        skorch prefixed parameters (``module__*``, ``optimizer__*``,
+        ``criterion__*``, ``iterator_train__*``, ``iterator_valid__*``,
+        ``callbacks__*``).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels seen in ``fit``.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features, when ``X`` had string column names.
+    module_, criterion_, optimizer_ : torch objects
+        The initialised components.
+    history_ : skorch.history.History
+        Per-epoch and per-batch records (``train_loss``, ``valid_loss``).
+    n_epochs_ : int
+        Epochs run by the last call (early stopping may end it early).
+    training_dynamics_ : TrainingDynamics
+        With ``record_dynamics=True``; ``margins_`` is a shortcut to its
+        ``margins_`` (n_epochs, n_samples).
+
+    See Also
+    --------
+    TabularNetRegressor : The regression counterpart.
+    TabularMLP : The default module.
+
+    Notes
+    -----
+    Mixup loss: the mixed row gets the soft target ``lam e_{y_i} + (1 - lam)
+    e_{y_j}``, weighted by the rows' sample weights as if both rows were
+    duplicated with weights ``lam w_i`` and ``(1 - lam) w_j``:
+    ``lam w_i CE(f(x), y_i) + (1 - lam) w_j CE(f(x), y_j)``, which is exactly
+    the cross-entropy against the weight-mixed soft target.
+
+    References
+    ----------
+    .. [1] Zhang, Cisse, Dauphin, Lopez-Paz. "mixup: Beyond Empirical Risk
+       Minimization". ICLR 2018.
+    .. [2] Teney, Wang, Abbasnejad. "Selective Mixup Helps with Distribution
+       Shifts, But Not (Only) because of Mixup". ICML 2024.
+    .. [3] Pleiss, Zhang, Elenberg, Weinberger. "Identifying Mislabeled Data
+       using the Area Under the Margin Ranking". NeurIPS 2020.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn_datacentric.neural import TabularNetClassifier
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = TabularNetClassifier(max_epochs=20, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    """
+    )
+
+    _is_tabular_classifier = True
+    _parameter_constraints = {
+        **_common_constraints(),
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "balanced_sampler": [StrOptions({"class", "domain", "cell"}), None],
+    }
+    _test_params = {"max_epochs": 30, "lr": 1e-2, "batch_size": 32}
+
+    def __init__(
+        self,
+        module=None,
+        *,
+        criterion=torch.nn.CrossEntropyLoss,
+        optimizer=torch.optim.AdamW,
+        lr=1e-3,
+        max_epochs=100,
+        batch_size=256,
+        iterator_train=DataLoader,
+        iterator_valid=DataLoader,
+        train_split="auto",
+        callbacks=None,
+        predict_nonlinearity="auto",
+        warm_start=False,
+        verbose=0,
+        device="auto",
+        compile=False,
+        use_caching="auto",
+        torch_load_kwargs=None,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        class_weight=None,
+        mixup=None,
+        mixup_alpha=0.4,
+        balanced_sampler=None,
+        record_dynamics=False,
+        random_state=None,
+        **kwargs,
+    ):
+        params = dict(locals())
+        for key in ("self", "kwargs", "__class__"):
+            params.pop(key, None)
+        self._store_params(params, kwargs)
+
+    @property
+    def classes_(self):
+        try:
+            return self.__dict__["classes_inferred_"]
+        except KeyError:
+            raise AttributeError(
+                f"{type(self).__name__} is not fitted: classes_ is set by fit."
+            ) from None
+
+    def _encode_target(self, y, *, first, classes):
+        check_classification_targets(y)
+        y = np.asarray(y)
+        if first:
+            enc = LabelEncoder().fit(y if classes is None else np.asarray(classes))
+            if classes is not None and not np.isin(y, enc.classes_).all():
+                raise ValueError("y contains labels that are not in `classes`.")
+            if len(enc.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes "
+                    f"in the data, but the data contain only one class: "
+                    f"{enc.classes_[0]!r}."
+                )
+            self.classes_inferred_ = enc.classes_
+            self._n_outputs_module = len(enc.classes_)
+        codes = self._encode_labels(y, "y")
+        return torch.from_numpy(codes)
+
+    def _encode_labels(self, y, name):
+        classes = self.classes_
+        y = np.asarray(y)
+        unseen = ~np.isin(y, classes)
+        if unseen.any():
+            raise ValueError(
+                f"{name} contains labels not seen during fit: "
+                f"{np.unique(y[unseen]).tolist()}; known classes are "
+                f"{classes.tolist()}."
+            )
+        return np.searchsorted(classes, y).astype(np.int64)
+
+    def _apply_class_weight(self, sw, y):
+        if self.class_weight is None:
+            return sw
+        return sw * compute_sample_weight(self.class_weight, y)
+
+    def _mixup_loss(self, y_pred, y, yp, wa, wb):
+        la = _per_sample(self.criterion_(y_pred, y))
+        lb = _per_sample(self.criterion_(y_pred, yp))
+        return (wa * la + wb * lb).mean()
+
+    def predict_proba(self, X):
+        """Class probabilities (softmax of the logits for cross-entropy).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes), float64
+        """
+        out = self._raw_output(X).double()
+        nonlin = self._get_predict_nonlinearity()
+        return np.asarray(nonlin(out).numpy(), dtype=np.float64)
+
+    def predict(self, X):
+        """Predicted class labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def decision_function(self, X):
+        """Logits of the module.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, n_classes), or (n_samples,) for
+            two classes (logit of ``classes_[1]`` minus logit of
+            ``classes_[0]``, positive when ``classes_[1]`` is predicted).
+        """
+        out = self._raw_output(X).double().numpy()
+        if out.ndim == 2 and out.shape[1] == 2:
+            return out[:, 1] - out[:, 0]
+        return out
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy; labels of ``y`` unseen during fit raise a ValueError."""
+        check_is_fitted(self)
+        self._encode_labels(y, "y")
+        return super().score(X, y, sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = True
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+class TabularNetRegressor(_TabularNetMixin, NeuralNetRegressor):
+    __doc__ = (
+        """Neural-network regressor for tabular data (skorch + torch).
+
+    The regression counterpart of :class:`TabularNetClassifier`: float32
+    ``X`` and ``y`` (1-D or 2-D for several targets), sample weights batched
+    with their rows, early stopping on a validation split, in-batch mixup of
+    rows and targets, a domain-balanced sampler, per-epoch predictions of
+    the training rows and ``device="auto"``.
+
+    Parameters
+    ----------"""
+        + _DOC_COMMON
+        + _DOC_MIXUP.format(
+            criteria='"same_domain" and "different_domain" (domains from '
+            "``groups``; class criteria need a classifier)"
+        )
+        + """    balanced_sampler : {"domain"} or None, default=None
+        Draw each epoch's rows so that the domains (``groups``) are uniform.
+    record_dynamics : bool, default=False
+        Add a :class:`TrainingDynamics` callback recording the prediction of
+        every training row after every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, dropout, shuffling, split and mixup draws.
+    **kwargs
+        skorch prefixed parameters (``module__*``, ``optimizer__*``, ...).
+
+    Attributes
+    ----------
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+    n_outputs_ : int
+        Number of targets.
+    module_, criterion_, optimizer_ : torch objects
+    history_ : skorch.history.History
+    n_epochs_ : int
+    training_dynamics_ : TrainingDynamics
+        With ``record_dynamics=True`` (``predictions_``).
+
+    See Also
+    --------
+    TabularNetClassifier
+
+    Notes
+    -----
+    Mixup loss: the mixed row's target is the weight-mixed target
+    ``(lam w_i y_i + (1 - lam) w_j y_j) / w`` with weight
+    ``w = lam w_i + (1 - lam) w_j``; with equal weights this is vanilla
+    mixup, ``lam y_i + (1 - lam) y_j``.
+
+    References
+    ----------
+    .. [1] Zhang, Cisse, Dauphin, Lopez-Paz. "mixup: Beyond Empirical Risk
+       Minimization". ICLR 2018.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from sklearn_datacentric.neural import TabularNetRegressor
+    >>> X, y = make_regression(n_samples=300, n_features=5, random_state=0)
+    >>> reg = TabularNetRegressor(max_epochs=20, random_state=0).fit(X, y)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    """
+    )
+
+    _parameter_constraints = {
+        **_common_constraints(),
+        "balanced_sampler": [StrOptions({"domain"}), None],
+    }
+    _test_params = {"max_epochs": 30, "lr": 1e-2, "batch_size": 32}
+
+    def __init__(
+        self,
+        module=None,
+        *,
+        criterion=torch.nn.MSELoss,
+        optimizer=torch.optim.AdamW,
+        lr=1e-3,
+        max_epochs=100,
+        batch_size=256,
+        iterator_train=DataLoader,
+        iterator_valid=DataLoader,
+        train_split="auto",
+        callbacks=None,
+        predict_nonlinearity="auto",
+        warm_start=False,
+        verbose=0,
+        device="auto",
+        compile=False,
+        use_caching="auto",
+        torch_load_kwargs=None,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        mixup=None,
+        mixup_alpha=0.4,
+        balanced_sampler=None,
+        record_dynamics=False,
+        random_state=None,
+        **kwargs,
+    ):
+        params = dict(locals())
+        for key in ("self", "kwargs", "__class__"):
+            params.pop(key, None)
+        self._store_params(params, kwargs)
+
+    @property
+    def predict_proba(self):
+        raise AttributeError(
+            "TabularNetRegressor has no predict_proba; use predict."
+        )
+
+    def _encode_target(self, y, *, first, classes):
+        y = np.asarray(y, dtype=np.float64)
+        if not np.all(np.isfinite(y)):
+            raise ValueError("y contains NaN or infinite values.")
+        y2 = y.reshape(-1, 1) if y.ndim == 1 else y
+        if first:
+            self.n_outputs_ = y2.shape[1]
+            self._y_1d = y.ndim == 1
+            self._n_outputs_module = y2.shape[1]
+        elif y2.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {y2.shape[1]} targets, but the net was fitted with "
+                f"{self.n_outputs_}."
+            )
+        return torch.from_numpy(np.ascontiguousarray(y2, dtype=np.float32))
+
+    def _apply_class_weight(self, sw, y):
+        return sw
+
+    def _mixup_loss(self, y_pred, y, yp, wa, wb):
+        w = wa + wb
+        t = (wa[:, None] * y + wb[:, None] * yp) / w.clamp_min(1e-12)[:, None]
+        return (w * _per_sample(self.criterion_(y_pred, t))).mean()
+
+    def predict(self, X):
+        """Predicted targets.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        out = self._raw_output(X)
+        nonlin = self._get_predict_nonlinearity()
+        pred = np.asarray(nonlin(out).numpy(), dtype=np.float64)
+        if self._y_1d and pred.ndim == 2 and pred.shape[1] == 1:
+            pred = pred[:, 0]
+        return pred
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.input_tags.allow_nan = False
+        return tags

@@ -1,0 +1,174 @@
+"""Shared machinery of the selectors that drop rows (label errors, pruning).
+
+Every row-dropping selector of this module is an imbalanced-learn cleaning
+sampler: ``fit_resample(X, y)`` returns the kept rows, ``sampling_strategy``
+names the classes whose rows may be dropped (the others are kept whole), and
+``provenance_`` / ``sample_indices_`` record which input rows were kept.
+
+Safety rule, shared by all of them: a selector never silently removes every
+row of a class (and therefore never returns an empty dataset).  When the rows
+it would drop include all the rows of some class, ``on_class_removal`` decides:
+``"warn"`` (default) keeps every row of that class and emits a
+:class:`UserWarning` naming it; ``"raise"`` raises a :class:`ValueError`.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+from imblearn.under_sampling.base import BaseCleaningSampler
+from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_predict
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_random_state
+
+from ..base import ProvenanceMixin
+
+__all__ = []
+
+
+class _BaseSelector(ProvenanceMixin, BaseCleaningSampler):
+    """Row-dropping selector: subclasses implement ``_score_and_flag(X, y)``.
+
+    ``_score_and_flag`` receives validated ``X`` and ``y`` encoded as integers
+    ``0 .. n_classes - 1`` and returns ``(scores, flagged)``: one score per row
+    (higher = more suspicious / more prunable) and a boolean mask of the rows
+    the method would drop, before ``sampling_strategy`` and the class-removal
+    rule are applied.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseCleaningSampler._parameter_constraints,
+        "on_class_removal": [StrOptions({"warn", "raise"})],
+    }
+
+    _accept_sparse = False
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        accept = ["csr", "csc"] if self._accept_sparse else False
+        return super()._check_X_y(X, y, accept_sparse=accept)
+
+    def _fit_resample(self, X, y):
+        classes, y_enc = np.unique(y, return_inverse=True)
+        if classes.shape[0] < 2:  # pragma: no cover - caught by imblearn first
+            raise ValueError(
+                "The target 'y' needs to have more than 1 class; got a single class."
+            )
+        scores, flagged = self._score_and_flag(X, y_enc)
+        self.scores_ = np.asarray(scores, dtype=np.float64)
+        self.mask_ = np.asarray(flagged, dtype=bool)
+        targeted = np.isin(y, np.asarray(list(self.sampling_strategy_.keys())))
+        drop = self.mask_ & targeted
+        drop = self._protect_classes(y, classes, drop)
+        kept = np.flatnonzero(~drop)
+        self.sample_indices_ = kept
+        self._set_provenance(kept)
+        return _take_rows(X, kept), y[kept]
+
+    def _protect_classes(self, y, classes, drop):
+        lost = [c for c in classes if np.all(drop[y == c])]
+        if not lost:
+            return drop
+        what = ", ".join(repr(c.item() if hasattr(c, "item") else c) for c in lost)
+        msg = (
+            f"{type(self).__name__} would remove every row of class(es) {what}."
+        )
+        if self.on_class_removal == "raise":
+            raise ValueError(
+                msg + " Set on_class_removal='warn' to keep such classes "
+                "(with a warning), or exclude them through sampling_strategy."
+            )
+        warnings.warn(
+            msg + " All rows of these classes are kept (on_class_removal='warn').",
+            UserWarning,
+        )
+        drop = drop.copy()
+        drop[np.isin(y, lost)] = False
+        return drop
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self._accept_sparse
+        tags.sampler_tags.sample_indices = True
+        return tags
+
+
+def _take_rows(X, idx):
+    return X[idx]
+
+
+def _set_random_state(estimator, seed):
+    """Set every ``random_state`` parameter of ``estimator`` (nested too)."""
+    params = {
+        k: seed
+        for k in estimator.get_params(deep=True)
+        if k == "random_state" or k.endswith("__random_state")
+    }
+    if params:
+        estimator.set_params(**params)
+    return bool(params)
+
+
+def _check_predict_proba(estimator, purpose):
+    if not hasattr(estimator, "predict_proba"):
+        raise TypeError(
+            f"{type(estimator).__name__} has no predict_proba method, which "
+            f"{purpose} needs. Use a probabilistic classifier (for example "
+            "LogisticRegression, HistGradientBoostingClassifier, SVC("
+            "probability=True) or wrap it in CalibratedClassifierCV)."
+        )
+
+
+def _check_cv_classes(y_enc, classes, cv):
+    """Clear error when a class has fewer rows than stratified folds."""
+    if not isinstance(cv, numbers.Integral):
+        return
+    counts = np.bincount(y_enc, minlength=len(classes))
+    small = np.flatnonzero(counts < cv)
+    if small.size:
+        desc = ", ".join(f"{classes[i]!r} ({counts[i]} rows)" for i in small)
+        raise ValueError(
+            f"Class(es) {desc} have fewer samples than cv={cv} folds; "
+            "out-of-fold probabilities need every class in every training "
+            "fold. Lower cv, or merge or drop the rare class."
+        )
+
+
+def out_of_fold_proba(estimator, X, y, *, cv=5, random_state=None, n_jobs=None):
+    """Cross-fitted predicted probabilities of every row.
+
+    Each row's probabilities come from a clone of ``estimator`` fitted on the
+    folds that do not contain it (stratified K folds, shuffled with
+    ``random_state``, when ``cv`` is an integer).
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    cv : int or cross-validation splitter, default=5
+    random_state : int, RandomState instance or None, default=None
+        Shuffling of the stratified folds.
+    n_jobs : int, default=None
+        Folds fitted in parallel.
+
+    Returns
+    -------
+    proba : ndarray of shape (n_samples, n_classes)
+        Columns in the order of ``np.unique(y)``.
+    """
+    _check_predict_proba(estimator, "out_of_fold_proba")
+    classes, y_enc = np.unique(np.asarray(y), return_inverse=True)
+    if classes.shape[0] < 2:
+        raise ValueError("y needs at least 2 classes for out-of-fold probabilities.")
+    _check_cv_classes(y_enc, classes, cv)
+    if isinstance(cv, numbers.Integral):
+        rs = check_random_state(random_state)
+        splitter = StratifiedKFold(
+            n_splits=cv, shuffle=True, random_state=rs.randint(np.iinfo(np.int32).max)
+        )
+    else:
+        splitter = check_cv(cv, y_enc, classifier=True)
+    proba = cross_val_predict(
+        estimator, X, y_enc, cv=splitter, method="predict_proba", n_jobs=n_jobs
+    )
+    return np.asarray(proba, dtype=np.float64)

@@ -1,0 +1,210 @@
+"""Label errors of continuous targets: uncertainty-scaled out-of-fold residuals."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.model_selection import KFold, check_cv
+from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.validation import check_random_state
+
+from ..base import BaseRegressionSampler
+from ._base import _set_random_state, _take_rows
+
+__all__ = ["RegressionResidualSelector"]
+
+# median of |Z| for a standard normal Z: converts a median absolute residual
+# into a standard deviation
+_MAD_TO_STD = 1.0 / 0.6744897501960817
+
+
+def _default_regressor():
+    return HistGradientBoostingRegressor(max_iter=100, early_stopping=False)
+
+
+class RegressionResidualSelector(BaseRegressionSampler):
+    """Drop likely errors of a continuous target: residuals scaled by uncertainty.
+
+    Out-of-fold residuals ``r_i = y_i - f_{-k(i)}(x_i)`` are divided by an
+    estimate of the prediction uncertainty at ``x_i`` that adds
+
+    * epistemic uncertainty: the spread of the predictions of ``n_bootstrap``
+      models fitted on bootstrap resamples of the other folds, and
+    * aleatoric uncertainty: a model of the residual scale, an out-of-fold
+      median regression of ``|r|`` on ``X`` (robust to the errors themselves),
+      converted to a standard deviation by the normal factor ``1 / 0.6745``,
+
+    in quadrature: ``u_i = sqrt(epistemic_i**2 + aleatoric_i**2)``.  The score
+    ``z_i = |r_i| / u_i`` is about ``|N(0, 1)|`` for a clean row; rows with
+    ``z_i > threshold`` (or the ``contamination`` fraction with the largest
+    ``z``) are flagged and dropped.  This follows the residual-over-uncertainty
+    scoring of Zhou et al. (2023) (cleanlab's regression label issues); the
+    median model and the quadrature sum are choices of this implementation.
+
+    Parameters
+    ----------
+    estimator : regressor, default=None
+        Model of ``y``. ``None`` uses ``HistGradientBoostingRegressor``.
+    cv : int or cross-validation splitter, default=5
+        Folds (shuffled with ``random_state`` when an integer).
+    n_bootstrap : int, default=5
+        Bootstrap models per fold for the epistemic term; 0 disables it.
+    aleatoric : bool, default=True
+        Include the aleatoric term.  Without it and with ``n_bootstrap=0``
+        the uncertainty is a single global robust scale of the residuals.
+    threshold : float, default=3.0
+        Flag rows with ``scores_ > threshold`` (ignored when
+        ``contamination`` is set).
+    contamination : float in (0, 1) or None, default=None
+        Flag exactly this fraction of rows, the largest scores.
+    random_state : int, RandomState instance or None, default=None
+
+    Attributes
+    ----------
+    oof_prediction_ : ndarray of shape (n_samples,)
+    residuals_ : ndarray of shape (n_samples,)
+        ``y - oof_prediction_``.
+    epistemic_ : ndarray of shape (n_samples,)
+    aleatoric_ : ndarray of shape (n_samples,)
+    scores_ : ndarray of shape (n_samples,)
+        ``|residual| / uncertainty``; higher = more suspicious.
+    mask_ : ndarray of shape (n_samples,), dtype bool
+        Rows flagged (dropped).
+    sample_indices_ : ndarray of int
+        Rows kept.
+    provenance_ : Provenance
+
+    References
+    ----------
+    .. [1] W. Zhou, J. Mueller, "Detecting Errors in Numerical Data via any
+       Regression Model", 2023 (arXiv:2305.16583).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import RegressionResidualSelector
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-2, 2, size=(300, 2))
+    >>> y = X[:, 0] ** 2 + 0.1 * rng.randn(300)
+    >>> y[:10] += 5
+    >>> sel = RegressionResidualSelector(random_state=0)
+    >>> X_clean, y_clean = sel.fit_resample(X, y)
+    >>> bool(sel.mask_[:10].all())
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "cv": [Interval(Integral, 2, None, closed="left"), "cv_object"],
+        "n_bootstrap": [Interval(Integral, 0, None, closed="left")],
+        "aleatoric": ["boolean"],
+        "threshold": [Interval(Real, 0, None, closed="neither")],
+        "contamination": [Interval(Real, 0, 1, closed="neither"), None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        cv=5,
+        n_bootstrap=5,
+        aleatoric=True,
+        threshold=3.0,
+        contamination=None,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.cv = cv
+        self.n_bootstrap = n_bootstrap
+        self.aleatoric = aleatoric
+        self.threshold = threshold
+        self.contamination = contamination
+        self.random_state = random_state
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        return super()._check_X_y(X, y, accept_sparse=None)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.sampler_tags.sample_indices = True
+        return tags
+
+    def _splits(self, X, y, rng):
+        if isinstance(self.cv, Integral):
+            if X.shape[0] < self.cv:
+                raise ValueError(
+                    f"n_samples={X.shape[0]} is smaller than cv={self.cv} folds."
+                )
+            cv = KFold(self.cv, shuffle=True, random_state=rng.randint(2**31 - 1))
+        else:
+            cv = check_cv(self.cv, y)
+        return list(cv.split(X, y))
+
+    def _fit_resample(self, X, y):
+        rng = check_random_state(self.random_state)
+        base = _default_regressor() if self.estimator is None else self.estimator
+        n = X.shape[0]
+        splits = self._splits(X, y, rng)
+        pred = np.empty(n)
+        epi = np.zeros(n)
+        for train, test in splits:
+            est = clone(base)
+            _set_random_state(est, rng.randint(2**31 - 1))
+            pred[test] = est.fit(X[train], y[train]).predict(X[test])
+            if self.n_bootstrap:
+                boots = np.empty((self.n_bootstrap, test.shape[0]))
+                for b in range(self.n_bootstrap):
+                    sample = train[rng.randint(0, train.shape[0], train.shape[0])]
+                    est_b = clone(base)
+                    _set_random_state(est_b, rng.randint(2**31 - 1))
+                    boots[b] = est_b.fit(X[sample], y[sample]).predict(X[test])
+                epi[test] = boots.std(axis=0, ddof=1) if self.n_bootstrap > 1 else 0.0
+        resid = y - pred
+        abs_r = np.abs(resid)
+        global_scale = _MAD_TO_STD * np.median(abs_r)
+        if self.aleatoric:
+            alea = np.empty(n)
+            for train, test in splits:
+                scale_model = HistGradientBoostingRegressor(
+                    loss="absolute_error", max_iter=50, early_stopping=False
+                )
+                alea[test] = scale_model.fit(X[train], abs_r[train]).predict(X[test])
+            alea = _MAD_TO_STD * np.maximum(alea, 0.0)
+        elif self.n_bootstrap == 0:
+            alea = np.full(n, global_scale)
+        else:
+            alea = np.zeros(n)
+        unc = np.sqrt(epi**2 + alea**2)
+        tiny = max(1e-12, 1e-6 * global_scale)
+        scores = abs_r / np.maximum(unc, tiny)
+        if self.contamination is not None:
+            m = int(np.ceil(self.contamination * n))
+            flagged = np.zeros(n, dtype=bool)
+            flagged[np.argsort(-scores, kind="stable")[:m]] = True
+        else:
+            flagged = scores > self.threshold
+        if flagged.all():
+            raise ValueError(
+                "RegressionResidualSelector flags every row; refusing to return "
+                "an empty dataset. Raise threshold or lower contamination."
+            )
+        if flagged.mean() > 0.5:
+            warnings.warn(
+                f"RegressionResidualSelector flags {flagged.mean():.0%} of the "
+                "rows; the model may fit the data poorly.",
+                UserWarning,
+            )
+        self.oof_prediction_ = pred
+        self.residuals_ = resid
+        self.epistemic_ = epi
+        self.aleatoric_ = alea
+        self.scores_ = scores
+        self.mask_ = flagged
+        kept = np.flatnonzero(~flagged)
+        self.sample_indices_ = kept
+        self._set_provenance(kept)
+        return _take_rows(X, kept), y[kept]

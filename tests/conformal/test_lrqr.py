@@ -1,0 +1,259 @@
+"""LR-QR: solver optimality, lam -> 0 is quantile regression, coverage."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LinearRegression, LogisticRegression, QuantileRegressor
+from sklearn.preprocessing import FunctionTransformer
+
+from sklearn_datacentric.conformal import (
+    InfiniteIntervalWarning,
+    LRQRConformalClassifier,
+    LRQRConformalRegressor,
+    SplitConformalRegressor,
+)
+from sklearn_datacentric.conformal._kernels import (
+    dual_coordinate_ascent,
+    dual_coordinate_ascent_reference,
+    primal_objective,
+)
+from sklearn_datacentric.conformal._lrqr_solver import (
+    lam_star,
+    lrqr_fit,
+    lrqr_gradient,
+    lrqr_objective,
+)
+from sklearn_datacentric.metrics import regression_coverage_score
+from sklearn_datacentric.utils import pack_source_target
+
+
+def _gen(rng, n, mu):
+    x = rng.normal(mu, 1.0, size=(n, 1))
+    y = x[:, 0] + (0.2 + np.abs(x[:, 0])) * rng.normal(size=n)
+    return x, y
+
+
+def _problem(seed, n1=300, n2=200, d=4):
+    rng = np.random.default_rng(seed)
+    X1 = rng.normal(size=(n1, d - 1))
+    X2 = rng.normal(0.5, 1.0, size=(n2, d - 1))
+    P1 = np.column_stack([np.ones(n1), X1])
+    P2 = np.column_stack([np.ones(n2), X2])
+    s = np.abs(X1[:, 0] + rng.normal(size=n1)) / 4.0
+    return P1, s, P2
+
+
+def test_dual_coordinate_ascent_matches_reference():
+    rng = np.random.default_rng(0)
+    n, d = 80, 5
+    Psi = rng.normal(size=(n, d))
+    s = rng.exponential(size=n)
+    c = rng.normal(size=d) * 0.3
+    for kappa in (0.05, 1.0, 10.0):
+        a = np.zeros(n)
+        theta = c / kappa
+        _, gap = dual_coordinate_ascent(Psi, s, c, kappa, 0.9, a, theta, 20000, 1e-12)
+        assert gap < 1e-10
+        a_ref, theta_ref = dual_coordinate_ascent_reference(Psi, s, c, kappa, 0.9)
+        p = primal_objective(Psi, s, c, kappa, 0.9, theta)
+        p_ref = primal_objective(Psi, s, c, kappa, 0.9, theta_ref)
+        assert p <= p_ref + 1e-9
+        assert abs(p - p_ref) < 1e-6
+        # strongly convex primal: unique minimiser
+        np.testing.assert_allclose(theta, theta_ref, atol=1e-4)
+
+
+def test_lam_zero_is_plain_quantile_regression():
+    P1, s, P2 = _problem(0)
+    gamma, _, _ = lrqr_fit(P1, s, P2, P1, 0.0, 0.9)
+    qr = QuantileRegressor(quantile=0.9, alpha=0.0, fit_intercept=False).fit(P1, s)
+    np.testing.assert_allclose(P1 @ gamma, P1 @ qr.coef_, atol=1e-7)
+
+
+def test_lam_to_zero_converges_to_quantile_regression():
+    P1, s, P2 = _problem(1)
+    qr = QuantileRegressor(quantile=0.9, alpha=0.0, fit_intercept=False).fit(P1, s)
+    h_qr = P1 @ qr.coef_
+    pin_qr = lrqr_objective(P1, s, P2, P1, qr.coef_, 0.0, 0.0, 0.9)
+    dists, excess = [], []
+    for lam in (1e-1, 1e-2, 1e-3, 1e-4):
+        gamma, beta, info = lrqr_fit(P1, s, P2, P1, lam, 0.9)
+        assert info["converged"] and info["gap"] < 1e-9
+        dists.append(np.max(np.abs(P1 @ gamma - h_qr)))
+        excess.append(lrqr_objective(P1, s, P2, P1, gamma, beta, 0.0, 0.9) - pin_qr)
+    # the threshold moves to the quantile-regression fit as lam decreases,
+    # and reaches it (the LP vertex) for small lam
+    assert dists[0] > dists[1] > dists[2], dists
+    assert max(dists[2:]) < 1e-6, dists
+    # the pinball part is never below the quantile-regression optimum
+    assert min(excess) >= -1e-12 and max(excess[2:]) < 1e-9, excess
+
+
+def test_tiny_lam_warns_when_inner_solver_does_not_converge():
+    P1, s, P2 = _problem(1)
+    with pytest.warns(ConvergenceWarning, match="duality gap"):
+        lrqr_fit(P1, s, P2, P1, 1e-7, 0.9, max_epochs=200)
+
+
+def test_solution_is_stationary_and_beta_closed_form():
+    P1, s, P2 = _problem(2)
+    for lam in (0.05, 0.5):
+        gamma, beta, info = lrqr_fit(P1, s, P2, P1, lam, 0.9)
+        h1, h2 = P1 @ gamma, P2 @ gamma
+        # closed form of the optimal beta
+        assert beta == pytest.approx(h2.mean() / np.mean(h1**2), rel=1e-4)
+        # intercept direction of the KKT conditions: the empirical source
+        # coverage equals tau - 2 lam beta (beta mean_3 h - 1), up to the
+        # points interpolated by the solution (ties)
+        ties = np.sum(np.abs(s - h1) < 1e-8)
+        rhs = 0.9 - 2 * lam * beta * (beta * h1.mean() - 1.0)
+        assert abs(np.mean(s < h1 - 1e-8) - rhs) <= (ties + 1) / len(s)
+        # no descent direction: random perturbations do not lower the objective
+        rng = np.random.default_rng(0)
+        f0 = lrqr_objective(P1, s, P2, P1, gamma, beta, lam, 0.9)
+        for _ in range(50):
+            dg = rng.normal(size=gamma.shape) * 1e-3
+            db = rng.normal() * 1e-3
+            f = lrqr_objective(P1, s, P2, P1, gamma + dg, beta + db, lam, 0.9)
+            assert f >= f0 - 1e-9
+        g = lrqr_gradient(P1, s, P2, P1, gamma, beta, lam, 0.9)
+        assert np.isfinite(g).all()
+
+
+def test_lam_star_rate():
+    # Eq. (3) of Joshi et al.: (n1 (1/n2 + 1/n3))^(-1/3)
+    assert lam_star(1000, 1000, 1000) == pytest.approx(2 ** (-1 / 3))
+    assert lam_star(8000, 1000, 1000) == pytest.approx((8000 * 0.002) ** (-1 / 3))
+
+
+def test_estimator_lam_zero_equals_quantile_regression_threshold():
+    rng = np.random.default_rng(0)
+    Xtr, ytr = _gen(rng, 300, 0.0)
+    model = LinearRegression().fit(Xtr, ytr)
+    Xc, yc = _gen(rng, 400, 0.0)
+    Xt, _ = _gen(rng, 200, 1.0)
+    est = LRQRConformalRegressor(
+        model, prefit=True, lam=0.0, score_transform="identity"
+    )
+    est.fit(Xc, yc, X_target=Xt)
+    s = np.abs(yc - model.predict(Xc))
+    qr = QuantileRegressor(quantile=0.9, alpha=0.0).fit(Xc, s)
+    probe = np.linspace(-2, 3, 7)[:, None]
+    np.testing.assert_allclose(
+        est.threshold_function(probe), qr.predict(probe), atol=1e-6
+    )
+    iv = est.predict_interval(probe)
+    np.testing.assert_allclose(
+        iv[:, 1] - iv[:, 0], 2 * np.maximum(qr.predict(probe), 0)
+    )
+
+
+def test_coverage_at_least_nominal_when_ratio_in_class():
+    """Proposition 4.1: with r in the class, coverage under the shift >= level.
+
+    r(x) = exp(x - 1/2) lies in span{1, exp(x)}; small lam; averaged over
+    seeds the target coverage is at least nominal up to sampling error,
+    while split conformal under-covers.
+    """
+    fm = FunctionTransformer(np.exp)
+    cov_l, cov_s = [], []
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        Xtr, ytr = _gen(rng, 500, 0.0)
+        model = LinearRegression().fit(Xtr, ytr)
+        Xc, yc = _gen(rng, 1000, 0.0)
+        Xu, _ = _gen(rng, 1000, 1.0)
+        Xte, yte = _gen(rng, 2000, 1.0)
+        est = LRQRConformalRegressor(model, prefit=True, feature_map=fm, lam=0.02)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InfiniteIntervalWarning)
+            iv = est.fit(Xc, yc, X_target=Xu).predict_interval(Xte)
+        cov_l.append(regression_coverage_score(yte, iv))
+        scr = SplitConformalRegressor(model, prefit=True).fit(Xc, yc)
+        cov_s.append(regression_coverage_score(yte, scr.predict_interval(Xte)))
+    cov_l, cov_s = np.array(cov_l), np.array(cov_s)
+    se = cov_l.std(ddof=1) / np.sqrt(len(cov_l))
+    assert cov_l.mean() >= 0.9 - 3 * se, (cov_l.mean(), se)
+    assert cov_s.mean() < 0.9 - 10 * cov_s.std(ddof=1) / np.sqrt(len(cov_s))
+
+
+def test_auto_lam_grid_and_cv():
+    rng = np.random.default_rng(0)
+    Xc, yc = _gen(rng, 600, 0.0)
+    Xt, _ = _gen(rng, 300, 1.0)
+    est = LRQRConformalRegressor(random_state=0).fit(Xc, yc, X_target=Xt)
+    n1 = est.n_calibration_
+    ls = lam_star(n1, 300, n1)
+    np.testing.assert_allclose(est.lams_, np.linspace(ls / 10, ls, 10))
+    assert est.lam_ in est.lams_
+    assert est.cv_scores_.shape == (10,)
+    assert est.lam_ == est.lams_[np.argmin(est.cv_scores_)]
+    assert est.score_transform_ == "sigmoid"  # residuals are unbounded
+    # deterministic under a fixed seed
+    est2 = LRQRConformalRegressor(random_state=0).fit(Xc, yc, X_target=Xt)
+    np.testing.assert_array_equal(est.coef_, est2.coef_)
+
+
+def test_sample_domain_path_and_pandas():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    Xs, ys = _gen(rng, 300, 0.0)
+    Xt, _ = _gen(rng, 100, 1.0)
+    X, y, sd = pack_source_target(Xs, ys, Xt)
+    a = LRQRConformalRegressor(lam=0.1, random_state=0).fit(Xs, ys, X_target=Xt)
+    b = LRQRConformalRegressor(lam=0.1, random_state=0).fit(X, y, sample_domain=sd)
+    np.testing.assert_allclose(a.coef_, b.coef_)
+    df = pd.DataFrame(Xs, columns=["x"])
+    c = LRQRConformalRegressor(lam=0.1, random_state=0).fit(
+        df, ys, X_target=pd.DataFrame(Xt, columns=["x"])
+    )
+    out = c.predict_interval(df.iloc[:3])
+    assert list(out.columns) == ["lower", "upper"]
+    with pytest.raises(ValueError, match="different feature names"):
+        LRQRConformalRegressor(lam=0.1).fit(
+            df, ys, X_target=pd.DataFrame(Xt, columns=["z"])
+        )
+
+
+def test_bad_input():
+    rng = np.random.default_rng(0)
+    Xs, ys = _gen(rng, 100, 0.0)
+    with pytest.raises(ValueError, match="X_target has 3 features"):
+        LRQRConformalRegressor().fit(Xs, ys, X_target=np.ones((10, 3)))
+    with pytest.raises(ValueError, match="non-negative"):
+        LRQRConformalRegressor(lam=[0.1, -1.0]).fit(Xs, ys, X_target=Xs[:20])
+    with pytest.raises(ValueError, match="cv=3 folds"):
+        LRQRConformalRegressor(random_state=0).fit(Xs, ys, X_target=Xs[:2])
+    with pytest.warns(UserWarning, match="no covariate shift"):
+        LRQRConformalRegressor(lam=0.1, random_state=0).fit(Xs, ys)
+
+
+def test_sigmoid_boundaries_give_infinite_or_empty_sets():
+    rng = np.random.default_rng(0)
+    Xc, yc = _gen(rng, 300, 0.0)
+    est = LRQRConformalRegressor(lam=0.1, score_transform="sigmoid", random_state=0)
+    est.fit(Xc, yc, X_target=Xc[:100] + 1)
+    est.coef_ = np.zeros_like(est.coef_)
+    est.coef_[0] = 1.5  # h >= 1: no finite bound
+    with pytest.warns(InfiniteIntervalWarning):
+        iv = est.predict_interval(Xc[:3])
+    assert np.isinf(iv).all()
+    est.coef_[0] = 0.3  # h < sigmoid(0): empty set, zero width
+    iv = est.predict_interval(Xc[:3])
+    np.testing.assert_array_equal(iv[:, 0], iv[:, 1])
+
+
+def test_classifier_sets_follow_threshold():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 2))
+    y = (X[:, 0] + 0.5 * rng.normal(size=600) > 0).astype(int)
+    clf = LogisticRegression().fit(X[:200], y[:200])
+    est = LRQRConformalClassifier(clf, prefit=True, lam=0.1).fit(
+        X[200:], y[200:], X_target=X[200:] + 0.5
+    )
+    assert est.score_transform_ == "identity"  # 1 - p in [0, 1]
+    sets = est.predict_set(X[:20])
+    h = est.threshold_function(X[:20])
+    np.testing.assert_array_equal(sets, (1 - clf.predict_proba(X[:20])) <= h[:, None])

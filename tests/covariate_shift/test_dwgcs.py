@@ -1,0 +1,165 @@
+import numpy as np
+import pytest
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sklearn_datacentric.covariate_shift import DWGCSClassifier
+from sklearn_datacentric.covariate_shift._dwgcs import (
+    D_GRID,
+    _best_subset,
+    compute_lambda,
+    solve_mrc_01,
+    solve_mrc_log,
+)
+from sklearn_datacentric.utils import pack_source_target
+
+
+def _data(n=120, seed=0, n_classes=2, shift=1.0):
+    rng = np.random.default_rng(seed)
+    Xs = rng.normal(0, 1, (n, 2))
+    Xt = rng.normal(shift, 1, (n, 2))
+
+    def lab(X):
+        s = X[:, 0] + 0.5 * X[:, 1]
+        if n_classes == 2:
+            return (s > 0.3).astype(int)
+        return np.digitize(s, [-0.5, 0.8])
+
+    return Xs, lab(Xs), Xt, lab(Xt)
+
+
+def test_grid_is_the_papers():
+    g = np.arange(10) / 10
+    np.testing.assert_allclose(D_GRID, 1 / (1 - g) ** 2)
+
+
+def test_best_subset_matches_enumeration():
+    from itertools import combinations
+
+    rng = np.random.default_rng(0)
+    S = rng.normal(size=(50, 4))
+    v, _ = _best_subset(S)
+    brute = np.array([
+        max((S[j, list(C)].sum() - 1) / len(C)
+            for k in range(1, 5) for C in combinations(range(4), k))
+        for j in range(50)
+    ])
+    np.testing.assert_allclose(v, brute)
+
+
+@pytest.mark.parametrize("loss", ["0-1", "log"])
+def test_fit_predict_paths(loss):
+    Xs, ys, Xt, yt = _data()
+    clf = DWGCSClassifier(loss=loss, D=4.0).fit(Xs, ys, X_target=Xt)
+    P = clf.predict_proba(Xt)
+    np.testing.assert_allclose(P.sum(1), 1.0)
+    assert np.mean(clf.predict(Xt) == yt) > 0.7
+    # new points (alpha extended by the kernel smoother)
+    Xnew = np.random.default_rng(5).normal(0.5, 1, (30, 2))
+    assert clf.predict(Xnew).shape == (30,)
+    np.testing.assert_allclose(clf.predict_proba(Xnew).sum(1), 1.0)
+    # stacked (skada) path gives the same classifier
+    X, y, sd = pack_source_target(Xs, ys, Xt)
+    clf2 = DWGCSClassifier(loss=loss, D=4.0).fit(X, y, sample_domain=sd)
+    np.testing.assert_allclose(clf2.mu_, clf.mu_, atol=1e-6)
+    assert clf.minimax_risk_ == pytest.approx(clf2.minimax_risk_, abs=1e-8)
+
+
+def test_alpha_on_fitted_target_and_new_points():
+    Xs, ys, Xt, _ = _data(shift=2.0)
+    clf = DWGCSClassifier(loss="log", D=4.0).fit(Xs, ys, X_target=Xt)
+    np.testing.assert_array_equal(clf._alpha_of(Xt), clf.alpha_)
+    a_new = clf._alpha_of(Xt + 1e-9)
+    assert np.all((a_new >= 0) & (a_new <= 1))
+    # predict depends only on the sign pattern of the scores, not on alpha
+    np.testing.assert_array_equal(clf.predict(Xt), clf.predict(Xt + 1e-12))
+
+
+def test_auto_selects_smallest_minimax_risk():
+    Xs, ys, Xt, _ = _data(shift=1.5)
+    clf = DWGCSClassifier(D="auto").fit(Xs, ys, X_target=Xt)
+    assert set(clf.risks_) == set(D_GRID)
+    assert clf.minimax_risk_ == min(clf.risks_.values())
+    assert clf.risks_[clf.D_] == clf.minimax_risk_
+    assert 0.0 <= clf.minimax_risk_ <= 1.0
+    assert set(clf.path_) == set(D_GRID)
+
+
+def test_multiclass():
+    Xs, ys, Xt, yt = _data(n=150, n_classes=3)
+    for loss in ["0-1", "log"]:
+        clf = DWGCSClassifier(loss=loss, D=2.0).fit(Xs, ys, X_target=Xt)
+        assert clf.predict_proba(Xt).shape == (150, 3)
+        assert np.mean(clf.predict(Xt) == yt) > 0.6
+
+
+def test_lambda_lp_makes_uncertainty_set_nonempty():
+    Xs, ys, Xt, _ = _data(n=60)
+    clf = DWGCSClassifier(D=4.0).fit(Xs, ys, X_target=Xt)
+    F = np.hstack([np.ones((60, 1)), clf._standardize(Xt)])
+    lam = compute_lambda(F, clf.alpha_, clf.tau_, 2)
+    np.testing.assert_allclose(lam, clf.lambda_)
+    assert np.all(lam > 0)
+    # lambda is the optimum of min sum |sum_{j,y} p_jy alpha_j Phi(x_j, y) - tau|
+    # over conditionals p (plus the margin delta): compare with cvxpy
+    cp = pytest.importorskip("cvxpy")
+    P = cp.Variable((60, 2), nonneg=True)
+    AF = clf.alpha_[:, None] * F
+    moment = cp.vstack([AF.T @ P[:, 0], AF.T @ P[:, 1]])
+    prob = cp.Problem(cp.Minimize(cp.sum(cp.abs(moment - clf.tau_))),
+                      [cp.sum(P, axis=1) == 1 / 60])
+    prob.solve(solver="CLARABEL")
+    assert lam.sum() - 1e-6 * lam.size == pytest.approx(prob.value, rel=1e-5, abs=1e-7)
+
+
+def test_mrc_01_matches_cvxpy():
+    cp = pytest.importorskip("cvxpy")
+    rng = np.random.default_rng(0)
+    t, p, K = 25, 3, 3
+    F = np.hstack([np.ones((t, 1)), rng.normal(size=(t, p - 1))])
+    alpha = rng.uniform(0.3, 1, t)
+    tau = np.abs(rng.normal(size=(K, p))) / 5
+    lam = compute_lambda(F, alpha, tau, K)
+    mu, risk = solve_mrc_01(F, alpha, tau, lam, K)
+    from itertools import combinations
+
+    m = cp.Variable((K, p))
+    AF = alpha[:, None] * F
+    terms = []
+    for k in range(1, K + 1):
+        for C in combinations(range(K), k):
+            terms.append((sum(AF @ m[y] for y in C) - 1) / k + 1)
+    obj = -cp.sum(cp.multiply(tau, m)) + cp.sum(cp.multiply(lam, cp.abs(m))) + cp.sum(
+        cp.max(cp.vstack(terms), axis=0)) / t
+    prob = cp.Problem(cp.Minimize(obj))
+    prob.solve(solver="CLARABEL")
+    assert risk == pytest.approx(prob.value, rel=1e-5, abs=1e-7)
+    mu_l, risk_l = solve_mrc_log(F, alpha, tau, lam, K)
+    obj_l = -cp.sum(cp.multiply(tau, m)) + cp.sum(cp.multiply(lam, cp.abs(m))) + cp.sum(
+        cp.log_sum_exp(AF @ m.T, axis=1)) / t
+    prob_l = cp.Problem(cp.Minimize(obj_l))
+    prob_l.solve(solver="CLARABEL")
+    assert risk_l == pytest.approx(prob_l.value, rel=1e-5, abs=1e-7)
+
+
+def test_no_target_is_plain_mrc_and_bad_input():
+    Xs, ys, Xt, _ = _data(n=60)
+    clf = DWGCSClassifier().fit(Xs, ys)
+    assert not clf.has_target_ and clf.D_ == 1.0
+    np.testing.assert_array_equal(clf.alpha_, 1.0)
+    with pytest.raises(ValueError, match="features"):
+        DWGCSClassifier().fit(Xs, ys, X_target=Xt[:, :1])
+    with pytest.raises(ValueError, match="empty"):
+        DWGCSClassifier().fit(Xs, ys, X_target=np.empty((0, 2)))
+    with pytest.raises(InvalidParameterError, match="'D'"):
+        DWGCSClassifier(D=0.9).fit(Xs, ys, X_target=Xt)
+    with pytest.raises(InvalidParameterError, match="'B'"):
+        DWGCSClassifier(B=0).fit(Xs, ys, X_target=Xt)
+    with pytest.raises(InvalidParameterError, match="'sigma'"):
+        DWGCSClassifier(sigma=-1.0).fit(Xs, ys, X_target=Xt)
+
+
+def test_fourier_features_run():
+    Xs, ys, Xt, yt = _data(n=100)
+    clf = DWGCSClassifier(phi="fourier", n_components=50, D=4.0, random_state=0)
+    clf.fit(Xs, ys, X_target=Xt)
+    assert np.mean(clf.predict(Xt) == yt) > 0.6
