@@ -33,7 +33,17 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 # {estimator name: {check name: reason}}.  Every entry states why the check
 # cannot pass for that estimator.
-EXPECTED_FAILED_CHECKS = {}
+_RANDOM_PARTNERS = (
+    "mixup draws a random partner for every row: a row of weight 2 and the "
+    "same row duplicated get different partners, so the fits agree in "
+    "distribution but not draw for draw"
+)
+EXPECTED_FAILED_CHECKS = {
+    "SoftTargetClassifier": {
+        "check_sample_weight_equivalence_on_dense_data": _RANDOM_PARTNERS,
+        "check_sample_weight_equivalence_on_sparse_data": _RANDOM_PARTNERS,
+    },
+}
 
 ESTIMATORS = all_estimators()
 
