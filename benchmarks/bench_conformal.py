@@ -32,15 +32,15 @@ from sklearn.linear_model import RidgeCV  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _harness import markdown_table, measure, write_results  # noqa: E402
 
+# imported before the children are forked, so no side pays import time
+from mapie.regression import SplitConformalRegressor as MapieSplit  # noqa: E402
+
 from sklearn_datacentric.conformal import (  # noqa: E402
     LRQRConformalRegressor,
     SplitConformalRegressor,
     WeightedConformalRegressor,
 )
 from sklearn_datacentric.datasets import load_communities_crime  # noqa: E402
-
-# imported before the children are forked, so no side pays import time
-from mapie.regression import SplitConformalRegressor as MapieSplit  # noqa: E402
 
 N_REPEAT = 5
 
@@ -144,13 +144,15 @@ def main():
         mib = max(r["peak_mib"] for r in runs)
         if anchor is None:
             anchor = sec
-        rows.append({
-            "method": name,
-            "median seconds": sec,
-            "peak MiB": mib,
-            "x MAPIE split": sec / anchor,
-            "test coverage": runs[0]["result"],
-        })
+        rows.append(
+            {
+                "method": name,
+                "median seconds": sec,
+                "peak MiB": mib,
+                "x MAPIE split": sec / anchor,
+                "test coverage": runs[0]["result"],
+            }
+        )
         print(rows[-1])
     diff = parity_with_mapie(d)
     body = (

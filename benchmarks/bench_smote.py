@@ -31,9 +31,8 @@ from scipy import sparse
 from sklearn.datasets import make_classification
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _harness import markdown_table, measure, write_results  # noqa: E402
-
 import imblearn.over_sampling as imb  # noqa: E402
+from _harness import markdown_table, measure, write_results  # noqa: E402
 
 import sklearn_datacentric.over_sampling as ours  # noqa: E402
 from sklearn_datacentric.neighbors import NearestNeighbors  # noqa: E402
@@ -58,25 +57,38 @@ def _warmup():
     ours.BorderlineSMOTE(kind="borderline-2").fit_resample(X, y)
     Xc = np.column_stack([X, np.arange(3000) % 7])
     ours.SMOTENC(categorical_features=[6]).fit_resample(Xc, y)
+    # the tree path of SMOTE-NC (classes of 1024 samples or more)
+    Xc = np.tile(Xc, (8, 1)) + 1e-3 * np.arange(24000)[:, None]
+    ours.SMOTENC(categorical_features=[6]).fit_resample(Xc, np.tile(y, 8))
+
+
+def _warmup_imblearn():
+    # the same tiny calls on imbalanced-learn's side (imports, first calls)
+    X, y = make_classification(n_samples=3000, n_features=6, weights=[0.9],
+                               random_state=0)
+    for name in ("SMOTE", "BorderlineSMOTE", "ADASYN"):
+        getattr(imb, name)().fit_resample(X, y)
+    Xc = np.column_stack([X, np.arange(3000) % 7])
+    imb.SMOTENC(categorical_features=[6]).fit_resample(Xc, y)
     NearestNeighbors(n_neighbors=3, algorithm="brute").fit(X).kneighbors()
     NearestNeighbors(n_neighbors=3, algorithm="approximate").fit(X).kneighbors()
 
 
-def _run(fn):
+def _run(fn, anchor=False):
     def call():
         return _summary(fn())
 
-    return measure(call, warmup=_warmup)
+    return measure(call, warmup=_warmup_imblearn if anchor else _warmup)
 
 
 def compare(case, X, y, samplers, rows):
     for name in samplers:
         anchor = getattr(imb, name)
         mine = getattr(ours, name)
-        r_imb = _run(lambda: anchor(random_state=0).fit_resample(X, y))
+        r_imb = _run(lambda a=anchor: a(random_state=0).fit_resample(X, y), anchor=True)
         print(f"{case} {name} imblearn {r_imb['seconds']:.1f}s", flush=True)
         for n_jobs in (1, -1):
-            r = _run(lambda: mine(random_state=0, n_jobs=n_jobs).fit_resample(X, y))
+            r = _run(lambda m=mine, j=n_jobs: m(random_state=0, n_jobs=j).fit_resample(X, y))
             same = r["result"] == r_imb["result"]
             rows.append({
                 "case": case,
@@ -98,7 +110,7 @@ def smotenc_cases(rows):
     y = (rng.rand(n) < 0.1).astype(int)
     X = np.column_stack([rng.randn(n, 5), rng.randint(0, 1000, n)])
     r_imb = _run(lambda: imb.SMOTENC(categorical_features=[5], random_state=0)
-                 .fit_resample(X, y))
+                 .fit_resample(X, y), anchor=True)
     r = _run(lambda: ours.SMOTENC(categorical_features=[5], random_state=0)
              .fit_resample(X, y))
     rows.append({"case": f"{n // 1000}k x (5 cont + 1 nominal, 1,000 levels)",

@@ -11,7 +11,10 @@ Liu, ICML 2023) caps the training weights ``beta`` and lets target weights
 represent.
 
 This example shows the weights of the three weighters on one-dimensional
-data, then compares classifiers on a shifted two-dimensional task.
+data, then compares classifiers on a shifted two-dimensional task (a small
+run: which method wins depends on the data; see
+``benchmarks/results/double_weighting_protocol.md`` for the paper's protocol
+over 100 repetitions).
 """
 
 # %%

@@ -127,6 +127,7 @@ def lrqr_fit(
     gap_tol=1e-10,
     max_epochs=5000,
     warm=None,
+    basis=None,
 ):
     """Minimise the empirical LR-QR objective over ``(gamma, beta)``.
 
@@ -154,6 +155,8 @@ def lrqr_fit(
     warm : dict or None
         ``{"a": dual variables, "beta": beta}`` from a previous call on the
         same labelled points, to warm-start.
+    basis : ndarray or None
+        ``whitening_basis(P3)`` if already computed (reused across lam).
 
     Returns
     -------
@@ -166,7 +169,7 @@ def lrqr_fit(
     """
     P1 = np.ascontiguousarray(P1, dtype=np.float64)
     s = np.ascontiguousarray(s, dtype=np.float64)
-    W = whitening_basis(np.asarray(P3, dtype=np.float64))
+    W = whitening_basis(np.asarray(P3, dtype=np.float64)) if basis is None else basis
     Psi = np.ascontiguousarray(P1 @ W)
     mu2 = np.asarray(P2, dtype=np.float64).mean(axis=0) @ W
     n1 = Psi.shape[0]
@@ -320,9 +323,18 @@ def select_lam(P1, s, P2, P3_is_P1, tau, lams, n_folds, rng, fit_kwargs=None):
         tr1, va1 = f1 != k, f1 == k
         tr2, va2 = f2 != k, f2 == k
         warm = None
+        W = whitening_basis(P1[tr1])
         for j, lam in enumerate(lams):
             gamma, beta, info = lrqr_fit(
-                P1[tr1], s[tr1], P2[tr2], P1[tr1], lam, tau, warm=warm, **fit_kwargs
+                P1[tr1],
+                s[tr1],
+                P2[tr2],
+                P1[tr1],
+                lam,
+                tau,
+                warm=warm,
+                basis=W,
+                **fit_kwargs,
             )
             warm = {"a": info["a"], "beta": beta}
             grad = lrqr_gradient(

@@ -358,7 +358,15 @@ class _LRQRCalibration:
         if st == "auto":
             st = "identity" if (scores.min() >= 0 and scores.max() <= 1) else "sigmoid"
         self.score_transform_ = st
-        s = expit(scores) if st == "sigmoid" else scores.astype(np.float64)
+        if st == "sigmoid":
+            # logistic squash of the score in units of its typical size, so
+            # that large-valued scores do not saturate at 1
+            scale = float(np.median(np.abs(scores)))
+            self.score_scale_ = scale if scale > 0 else 1.0
+            s = expit(scores / self.score_scale_)
+        else:
+            self.score_scale_ = 1.0
+            s = scores.astype(np.float64)
         # feature map Phi = [1, T(x)] fitted on all unlabelled features
         if self.feature_map is None:
             self.feature_map_ = None
@@ -429,7 +437,7 @@ class _LRQRCalibration:
             mid = ~(hi | lo)
             q[hi] = np.inf
             q[lo] = -np.inf  # empty set
-            q[mid] = logit(h[mid])
+            q[mid] = self.score_scale_ * logit(h[mid])
             return q
         return h
 
@@ -494,11 +502,14 @@ class LRQRConformalRegressor(
     n_lams : int, default=10
     cv : int, default=3
     score_transform : {"auto", "sigmoid", "identity"}, default="auto"
-        Scores are squashed to ``[0, 1]`` with the logistic function when
-        ``"sigmoid"``, or with ``"auto"`` when some calibration score lies
-        outside ``[0, 1]``; thresholds are mapped back with the logit
-        (``h >= 1``: infinite interval; ``h <= 0``: empty set, returned as a
-        zero-width interval).
+        The theory of LR-QR assumes scores in ``[0, 1]``.  ``"sigmoid"``
+        squashes ``S`` to ``expit(S / c)``, ``c`` the median absolute
+        calibration score (the paper's logistic squash, in units of the
+        score's typical size so that it does not saturate); ``"auto"`` does
+        so only when some calibration score lies outside ``[0, 1]``.
+        Thresholds are mapped back with ``c * logit(h)`` (``h >= 1``:
+        infinite interval; ``h <= 0``: empty set, returned as a zero-width
+        interval).
     method : {"absolute", "cqr"}, default="absolute"
     prefit : bool, default=False
     calibration_size : float in (0, 1) or int, default=0.3
@@ -522,6 +533,8 @@ class LRQRConformalRegressor(
     cv_scores_ : ndarray or None
         Mean held-out gradient norm of each candidate.
     score_transform_ : {"sigmoid", "identity"}
+    score_scale_ : float
+        ``c`` of the sigmoid squash (1 without squash).
     solver_info_ : dict
     n_iter_ : int
         Inner convex solves of the final fit.
@@ -653,6 +666,8 @@ class LRQRConformalClassifier(
     n_lams : int, default=10
     cv : int, default=3
     score_transform : {"auto", "sigmoid", "identity"}, default="auto"
+        See :class:`LRQRConformalRegressor` (scores ``1 - p`` are already in
+        ``[0, 1]``, so ``"auto"`` keeps them).
     prefit : bool, default=False
     calibration_size : float in (0, 1) or int, default=0.3
     max_iter : int, default=100
@@ -669,6 +684,7 @@ class LRQRConformalClassifier(
     lams_ : ndarray
     cv_scores_ : ndarray or None
     score_transform_ : str
+    score_scale_ : float
     solver_info_ : dict
     n_iter_ : int
         Inner convex solves of the final fit.

@@ -1,6 +1,5 @@
 """Double-weighting general covariate shift (DW-GCS) minimax risk classifier."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -8,7 +7,6 @@ from scipy import sparse
 from scipy.optimize import linprog, minimize
 from scipy.special import logsumexp, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -283,6 +281,13 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
     **Without a target sample** (``fit(X, y)``), there is no shift: the
     source sample plays the target with ``alpha = beta = 1`` (the plain
     minimax risk classifier), and ``has_target_`` is False.
+
+    ``lambda`` is exactly the paper's LP (plus a margin of 1e-6): it only
+    measures how far ``tau`` is from what some labelling of the weighted
+    target sample can produce.  When that distance is small (e.g. source and
+    target samples alike) ``lambda`` is tiny and the minimax risk is close to
+    the training risk of the rule, with little regularisation: prefer few
+    features (``phi="linear"``) on small samples.
 
     The 0-1-loss rule here is deterministic (the most probable label).
 

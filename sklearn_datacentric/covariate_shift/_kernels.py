@@ -239,7 +239,7 @@ def project_box_ball_reference(w, c, R):
     if np.linalg.norm(u_of(1.0)) <= R:
         return c + u_of(1.0)
     lo, hi = 0.0, 1.0
-    for _ in range(200):
+    for _ in range(80):
         mid = 0.5 * (lo + hi)
         if np.linalg.norm(u_of(mid)) > R:
             hi = mid
@@ -268,7 +268,7 @@ def project_dw_reference(y, n, ub, c, R, eps):
     target = eps if g0 > eps else -eps
     sign = 1.0 if g0 > eps else -1.0
     lo, hi = 0.0, sign * (abs(y).max() + ub + c + 1.0)
-    for _ in range(200):
+    for _ in range(80):
         mid = 0.5 * (lo + hi)
         if (g(mid) - target) * sign > 0:
             lo = mid

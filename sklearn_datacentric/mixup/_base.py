@@ -82,11 +82,14 @@ class GroupsSamplerMixin(ProvenanceMixin):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data.
         y : array-like of shape (n_samples,)
+            Class labels.
 
         Returns
         -------
         self : object
+            The sampler, with ``sampling_strategy_`` set.
         """
         self._validate_params()
         self._check_classification_y(y)

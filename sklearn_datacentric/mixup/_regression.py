@@ -7,12 +7,12 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clon
 from sklearn.cluster import KMeans
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import train_test_split
-from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..base import BaseRegressionSampler
+from ..neighbors import NearestNeighbors
 from ._base import mix_matrix, resolve_n_out, stack_rows, uniform_anchors
 from ._kernels import cmixup_partners_kernel
 from ._pairs import build_cell_index, check_all_have_partners, parse_criterion
@@ -35,6 +35,7 @@ class _BaseRegressionMixup(BaseRegressionSampler):
 
     def _mix(self, X, y, partners_fn):
         n = X.shape[0]
+        self.sampling_strategy_ = "bypass"
         rng = check_random_state(self.random_state)
         m = resolve_n_out(self.n_samples, n)
         anchors = uniform_anchors(n, m, rng)
@@ -70,9 +71,13 @@ class RegressionMixup(_BaseRegressionMixup):
     keep_original : bool, default=False
         Put the original rows first in the output.
     random_state : int, RandomState instance or None, default=None
+        Controls the random draws; pass an int for reproducible output.
 
     Attributes
     ----------
+    sampling_strategy_ : str
+        Always ``"bypass"`` (imbalanced-learn's sampler protocol; mixup does
+        not target counts).
     provenance_ : Provenance
         ``seed`` = anchor, ``partner`` = partner, ``gap = 1 - lambda``.
     n_features_in_ : int
@@ -178,9 +183,12 @@ class CMixup(_BaseRegressionMixup):
     keep_original : bool, default=False
         Put the original rows first in the output.
     random_state : int, RandomState instance or None, default=None
+        Controls the random draws; pass an int for reproducible output.
 
     Attributes
     ----------
+    sampling_strategy_ : str
+        Always ``"bypass"`` (imbalanced-learn's sampler protocol).
     bandwidth_ : float
         The sigma used.
     provenance_ : Provenance
@@ -274,7 +282,7 @@ def _knn_partners(table, k_per_row, anchors, rng):
 
 
 class KNNMixup(_BaseRegressionMixup):
-    """kNN-limited mixup: mix each anchor only with one of its k nearest neighbours.
+    """K-nearest-neighbour-limited mixup: mix each anchor only with one of its k nearest neighbours.
 
     In the spirit of RegMix (Hwang & Whang): mixing far-apart examples of a
     regression problem creates implausible targets, so the partner is drawn
@@ -289,12 +297,19 @@ class KNNMixup(_BaseRegressionMixup):
     n_neighbors : int, default=5
         Neighbours each anchor may mix with (clipped to ``n - 1``).
     alpha : float, default=1.0
+        Parameter of the symmetric Beta law of ``lambda``.
     n_samples : int or float, default=1.0
+        Number of mixed rows (int) or multiple of the input size (float).
     keep_original : bool, default=False
+        Put the original rows first in the output.
     random_state : int, RandomState instance or None, default=None
+        Controls the random draws; pass an int for reproducible output.
 
     Attributes
     ----------
+    sampling_strategy_ : str
+        Always ``"bypass"`` (imbalanced-learn's sampler protocol; mixup does
+        not target counts).
     provenance_ : Provenance
     n_features_in_ : int
     feature_names_in_ : ndarray of str
@@ -369,10 +384,13 @@ class KNNMixupRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     n_clusters : int, default=4
         Clusters for ``scope="cluster"``.
     validation_fraction : float, default=0.2
+        Share of the rows held out to choose k.
     alpha : float, default=1.0
+        Parameter of the symmetric Beta law of ``lambda``.
     n_samples : int or float, default=1.0
         Mixed rows added to the original ones (the original rows are kept).
     random_state : int, RandomState instance or None, default=None
+        Controls the random draws; pass an int for reproducible output.
 
     Attributes
     ----------
@@ -450,11 +468,14 @@ class KNNMixupRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Training data.
         y : array-like of shape (n_samples,)
+            Continuous target.
 
         Returns
         -------
         self : object
+            The fitted regressor.
         """
         self._validate_params()
         X, y = validate_data(self, X, y, y_numeric=True, dtype=[np.float64, np.float32])
@@ -518,7 +539,18 @@ class KNNMixupRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X):
-        """Predict with the estimator fitted on the mixed data."""
+        """Predict with the estimator fitted on the mixed data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_queries, n_features)
+            Query points.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_queries,)
+            Predictions of ``estimator_``.
+        """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         return self.estimator_.predict(X)

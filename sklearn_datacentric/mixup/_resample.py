@@ -39,6 +39,7 @@ class GroupBalancedResampler(GroupsSamplerMixin, BaseSampler):
         Output size: an int is a count, a float a multiple of the input size.
         The quota of each group differs by at most one row.
     random_state : int, RandomState instance or None, default=None
+        Controls the random draws; pass an int for reproducible output.
 
     Attributes
     ----------
@@ -57,7 +58,7 @@ class GroupBalancedResampler(GroupsSamplerMixin, BaseSampler):
 
     See Also
     --------
-    SelectiveMixup : its ``implicit_distribution_`` is what pair selection
+    SelectiveMixup : Its ``implicit_distribution_`` is what pair selection
         resamples to.
 
     References

@@ -113,10 +113,10 @@ class SelectiveMixup(GroupsSamplerMixin, BaseSampler):
 
     See Also
     --------
-    GroupBalancedResampler : explicit resampling to uniform classes/domains.
-    SoftTargetClassifier : exact soft targets for estimators with
+    GroupBalancedResampler : Explicit resampling to uniform classes/domains.
+    SoftTargetClassifier : Exact soft targets for estimators with
         ``sample_weight``.
-    sample_partners : the pair sampler.
+    sample_partners : The pair sampler.
 
     References
     ----------
@@ -138,7 +138,7 @@ class SelectiveMixup(GroupsSamplerMixin, BaseSampler):
     >>> X_mix, y_mix = mixer.fit_resample(X, y)
     >>> X_mix.shape
     (100, 3)
-    >>> mixer.implicit_distribution_["class"]
+    >>> {c: round(q, 3) for c, q in mixer.implicit_distribution_["class"].items()}
     {0: 0.5, 1: 0.5}
     """
 
@@ -264,8 +264,11 @@ class SelectiveMixup(GroupsSamplerMixin, BaseSampler):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to mix.
         y : array-like of shape (n_samples,)
+            Class labels.
         groups : array-like of shape (n_samples,), default=None
+            Domain of each row; required by the domain criteria.
 
         Returns
         -------
@@ -303,8 +306,11 @@ class SelectiveMixup(GroupsSamplerMixin, BaseSampler):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to mix.
         y : array-like of shape (n_samples,)
+            Class labels.
         groups : array-like of shape (n_samples,), default=None
+            Domain of each row; required by the domain criteria.
         sample_weight : array-like of shape (n_samples,), default=None
             Input weights; a mixed row carries the interpolation
             ``lambda w_i + (1 - lambda) w_j``, times ``lambda`` or

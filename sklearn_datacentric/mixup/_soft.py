@@ -70,7 +70,7 @@ class SoftTargetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     See Also
     --------
-    SelectiveMixup
+    SelectiveMixup : The mixer; its ``fit_resample_soft`` gives soft labels.
 
     References
     ----------
@@ -110,7 +110,9 @@ class SoftTargetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
         y : array-like of shape (n_samples,)
+            Class labels.
         groups : array-like of shape (n_samples,), default=None
             Domains, for the domain criteria of ``mixer``.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -120,6 +122,7 @@ class SoftTargetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Returns
         -------
         self : object
+            The fitted classifier.
         """
         est = self.estimator
         if est is None:
@@ -153,25 +156,69 @@ class SoftTargetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         )
 
     def predict(self, X):
-        """Predict class labels with the fitted estimator."""
+        """Predict class labels with the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_queries, n_features)
+            Query points.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_queries,)
+            Predicted labels.
+        """
         X = self._check_X(X)
         return self.estimator_.predict(X)
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):
-        """Class probabilities of the fitted estimator."""
+        """Class probabilities of the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_queries, n_features)
+            Query points.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_queries, n_classes)
+            Columns follow ``classes_``.
+        """
         X = self._check_X(X)
         return self.estimator_.predict_proba(X)
 
     @available_if(_estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
-        """Log class probabilities of the fitted estimator."""
+        """Log class probabilities of the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_queries, n_features)
+            Query points.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_queries, n_classes)
+            Columns follow ``classes_``.
+        """
         X = self._check_X(X)
         return self.estimator_.predict_log_proba(X)
 
     @available_if(_estimator_has("decision_function"))
     def decision_function(self, X):
-        """Decision function of the fitted estimator."""
+        """Decision function of the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_queries, n_features)
+            Query points.
+
+        Returns
+        -------
+        scores : ndarray
+            As returned by ``estimator_.decision_function``.
+        """
         X = self._check_X(X)
         return self.estimator_.decision_function(X)
 

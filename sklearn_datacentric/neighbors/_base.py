@@ -69,12 +69,14 @@ class NearestNeighbors(BaseEstimator):
         * ``"approximate"``: the KD-tree with (1 + ``eps``)-approximate
           pruning (Arya et al., 1998): each returned k-th neighbour is at
           most ``1 + eps`` times farther than the true k-th neighbour.
-          Measured recall@k (fraction of the true k neighbours returned),
-          ``eps=1``, k=5, ``make_classification`` data, 100k points: 0.93 at
-          10 features, 0.75 at 50 features, with speed-ups over the exact
-          tree of 3x and 6x (see ``benchmarks/results/smote.md``).
+          Measured recall@k (share of the true k neighbours returned),
+          ``eps=1``, k=5, self-search on ``make_classification`` data, one
+          thread: about 0.9 in 10 features (104k points) at about 2.5-3x
+          the speed of the exact tree; near 1.0 in 50 features but slower
+          than the exact brute force there, so it only pays in low
+          dimension (``benchmarks/results/smote.md`` has the figures).
 
-    leaf_size : int, default=32
+    leaf_size : int, default=64
         Maximum number of points in a leaf of the KD-tree.
 
     eps : float, default=1.0
@@ -131,7 +133,7 @@ class NearestNeighbors(BaseEstimator):
     }
 
     def __init__(
-        self, n_neighbors=5, *, algorithm="auto", leaf_size=32, eps=1.0, n_jobs=None
+        self, n_neighbors=5, *, algorithm="auto", leaf_size=64, eps=1.0, n_jobs=None
     ):
         self.n_neighbors = n_neighbors
         self.algorithm = algorithm
@@ -200,12 +202,15 @@ class NearestNeighbors(BaseEstimator):
             Xc = np.ascontiguousarray(X, dtype=np.float64)
             n_levels, _ = _kernels.tree_shape(n, self.leaf_size)
             with _numba_threads(self.n_jobs):
-                idx, start, end, lo, hi = _kernels.build_kdtree(Xc, n_levels)
-            self._fit_X = np.ascontiguousarray(Xc[idx])
+                idx, start, end, lo, hi, sdim, sval = _kernels.build_kdtree(
+                    Xc, n_levels
+                )
+            # tree order, feature-major (the leaf scans vectorise over points)
+            self._fit_X = np.take(Xc.T, idx, axis=1)
             self._order = idx
             self._position = np.empty(n, dtype=np.int64)
             self._position[idx] = np.arange(n)
-            self._tree = (start, end, lo, hi, n_levels)
+            self._tree = (start, end, lo, hi, sdim, sval, n_levels)
         return self
 
     def _check_k(self, n_neighbors, self_query):
@@ -272,7 +277,7 @@ class NearestNeighbors(BaseEstimator):
             pos = self._position[rows]
             perm = np.argsort(pos, kind="stable")
             pos_sorted = pos[perm]
-            Q = self._fit_X[pos_sorted]
+            Q = np.ascontiguousarray(self._fit_X[:, pos_sorted].T)
             d, i = self._search_tree(Q, k, pos_sorted)
             dist = np.empty_like(d)
             ind = np.empty_like(i)
@@ -283,7 +288,7 @@ class NearestNeighbors(BaseEstimator):
         return self._query(Q, k, rows)
 
     def _search_tree(self, Q, k, exclude_pos):
-        start, end, lo, hi, n_levels = self._tree
+        start, end, lo, hi, sdim, sval, n_levels = self._tree
         n_q = Q.shape[0]
         out_d = np.empty((n_q, k), dtype=np.float64)
         out_i = np.empty((n_q, k), dtype=np.int64)
@@ -293,8 +298,8 @@ class NearestNeighbors(BaseEstimator):
         with _numba_threads(self.n_jobs) as n_threads:
             chunk = max(1, min(256, -(-n_q // (4 * n_threads))))
             _kernels.kdtree_query(
-                self._fit_X, self._order, start, end, lo, hi, n_levels,
-                np.ascontiguousarray(Q, dtype=np.float64), exclude_pos, k, eps,
+                self._fit_X, self._order, start, end, lo, hi, sdim, sval,
+                n_levels, np.ascontiguousarray(Q, dtype=np.float64), exclude_pos, k, eps,
                 out_d, out_i, chunk,
             )
         np.sqrt(out_d, out=out_d)
@@ -390,7 +395,7 @@ def mixed_kneighbors_self(X_cont, codes, penalty, k, *, n_jobs=None, leaf_size=3
             )
         else:
             n_levels, _ = _kernels.tree_shape(n, leaf_size)
-            idx, start, end, lo, hi = _kernels.build_kdtree(X_cont, n_levels)
+            idx, start, end, lo, hi, _, _ = _kernels.build_kdtree(X_cont, n_levels)
             data = np.ascontiguousarray(X_cont[idx])
             tcodes = np.ascontiguousarray(codes[idx])
             dist = np.empty((n, k))

@@ -109,9 +109,10 @@ def build_kdtree(X, n_levels):
     """Build a balanced KD-tree.
 
     Node ``i`` has children ``2i + 1`` and ``2i + 2``; the nodes of the last
-    level are the leaves.  Returns ``(idx, node_start, node_end, lo, hi)``:
-    ``idx`` the permutation putting points in tree order, the range of each
-    node in that order and its bounding box.
+    level are the leaves.  Returns ``(idx, node_start, node_end, lo, hi,
+    split_dim, split_val)``: ``idx`` the permutation putting points in tree
+    order, the range of each node in that order, its bounding box and the
+    coordinate/value of its split (left child <= value <= right child).
     """
     n, d = X.shape
     n_nodes = 2**n_levels - 1
@@ -120,6 +121,8 @@ def build_kdtree(X, n_levels):
     node_end = np.zeros(n_nodes, dtype=np.int64)
     lo = np.empty((n_nodes, d), dtype=np.float64)
     hi = np.empty((n_nodes, d), dtype=np.float64)
+    split_dim = np.zeros(n_nodes, dtype=np.int64)
+    split_val = np.zeros(n_nodes, dtype=np.float64)
     node_end[0] = n
     for level in range(n_levels):
         first = 2**level - 1
@@ -140,11 +143,13 @@ def build_kdtree(X, n_levels):
                 mid = start + (end - start) // 2
                 if end - start > 1:
                     _select_nth(idx, X, best, start, end, mid)
+                split_dim[node] = best
+                split_val[node] = X[idx[mid], best] if end > mid else 0.0
                 node_start[2 * node + 1] = start
                 node_end[2 * node + 1] = mid
                 node_start[2 * node + 2] = mid
                 node_end[2 * node + 2] = end
-    return idx, node_start, node_end, lo, hi
+    return idx, node_start, node_end, lo, hi, split_dim, split_val
 
 
 @njit(cache=True)
@@ -180,17 +185,17 @@ def _push_topk(best_d, best_i, dist, ind):
 
 
 @njit(cache=True)
-def _search_one(q, data, order, node_start, node_end, lo, hi, n_levels,
-                exclude, shrink, best_d, best_i, stack_n, stack_d):
-    d = data.shape[1]
+def _search_one(q, dataT, order, node_start, node_end, lo, hi, split_dim,
+                split_val, n_levels, exclude, shrink, best_d, best_i, stack_n,
+                stack_d, acc):
+    d = dataT.shape[0]
     k = best_d.shape[0]
     for j in range(k):
         best_d[j] = np.inf
         best_i[j] = -1
     first_leaf = 2 ** (n_levels - 1) - 1
-    sp = 0
     stack_n[0] = 0
-    stack_d[0] = 0.0
+    stack_d[0] = _box_sqdist(q, lo, hi, 0)
     sp = 1
     while sp > 0:
         sp -= 1
@@ -200,70 +205,80 @@ def _search_one(q, data, order, node_start, node_end, lo, hi, n_levels,
             continue
         pruned = False
         while node < first_leaf:
+            # the near child is the side of the split holding q.  While q
+            # lies inside the boxes met so far (md == 0) its bound is left at
+            # the parent's (a valid lower bound, saving one box distance per
+            # level); otherwise it is computed and may prune
             left = 2 * node + 1
-            right = left + 1
-            dl = _box_sqdist(q, lo, hi, left)
-            dr = _box_sqdist(q, lo, hi, right)
-            if dl <= dr:
+            if q[split_dim[node]] <= split_val[node]:
                 near = left
-                far = right
-                dn = dl
-                df = dr
+                far = left + 1
             else:
-                near = right
+                near = left + 1
                 far = left
-                dn = dr
-                df = dl
+            df = _box_sqdist(q, lo, hi, far)
             if df * shrink < best_d[k - 1]:
                 stack_n[sp] = far
                 stack_d[sp] = df
                 sp += 1
-            if dn * shrink >= best_d[k - 1]:
-                pruned = True
-                break
+            if md > 0.0:
+                md = _box_sqdist(q, lo, hi, near)
+                if md * shrink >= best_d[k - 1]:
+                    pruned = True
+                    break
             node = near
         if pruned:
             continue
+        # leaf: distances to all its points, feature-major so that the
+        # inner loop over points vectorises
+        s0 = node_start[node]
+        m = node_end[node] - s0
+        for j in range(m):
+            acc[j] = 0.0
+        for f in range(d):
+            qf = q[f]
+            row = dataT[f]
+            for j in range(m):
+                t = row[s0 + j] - qf
+                acc[j] += t * t
         worst = best_d[k - 1]
-        for j in range(node_start[node], node_end[node]):
-            if j == exclude:
-                continue
-            # partial distance: stop summing once the point cannot qualify
-            s = 0.0
-            for f in range(d):
-                t = data[j, f] - q[f]
-                s += t * t
-                if s >= worst:
-                    break
-            if s < worst:
-                _push_topk(best_d, best_i, s, order[j])
+        for j in range(m):
+            s = acc[j]
+            if s < worst and s0 + j != exclude:
+                _push_topk(best_d, best_i, s, order[s0 + j])
                 worst = best_d[k - 1]
 
 
 @njit(parallel=True, cache=True)
-def kdtree_query(data, order, node_start, node_end, lo, hi, n_levels,
-                 Q, exclude, k, eps, out_d, out_i, chunk):
+def kdtree_query(dataT, order, node_start, node_end, lo, hi, split_dim,
+                 split_val, n_levels, Q, exclude, k, eps, out_d, out_i, chunk):
     """k nearest neighbours of each row of ``Q`` in the tree.
 
-    ``data`` holds the fitted points in tree order, ``order[j]`` the original
-    index of tree position ``j``.  ``exclude[q]`` is a tree position skipped
-    for query ``q`` (its own position when querying fitted points) or -1.
-    Squared distances and original indices are written to ``out_d`` and
-    ``out_i`` (sorted by increasing distance).
+    ``dataT`` holds the fitted points in tree order, feature-major (shape
+    ``(n_features, n_samples)``); ``order[j]`` is the original index of tree
+    position ``j``.  ``exclude[q]`` is a tree position skipped for query
+    ``q`` (its own position when querying fitted points) or -1.  Squared
+    distances and original indices are written to ``out_d`` and ``out_i``
+    (sorted by increasing distance).
     """
     n_q = Q.shape[0]
     shrink = (1.0 + eps) * (1.0 + eps)
     n_chunks = (n_q + chunk - 1) // chunk
+    leaf_max = 0
+    first_leaf = 2 ** (n_levels - 1) - 1
+    for node in range(first_leaf, node_start.shape[0]):
+        leaf_max = max(leaf_max, node_end[node] - node_start[node])
     for c in prange(n_chunks):
         best_d = np.empty(k, dtype=np.float64)
         best_i = np.empty(k, dtype=np.int64)
         stack_n = np.empty(n_levels + 2, dtype=np.int64)
         stack_d = np.empty(n_levels + 2, dtype=np.float64)
+        acc = np.empty(leaf_max, dtype=np.float64)
         stop = min((c + 1) * chunk, n_q)
         for r in range(c * chunk, stop):
-            _search_one(Q[r], data, order, node_start, node_end, lo, hi,
-                        n_levels, exclude[r], shrink, best_d, best_i,
-                        stack_n, stack_d)
+            _search_one(Q[r], dataT, order, node_start, node_end, lo, hi,
+                        split_dim, split_val, n_levels, exclude[r], shrink,
+                        best_d, best_i, stack_n, stack_d, acc)
             for j in range(k):
                 out_d[r, j] = best_d[j]
                 out_i[r, j] = best_i[j]

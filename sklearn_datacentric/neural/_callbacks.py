@@ -96,7 +96,10 @@ class TrainingDynamics(Callback):
         idx = torch.cat(idxs).numpy()
         self.train_indices_ = np.sort(idx)
         if classifier:
-            y = torch.cat(ys).long()
+            y = torch.cat(ys)
+            if y.dim() == 2:  # soft labels: the assigned label is the argmax
+                y = y.argmax(dim=1)
+            y = y.long()
             own = out.gather(1, y[:, None])[:, 0]
             other = out.clone()
             other.scatter_(1, y[:, None], float("-inf"))

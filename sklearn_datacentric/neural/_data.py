@@ -28,6 +28,21 @@ class TabularDataset(Dataset):
         Integer domain codes.
     index : torch.Tensor of shape (n_samples,), default=None
         Original row index of every row (``arange`` when None).
+
+    Attributes
+    ----------
+    X, y, sample_weight, groups, index : torch.Tensor
+        The stored arrays (``sample_weight`` filled with ones when not given).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_datacentric.neural import TabularDataset
+    >>> ds = TabularDataset(torch.zeros(5, 2), torch.tensor([0, 1, 0, 1, 1]),
+    ...                     torch.arange(5, dtype=torch.float32))
+    >>> xb, yb = ds.__getitems__([4, 0])
+    >>> xb["sample_weight"].tolist(), yb.tolist()
+    ([4.0, 0.0], [1, 0])
     """
 
     def __init__(self, X, y=None, sample_weight=None, groups=None, index=None):
@@ -100,6 +115,19 @@ class BalancedBatchSampler(Sampler):
     num_samples : int, default=None
         Rows per epoch (``n_samples`` when None).
     generator : torch.Generator, default=None
+
+    Attributes
+    ----------
+    weights : torch.Tensor of shape (n_samples,)
+        Drawing probability of every row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.neural import BalancedBatchSampler
+    >>> sampler = BalancedBatchSampler(np.array([0, 0, 0, 1]))
+    >>> sampler.weights.tolist()
+    [0.16666666666666666, 0.16666666666666666, 0.16666666666666666, 0.5]
     """
 
     def __init__(self, strata, num_samples=None, generator=None):

@@ -7,10 +7,6 @@ from types import MappingProxyType
 
 import numpy as np
 import torch
-from skorch import NeuralNet, NeuralNetClassifier, NeuralNetRegressor
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
-from skorch.dataset import unpack_data
-from skorch.utils import is_dataset
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
@@ -19,8 +15,12 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
 )
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
+from skorch import NeuralNet, NeuralNetClassifier, NeuralNetRegressor
+from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.dataset import unpack_data
+from skorch.utils import is_dataset
 from torch.utils.data import DataLoader
 
 from ._callbacks import TrainingDynamics, _EarlyStopping
@@ -63,6 +63,21 @@ def _per_sample(loss):
     if loss.dim() > 1:
         loss = loss.reshape(loss.shape[0], -1).mean(dim=1)
     return loss
+
+
+def _label_codes(y):
+    """1-D integer class codes of hard (n,) or soft (n, k) label tensors."""
+    y = y.numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
+    return y.argmax(axis=1) if y.ndim == 2 else y
+
+
+def _is_soft(y):
+    """Whether y is a 2-D float array of class probabilities (soft labels)."""
+    try:
+        arr = np.asarray(y)
+    except Exception:  # pragma: no cover - ragged inputs are rejected later
+        return False
+    return arr.ndim == 2 and arr.shape[1] > 1 and arr.dtype.kind == "f"
 
 
 def _dataset_arrays(dataset):
@@ -266,7 +281,7 @@ class _TabularNetMixin:
         if isinstance(ts, str) and ts == "auto":
             if not self.early_stopping:
                 return dataset, None
-            codes = dataset.y.numpy() if self._is_tabular_classifier else None
+            codes = _label_codes(dataset.y) if self._is_tabular_classifier else None
             split = split_rows(
                 len(dataset),
                 codes,
@@ -289,7 +304,7 @@ class _TabularNetMixin:
         y, groups, _ = _dataset_arrays(dataset)
         kind = self.balanced_sampler
         if kind == "class":
-            return y.numpy()
+            return _label_codes(y)
         if groups is None:
             raise ValueError(
                 f"balanced_sampler={kind!r} needs domain labels: pass groups=... "
@@ -299,7 +314,7 @@ class _TabularNetMixin:
             return groups.numpy()
         # cells: class x domain
         g = groups.numpy().astype(np.int64)
-        return y.numpy().astype(np.int64) * (int(g.max()) + 1) + g
+        return _label_codes(y).astype(np.int64) * (int(g.max()) + 1) + g
 
     def get_iterator(self, dataset, training=False):
         if training:
@@ -355,7 +370,7 @@ class _TabularNetMixin:
         if getattr(self, "_train_arrays", None) is None:
             y, groups, index = _dataset_arrays(dataset_train)
             self._train_arrays = (
-                y.numpy() if y is not None else None,
+                _label_codes(y) if y is not None else None,
                 groups.numpy() if groups is not None else None,
                 index,
             )
@@ -457,6 +472,7 @@ class _TabularNetMixin:
             )
         self._mixup_rels = self._check_own_params()
         first = not (partial or self.warm_start) or not self.__sklearn_is_fitted__()
+        soft = self._is_tabular_classifier and _is_soft(y)
         X, y = validate_data(
             self,
             X,
@@ -464,8 +480,8 @@ class _TabularNetMixin:
             reset=first,
             dtype=[np.float32, np.float64],
             ensure_all_finite=True,
-            multi_output=not self._is_tabular_classifier,
-            y_numeric=not self._is_tabular_classifier,
+            multi_output=soft or not self._is_tabular_classifier,
+            y_numeric=soft or not self._is_tabular_classifier,
         )
         n = X.shape[0]
         if n < 2:
@@ -526,7 +542,9 @@ class _TabularNetMixin:
         X : array-like of shape (n_samples, n_features)
             Numeric features; converted to float32.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
-            Class labels (classifier) or targets (regressor).
+            Class labels (classifier) or targets (regressor).  A classifier
+            also takes soft labels: a 2-D float array of class probabilities
+            (rows summing to 1), trained with the cross-entropy against them.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; they are split with the rows into training
             and validation parts, batched with their rows and multiply the
@@ -687,7 +705,13 @@ class TabularNetClassifier(_TabularNetMixin, NeuralNetClassifier):
         + _DOC_COMMON
         + """    class_weight : dict, "balanced" or None, default=None
         Multiplies the sample weights by the weight of each row's class
-        (``compute_sample_weight`` semantics)."""
+        (``compute_sample_weight`` semantics).
+    classes : array-like or None, default=None
+        All class labels, when ``y`` may not show all of them (e.g. in
+        ``partial_fit``), or the labels of the columns of soft labels.  With
+        soft labels (a 2-D float ``y`` of class probabilities, e.g. from
+        :meth:`~sklearn_datacentric.mixup.SelectiveMixup.fit_resample_soft`)
+        and ``classes=None``, the classes are ``0 .. n_columns - 1``."""
         + _DOC_MIXUP.format(
             criteria='"same_class", "different_class", "same_domain", '
             '"different_domain" and combinations such as '
@@ -763,6 +787,7 @@ class TabularNetClassifier(_TabularNetMixin, NeuralNetClassifier):
     _parameter_constraints = {
         **_common_constraints(),
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "classes": ["array-like", None],
         "balanced_sampler": [StrOptions({"class", "domain", "cell"}), None],
     }
     _test_params = {"max_epochs": 30, "lr": 1e-2, "batch_size": 32}
@@ -792,6 +817,7 @@ class TabularNetClassifier(_TabularNetMixin, NeuralNetClassifier):
         n_iter_no_change=10,
         tol=1e-4,
         class_weight=None,
+        classes=None,
         mixup=None,
         mixup_alpha=0.4,
         balanced_sampler=None,
@@ -814,8 +840,12 @@ class TabularNetClassifier(_TabularNetMixin, NeuralNetClassifier):
             ) from None
 
     def _encode_target(self, y, *, first, classes):
-        check_classification_targets(y)
         y = np.asarray(y)
+        if classes is None:
+            classes = self.classes
+        if _is_soft(y):
+            return self._encode_soft(y, first=first, classes=classes)
+        check_classification_targets(y)
         if first:
             enc = LabelEncoder().fit(y if classes is None else np.asarray(classes))
             if classes is not None and not np.isin(y, enc.classes_).all():
@@ -830,6 +860,29 @@ class TabularNetClassifier(_TabularNetMixin, NeuralNetClassifier):
             self._n_outputs_module = len(enc.classes_)
         codes = self._encode_labels(y, "y")
         return torch.from_numpy(codes)
+
+    def _encode_soft(self, y, *, first, classes):
+        k = y.shape[1]
+        if np.any(y < 0) or not np.allclose(y.sum(axis=1), 1.0, atol=1e-5):
+            raise ValueError(
+                "Soft labels (2-D float y) must hold class probabilities: "
+                "non-negative rows summing to 1."
+            )
+        if first:
+            labels = np.arange(k) if classes is None else np.asarray(classes)
+            if labels.ndim != 1 or len(labels) != k:
+                raise ValueError(
+                    f"Soft labels have {k} columns but classes has "
+                    f"{np.shape(labels)} entries; give one class per column."
+                )
+            self.classes_inferred_ = labels
+            self._n_outputs_module = k
+        elif k != len(self.classes_):
+            raise ValueError(
+                f"Soft labels have {k} columns, but the net was fitted with "
+                f"{len(self.classes_)} classes."
+            )
+        return torch.from_numpy(np.ascontiguousarray(y, dtype=np.float32))
 
     def _encode_labels(self, y, name):
         classes = self.classes_
@@ -846,6 +899,9 @@ class TabularNetClassifier(_TabularNetMixin, NeuralNetClassifier):
     def _apply_class_weight(self, sw, y):
         if self.class_weight is None:
             return sw
+        y = np.asarray(y)
+        if y.ndim == 2:  # soft labels: the weight of the most likely class
+            y = self.classes_[y.argmax(axis=1)]
         return sw * compute_sample_weight(self.class_weight, y)
 
     def _mixup_loss(self, y_pred, y, yp, wa, wb):

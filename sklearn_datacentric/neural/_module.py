@@ -1,6 +1,5 @@
 """The default torch module: a multilayer perceptron for tabular data."""
 
-import torch
 from torch import nn
 
 __all__ = ["TabularMLP"]

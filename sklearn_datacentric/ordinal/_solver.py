@@ -68,12 +68,23 @@ class CumulativeLogitProblem:
     def loss(self, theta):
         return cumlogit_loss(self.eta(theta), self.y, self.w, PMIN)
 
-    def derivs(self, theta):
-        eta = self.eta(theta)
+    def loss_eta(self, eta):
+        return cumlogit_loss(eta, self.y, self.w, PMIN)
+
+    def derivs(self, theta, hessian=True, eta=None):
+        """Loss, gradient and (if ``hessian``) Hessian in ``theta``.
+
+        ``eta`` may pass the linear predictors of ``theta`` when known.
+        """
+        if eta is None:
+            eta = self.eta(theta)
         ho = self._ho[:, : self.K1 - 1]
         loss = cumlogit_derivs(eta, self.y, self.w, PMIN, self._grad, self._hd, ho)
         Xt, p1, K1 = self.Xt, self.p1, self.K1
+        T = self.T
         gv = (Xt.T @ self._grad).T.reshape(-1)
+        if not hessian:
+            return loss, T.T @ gv, None
         Hv = np.zeros((K1 * p1, K1 * p1))
         for k in range(K1):
             sl = slice(k * p1, (k + 1) * p1)
@@ -83,7 +94,6 @@ class CumulativeLogitProblem:
                 B = Xt.T @ (ho[:, k : k + 1] * Xt)
                 Hv[sl, sl2] = B
                 Hv[sl2, sl] = B.T
-        T = self.T
         return loss, T.T @ gv, T.T @ Hv @ T
 
 
@@ -95,45 +105,62 @@ def prox_newton(problem, theta, alpha, pen, *, max_iter=100, tol=1e-10):
     """
     theta = np.asarray(theta, dtype=np.float64).copy()
 
-    def objective(t):
-        return problem.loss(t) + alpha * np.sum(pen * np.abs(t))
+    def penalty(t):
+        return alpha * np.sum(pen * np.abs(t))
 
-    obj = objective(theta)
+    # eta is linear in theta: line-search trials reuse eta(theta) + s eta(d)
+    eta = problem.eta(theta)
     converged = False
     n_iter = 0
+    H = None
+    refresh = True
+    prev_decrease = None
     for it in range(max_iter):
         n_iter = it + 1
-        loss, g, H = problem.derivs(theta)
-        obj = loss + alpha * np.sum(pen * np.abs(theta))
+        # the Hessian is refreshed at the first iteration and whenever the
+        # last step was damped or did not shrink the Newton decrement 10x;
+        # the gradient is always exact, so the fixed point is the optimum
+        loss, g, H_new = problem.derivs(theta, hessian=refresh or H is None, eta=eta)
+        if H_new is not None:
+            H = H_new
+        obj = loss + penalty(theta)
         z, _ = cd_quadratic_lasso(H, g, theta, pen, alpha, 2000, tol * 1e-3)
         d = z - theta
-        decrease = g @ d + alpha * (np.sum(pen * np.abs(z)) - np.sum(pen * np.abs(theta)))
+        decrease = g @ d + penalty(z) - penalty(theta)
         if not np.isfinite(decrease):
             break
-        if decrease > -tol:
-            # converged; the (tiny) last Newton step is still worth taking
-            cand = theta + d
-            if objective(cand) <= obj:
-                theta = cand
+        eta_d = problem.eta(d)
+        if decrease > -(tol if H_new is not None else 1e-3 * tol):
+            # converged (stricter with a reused Hessian); the tiny last
+            # Newton step is still worth taking
+            if problem.loss_eta(eta + eta_d) + penalty(z) <= obj:
+                theta = z
             converged = True
             break
+        refresh = H_new is None and (
+            prev_decrease is None or abs(decrease) > 0.1 * abs(prev_decrease)
+        )
+        prev_decrease = decrease
         step = 1.0
         accepted = False
         for _ in range(40):
             cand = theta + step * d
-            obj_c = objective(cand)
+            eta_c = eta + step * eta_d
+            obj_c = problem.loss_eta(eta_c) + penalty(cand)
             if obj_c <= obj + 0.25 * step * decrease:
                 accepted = True
                 break
             step *= 0.5
         if not accepted:
-            # no decrease found along the Newton direction: at machine
+            if H_new is None:  # stale curvature: retry with a fresh Hessian
+                refresh = True
+                continue
+            # no decrease along an exact Newton direction: at machine
             # precision of the objective
             converged = abs(decrease) < 1e3 * tol
             break
+        if step < 1.0:
+            refresh = True
         theta = cand
-        if obj - obj_c < 1e-3 * tol * max(1.0, abs(obj_c)) and step == 1.0:
-            converged = True
-            break
-        obj = obj_c
+        eta = eta_c
     return theta, n_iter, converged

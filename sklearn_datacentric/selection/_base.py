@@ -45,6 +45,8 @@ class _BaseSelector(ProvenanceMixin, BaseCleaningSampler):
 
     def _check_X_y(self, X, y, accept_sparse=None):
         accept = ["csr", "csc"] if self._accept_sparse else False
+        if not self._accept_sparse:
+            X = _densify_pandas_sparse(X)
         return super()._check_X_y(X, y, accept_sparse=accept)
 
     def _fit_resample(self, X, y):
@@ -68,10 +70,8 @@ class _BaseSelector(ProvenanceMixin, BaseCleaningSampler):
         lost = [c for c in classes if np.all(drop[y == c])]
         if not lost:
             return drop
-        what = ", ".join(repr(c.item() if hasattr(c, "item") else c) for c in lost)
-        msg = (
-            f"{type(self).__name__} would remove every row of class(es) {what}."
-        )
+        what = ", ".join(_label(c) for c in lost)
+        msg = f"{type(self).__name__} would remove every row of class(es) {what}."
         if self.on_class_removal == "raise":
             raise ValueError(
                 msg + " Set on_class_removal='warn' to keep such classes "
@@ -90,6 +90,25 @@ class _BaseSelector(ProvenanceMixin, BaseCleaningSampler):
         tags.input_tags.sparse = self._accept_sparse
         tags.sampler_tags.sample_indices = True
         return tags
+
+
+def _label(c):
+    """Readable repr of a class label (numpy scalars as Python values)."""
+    return repr(c.item() if isinstance(c, np.generic) else c)
+
+
+def _densify_pandas_sparse(X):
+    """A DataFrame of pandas sparse columns becomes dense (names kept)."""
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is not None and hasattr(X, "sparse"):
+        try:
+            import pandas as pd
+
+            if any(isinstance(d, pd.SparseDtype) for d in dtypes):
+                return X.sparse.to_dense()
+        except (AttributeError, TypeError):  # pragma: no cover - mixed frames
+            return X
+    return X
 
 
 def _take_rows(X, idx):
@@ -125,7 +144,7 @@ def _check_cv_classes(y_enc, classes, cv):
     counts = np.bincount(y_enc, minlength=len(classes))
     small = np.flatnonzero(counts < cv)
     if small.size:
-        desc = ", ".join(f"{classes[i]!r} ({counts[i]} rows)" for i in small)
+        desc = ", ".join(f"{_label(classes[i])} ({counts[i]} rows)" for i in small)
         raise ValueError(
             f"Class(es) {desc} have fewer samples than cv={cv} folds; "
             "out-of-fold probabilities need every class in every training "

@@ -29,7 +29,9 @@ def _check_y_proba(y, proba):
     proba = np.asarray(proba, dtype=np.float64)
     y = np.asarray(y)
     if proba.ndim != 2:
-        raise ValueError(f"proba must be 2-D (n_samples, n_classes), got {proba.shape}.")
+        raise ValueError(
+            f"proba must be 2-D (n_samples, n_classes), got {proba.shape}."
+        )
     if y.shape != (proba.shape[0],):
         raise ValueError(
             f"y has shape {y.shape}; expected ({proba.shape[0]},), one label per "
@@ -320,4 +322,3 @@ class ConfidenceSelector(_BaseSelector):
         quality = label_quality_scores(y, proba, method=self.rank_by)
         flagged = flag_label_errors(y, proba, filter_by=self.filter_by)
         return 1.0 - quality, flagged
-

@@ -301,8 +301,12 @@ class RepeatedRandomSubsetSampler:
     (5, True)
     """
 
-    def __init__(self, n_samples, *, keep_ratio=0.1, replacement=False, random_state=None):
-        if isinstance(n_samples, bool) or not isinstance(n_samples, (Integral, np.integer)):
+    def __init__(
+        self, n_samples, *, keep_ratio=0.1, replacement=False, random_state=None
+    ):
+        if isinstance(n_samples, bool) or not isinstance(
+            n_samples, (Integral, np.integer)
+        ):
             if hasattr(n_samples, "__len__"):
                 n_samples = len(n_samples)
             else:

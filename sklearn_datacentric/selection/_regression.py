@@ -74,6 +74,9 @@ class RegressionResidualSelector(BaseRegressionSampler):
         Rows flagged (dropped).
     sample_indices_ : ndarray of int
         Rows kept.
+    sampling_strategy_ : str
+        Always ``"remove_flagged"`` (the sampler protocol's record of what
+        ``fit_resample`` did).
     provenance_ : Provenance
 
     References
@@ -124,12 +127,10 @@ class RegressionResidualSelector(BaseRegressionSampler):
         self.contamination = contamination
         self.random_state = random_state
 
-    def _check_X_y(self, X, y, accept_sparse=None):
-        return super()._check_X_y(X, y, accept_sparse=None)
+    _accept_sparse = ()  # the default model is dense-only
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
         tags.sampler_tags.sample_indices = True
         return tags
 
@@ -198,6 +199,7 @@ class RegressionResidualSelector(BaseRegressionSampler):
                 "rows; the model may fit the data poorly.",
                 UserWarning,
             )
+        self.sampling_strategy_ = "remove_flagged"
         self.oof_prediction_ = pred
         self.residuals_ = resid
         self.epistemic_ = epi

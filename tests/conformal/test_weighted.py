@@ -189,3 +189,20 @@ def test_callable_returning_bad_weights():
         WeightedConformalRegressor(weighting=lambda X: np.ones(3), random_state=0).fit(
             Xs, ys, X_target=Xs[:10]
         )
+
+
+def test_conformalize_equals_prefit_fit():
+    rng = np.random.default_rng(0)
+    Xs, ys = _gen(rng, 400, 0.0)
+    Xt, _ = _gen(rng, 100, 1.0)
+    a = WeightedConformalRegressor(weighting=_ratio, random_state=0).fit(Xs, ys, X_target=Xt)
+    Xc, yc = _gen(rng, 150, 0.0)
+    a.conformalize(Xc, yc, X_target=Xt)
+    b = WeightedConformalRegressor(a.estimator_, prefit=True, weighting=_ratio)
+    b.fit(Xc, yc, X_target=Xt)
+    np.testing.assert_array_equal(a.calibration_scores_, b.calibration_scores_)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InfiniteIntervalWarning)
+        np.testing.assert_array_equal(a.predict_interval(Xt), b.predict_interval(Xt))
+    with pytest.raises(ValueError, match="X_target has 3 features"):
+        a.conformalize(Xc, yc, X_target=np.ones((4, 3)))

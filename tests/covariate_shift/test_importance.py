@@ -125,3 +125,19 @@ def test_gridsearch_with_sample_domain_and_target_labels(routing):
     # score with sample_domain = accuracy on the target rows only
     acc_t = np.mean(m.predict(Xt) == yt)
     assert m.score(X, y, sample_domain=sd) == pytest.approx(acc_t)
+
+
+def test_skada_layout_interoperates():
+    # skada's make_shifted_datasets layout: source rows with domain 1, target
+    # rows with domain -2, target labels kept in y (not masked).  Built here
+    # directly: importing skada pulls heavy deep-learning stacks.
+    Xs, ys, Xt, yt = _clf_data(60)
+    X = np.vstack([Xs, Xt])
+    y = np.concatenate([ys, yt])
+    sd = np.concatenate([np.ones(60, int), np.full(60, -2)])
+    src, tgt = sd >= 0, sd < 0
+    a = ImportanceWeightedClassifier().fit(X, y, sample_domain=sd)
+    b = ImportanceWeightedClassifier().fit(X[src], y[src], X_target=X[tgt])
+    np.testing.assert_allclose(a.weighting_.weights_, b.weighting_.weights_)
+    # target labels present: score uses the target rows (skada's supervised view)
+    assert a.score(X, y, sample_domain=sd) == pytest.approx(b.score(X[tgt], y[tgt]))

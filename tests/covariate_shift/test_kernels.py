@@ -36,7 +36,7 @@ def _feasible(z, n, ub, c, R, eps, tol=1e-12):
 def test_project_dw_matches_reference_and_is_feasible(D):
     rng = np.random.default_rng(0)
     slab_hits = 0
-    for _ in range(60):
+    for _ in range(25):
         n, t = rng.integers(2, 40, size=2)
         ub, c, R, eps = _set_params(rng, n, t, D)
         scale = rng.choice([0.1, 1.0, 10.0])
@@ -49,7 +49,7 @@ def test_project_dw_matches_reference_and_is_feasible(D):
         np.testing.assert_allclose(out, ref, rtol=1e-7, atol=1e-12)
         # a projection is the closest feasible point: no feasible random point is closer
         assert np.linalg.norm(out - y) <= np.linalg.norm(ref - y) + 1e-12
-    assert slab_hits > 5  # the slab constraint was exercised
+    assert slab_hits > 2  # the slab constraint was exercised
 
 
 def test_box_ball_reference_is_projection():

@@ -48,3 +48,42 @@ def test_unmixed_mixer_rejected():
     X, y, _ = _data()
     with pytest.raises(ValueError, match="mix=True"):
         SoftTargetClassifier(mixer=SelectiveMixup(mix=False)).fit(X, y)
+
+
+def test_gridsearch_routes_groups_to_soft_target_classifier():
+    import sklearn
+    from sklearn.model_selection import GridSearchCV, GroupKFold
+
+    X, y, g = _data(n=240)
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = SoftTargetClassifier(
+            LogisticRegression(),
+            mixer=SelectiveMixup(criterion="same_class+different_domain"),
+            random_state=0,
+        ).set_fit_request(groups=True)
+        search = GridSearchCV(clf, {"estimator__C": [0.1, 1.0]}, cv=GroupKFold(3))
+        search.fit(X, y, groups=g)
+        assert search.best_estimator_.mixer_.domains_ is not None
+
+
+def test_regression_pipeline_routes_groups():
+    import sklearn
+    from imblearn.pipeline import Pipeline
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import GridSearchCV, GroupKFold
+
+    from sklearn_datacentric.mixup import RegressionMixup
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(150, 3)
+    y = X @ [1.0, -1.0, 0.5] + 0.1 * rng.randn(150)
+    g = rng.randint(0, 3, 150)
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = Pipeline([
+            ("mix", RegressionMixup(criterion="different_domain", random_state=0)
+             .set_fit_resample_request(groups=True)),
+            ("reg", Ridge()),
+        ])
+        search = GridSearchCV(pipe, {"mix__alpha": [0.2, 1.0]}, cv=GroupKFold(3))
+        search.fit(X, y, groups=g)
+        assert search.best_score_ > 0.8

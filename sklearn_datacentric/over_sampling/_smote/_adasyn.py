@@ -50,7 +50,8 @@ class ADASYN(BaseSMOTE):
     sampling_strategy_ : dict
         Number of samples to generate per class.
     nn_ : estimator object
-        The neighbours estimator.
+        The neighbours estimator (unfitted: fitted copies are used and
+        dropped, so that no index outlives ``fit_resample``).
     n_samples_per_seed_ : dict
         For each over-sampled class, the number ``g_i`` of synthetic points
         of each of its samples (in the order of the rows of that class).
@@ -107,7 +108,6 @@ class ADASYN(BaseSMOTE):
     def _fit_resample(self, X, y):
         self._validate_estimator()
         k = n_neighbors_of(self.nn_, "n_neighbors")
-        n = X.shape[0]
         for class_sample, n_samples in self.sampling_strategy_.items():
             if n_samples:
                 self._check_class_size(
@@ -115,13 +115,14 @@ class ADASYN(BaseSMOTE):
                 )
         rng = check_random_state(self.random_state)
         nn_all_fitted = False
+        nn_all = clone(self.nn_)  # dropped before the output is built
         self.n_samples_per_seed_ = {}
         plans = []
         for class_sample, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
                 continue
             class_idx = np.flatnonzero(y == class_sample)
-            nns = kneighbors_self(self.nn_, X, class_idx, fitted=nn_all_fitted)
+            nns = kneighbors_self(nn_all, X, class_idx, fitted=nn_all_fitted)
             nn_all_fitted = True
             ratio_nn = np.sum(y[nns] != class_sample, axis=1) / k
             if not np.sum(ratio_nn):
@@ -149,6 +150,5 @@ class ADASYN(BaseSMOTE):
             plans.append(
                 (class_sample, class_idx[rows], class_idx[nns_c[rows, cols]], gaps)
             )
-        if n == 0:  # pragma: no cover - validate_data refuses empty input
-            raise ValueError("empty input")
+        del nn_all
         return self._assemble(X, y, plans)

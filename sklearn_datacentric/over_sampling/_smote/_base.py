@@ -124,6 +124,15 @@ def sample_pairs(n_samples, nn_ind, random_state, *, step_size=1.0):
     return seed_rows, partners, gaps
 
 
+def _join_plans(plans):
+    """Seeds, partners and gaps of all plans (no copy for a single plan)."""
+    if not plans:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    if len(plans) == 1:
+        return plans[0][1], plans[0][2], plans[0][3]
+    return tuple(np.concatenate([p[i] for p in plans]) for i in (1, 2, 3))
+
+
 def _label(c):
     """A class label as a plain Python value (for error messages)."""
     return c.item() if isinstance(c, np.generic) else c
@@ -195,11 +204,7 @@ class BaseSMOTE(BaseOverSampler):
         """
         plans = [p for p in plans if len(p[1])]
         n = X.shape[0]
-        seeds = np.concatenate([p[1] for p in plans]) if plans else np.zeros(0, int)
-        partners = (
-            np.concatenate([p[2] for p in plans]) if plans else np.zeros(0, int)
-        )
-        gaps = np.concatenate([p[3] for p in plans]) if plans else np.zeros(0)
+        seeds, partners, gaps = _join_plans(plans)
         y_new = [np.full(len(p[1]), p[0], dtype=y.dtype) for p in plans]
         y_res = np.concatenate([y, *y_new])
         if sparse.issparse(X):

@@ -3,6 +3,7 @@
 import numbers
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
@@ -59,7 +60,8 @@ class BorderlineSMOTE(BaseSMOTE):
     sampling_strategy_ : dict
         Number of samples to generate per class.
     nn_k_, nn_m_ : estimator objects
-        The neighbours estimators.
+        The neighbours estimators (unfitted: fitted copies are used and
+        dropped, so that no index outlives ``fit_resample``).
     in_danger_indices_ : dict
         For each over-sampled class, the row indices of its samples in
         danger (the seeds).
@@ -152,13 +154,14 @@ class BorderlineSMOTE(BaseSMOTE):
             and not hasattr(self.m_neighbors, "kneighbors")
         )
         m_fitted = False
+        nn_m_fit = clone(self.nn_m_)  # dropped before the output is built
         self.in_danger_indices_ = {}
         plans = []
         for class_sample, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
                 continue
             class_idx = np.flatnonzero(y == class_sample)
-            nn_m = kneighbors_self(self.nn_m_, X, class_idx, fitted=m_fitted)
+            nn_m = kneighbors_self(nn_m_fit, X, class_idx, fitted=m_fitted)
             m_fitted = True
             n_other = np.sum(y[nn_m] != class_sample, axis=1)
             danger = (n_other >= m / 2) & (n_other < m)
@@ -168,17 +171,18 @@ class BorderlineSMOTE(BaseSMOTE):
             self.in_danger_indices_[class_sample] = danger_idx
             if self.kind == "borderline-1":
                 nns = kneighbors_self(
-                    self.nn_k_, X[class_idx], np.flatnonzero(danger)
+                    clone(self.nn_k_), X[class_idx], np.flatnonzero(danger)
                 )
                 nns = class_idx[nns]
             elif share:
-                nns = self.nn_m_._kneighbors_fitted(danger_idx, k)[1]
+                nns = nn_m_fit._kneighbors_fitted(danger_idx, k)[1]
             else:
-                nns = kneighbors_self(self.nn_k_, X, danger_idx)
+                nns = kneighbors_self(clone(self.nn_k_), X, danger_idx)
             rng = check_random_state(self.random_state)
             rows, partners, gaps = sample_pairs(n_samples, nns, rng)
             if self.kind == "borderline-2":
                 other = y[partners] != class_sample
                 gaps[other] *= rng.uniform(low=0.0, high=0.5, size=other.sum())
             plans.append((class_sample, danger_idx[rows], partners, gaps))
+        del nn_m_fit
         return self._assemble(X, y, plans)

@@ -1,6 +1,7 @@
 """SMOTE (Chawla et al., 2002)."""
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from ._base import BaseSMOTE, kneighbors_self, n_neighbors_of, sample_pairs
@@ -51,7 +52,8 @@ class SMOTE(BaseSMOTE):
         Number of samples to generate per class.
     nn_k_ : estimator object
         The neighbours estimator (``k_neighbors + 1`` neighbours, the sample
-        itself included).
+        itself included), unfitted: fitted copies are used and dropped, so
+        that no index outlives ``fit_resample``.
     provenance_ : Provenance
         For each output row: its seed row, its partner (the neighbour), the
         gap, and whether it is synthetic.  See :meth:`propagate`.
@@ -112,7 +114,8 @@ class SMOTE(BaseSMOTE):
                 continue
             class_idx = np.flatnonzero(y == class_sample)
             X_class = X[class_idx]
-            nns = kneighbors_self(self.nn_k_, X_class)
+            # a fitted copy, dropped after use (the index is not kept)
+            nns = kneighbors_self(clone(self.nn_k_), X_class)
             # a fresh generator per class, as imbalanced-learn
             rng = check_random_state(self.random_state)
             rows, partners, gaps = sample_pairs(n_samples, nns, rng)

@@ -305,7 +305,7 @@ class SMOTENC(BaseSMOTE):
                 )[1]
             else:
                 enc = self._encoded_matrix(Xc, codes[class_idx], cats, med)
-                nns = kneighbors_self(self.nn_k_, enc)
+                nns = kneighbors_self(clone(self.nn_k_), enc)
             rng = check_random_state(self.random_state)
             rows, partners, gaps = sample_pairs(n_samples, nns, rng)
             tie_u = rng.uniform(size=(n_samples, codes.shape[1]))
@@ -526,7 +526,7 @@ class SMOTEN(BaseSMOTE):
             if own:
                 nns = l1_kneighbors_self(E[class_idx], k, n_jobs=self.n_jobs)[1]
             else:
-                nns = kneighbors_self(self.nn_k_, E[class_idx])
+                nns = kneighbors_self(clone(self.nn_k_), E[class_idx])
             neigh = np.column_stack([np.arange(class_idx.shape[0]), nns])
             rng = check_random_state(self.random_state)
             seeds = rng.choice(np.arange(class_idx.shape[0]), size=n_samples,

@@ -83,6 +83,19 @@ def _kneighbors(X_fit, k, X_query=None, estimator=None):
     return np.asarray(ind, dtype=np.int64)
 
 
+def _fit_searcher(X_fit, k, estimator=None):
+    """A neighbours estimator fitted once on ``X_fit``, for repeated queries
+    of ``k`` neighbours (``searcher.kneighbors(Q, n_neighbors=k,
+    return_distance=False)``)."""
+    from ...neighbors import NearestNeighbors
+
+    k = int(min(k, X_fit.shape[0]))
+    est = NearestNeighbors(n_neighbors=k) if estimator is None else clone(estimator)
+    if estimator is not None:
+        est.set_params(n_neighbors=k)
+    return est.fit(np.asarray(X_fit, dtype=np.float64))
+
+
 def _kneighbors_of_rows(X, rows, k, estimator=None):
     """The ``k`` nearest rows of ``X`` to each row ``X[rows]``, itself excluded."""
     k = int(min(k, X.shape[0] - 1))

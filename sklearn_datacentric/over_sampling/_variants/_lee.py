@@ -7,6 +7,7 @@ from sklearn.utils._param_validation import Interval
 
 from ._common import (
     K_NEIGHBORS_CONSTRAINT,
+    _fit_searcher,
     _interpolate,
     _kneighbors,
     _resolve_k,
@@ -110,6 +111,7 @@ class LeeSMOTE(_VariantOverSampler):
         k, nn = _resolve_k(self.k_neighbors)
         neigh = _kneighbors(X_min, k, estimator=nn)
         k_all = min(k, X.shape[0])
+        searcher = _fit_searcher(Xf, k_all, nn)
         other = y != class_sample
         level = float(self.rejection_level)
         seeds, partners, gaps = [], [], []
@@ -120,7 +122,7 @@ class LeeSMOTE(_VariantOverSampler):
             p = neigh[s, rng.randint(0, neigh.shape[1], size=n_try)]
             g = rng.uniform(0.0, 1.0, size=n_try)
             cand = _interpolate(X_min, s, p, g)
-            ind = _kneighbors(Xf, k_all, X_query=cand, estimator=nn)
+            ind = searcher.kneighbors(cand, n_neighbors=k_all, return_distance=False)
             frac = other[ind].mean(axis=1)
             ok = np.flatnonzero(frac < level)[: n_samples - n_done]
             if ok.shape[0] == 0:
