@@ -104,6 +104,14 @@ CONFIGS = [
 ]
 
 
+def _gpu_name():
+    """Name of the CUDA device, or "" (run in a child: the parent must not
+    initialise CUDA before forking the measured children)."""
+    import torch
+
+    return torch.cuda.get_device_name(0) if torch.cuda.is_available() else ""
+
+
 def main():
     import torch
 
@@ -144,7 +152,8 @@ def main():
         })
 
     gpu_rows = []
-    if torch.cuda.is_available():
+    gpu_name = measure(_gpu_name)["result"]
+    if gpu_name:
         Xg, yg, wg, gg = make_data(N_GPU)
         t_cpu = measure(run_ours, Xg, yg, wg, gg, "cpu", mixup="random")
         t_gpu = measure(run_ours, Xg, yg, wg, gg, "cuda", mixup="random")
@@ -155,7 +164,7 @@ def main():
             "GPU speed-up": t_cpu["result"] / t_gpu["result"],
             "plain skorch GPU epoch s": t_sk["result"],
         })
-        gpu_line = f"GPU: {torch.cuda.get_device_name(0)}"
+        gpu_line = f"GPU: {gpu_name}"
     else:
         gpu_rows.append({
             "configuration": "ours + weights + mixup", "n": N_GPU,

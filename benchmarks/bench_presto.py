@@ -6,8 +6,9 @@ rare class about 3%).  Timed, each in a forked child (wall time and peak
 memory above the child's start):
 
 * ``PRESTOClassifierCV()``: the full path, 20 alphas down to 0.01 alpha_max,
-  5-fold CV on the Brier score, refit (folds run sequentially, and with
-  ``n_jobs=2`` threads);
+  5-fold CV on the Brier score, refit (folds one after the other, and two at
+  a time with ``n_jobs=2``; the estimator runs its skinny Gram products on
+  one BLAS thread);
 * ``statsmodels`` ``OrderedModel(distr="logit").fit(method="bfgs")``: the
   proportional-odds model (anchor);
 * ``ProportionalOddsClassifier``: the same model with this package's Newton
@@ -97,8 +98,8 @@ def main():
     X, y, params = _data()
     p_true = params.proba[:, -1]
     runs = [
-        ("PRESTOClassifierCV (20 alphas x 5 folds + refit)", run_presto, (X, y, p_true, None)),
-        ("PRESTOClassifierCV, n_jobs=2", run_presto, (X, y, p_true, 2)),
+        ("PRESTOClassifierCV() (20 alphas x 5 folds + refit)", run_presto, (X, y, p_true, None)),
+        ("PRESTOClassifierCV(n_jobs=2) (two folds at a time)", run_presto, (X, y, p_true, 2)),
         ("ProportionalOddsClassifier", run_po, (X, y, p_true)),
         ("statsmodels OrderedModel logit (bfgs) [anchor]", run_statsmodels, (X, y, p_true)),
         ("LogisticRegression on rare class [anchor]", run_logistic, (X, y, p_true)),

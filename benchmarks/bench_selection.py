@@ -166,6 +166,12 @@ def main():
         (reg_theirs,),
     )
     true_bad = set(np.flatnonzero(bad).tolist())
+    # precision / recall against the injected errors, from the same runs
+    ours_set, theirs_set = set(reg_ours()[2]), set(reg_theirs()[2])
+    rows[-1]["agreement"] += "; precision/recall vs injected: " + ", ".join(
+        f"{who} {len(s & true_bad) / max(len(s), 1):.2f}/{len(s & true_bad) / len(true_bad):.2f}"
+        for who, s in (("ours", ours_set), ("cleanlab", theirs_set))
+    )
 
     # selectors with no cleanlab counterpart
     alone = []

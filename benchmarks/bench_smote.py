@@ -23,6 +23,7 @@ cores); writes ``benchmarks/results/smote.md``.
 """
 
 import os
+import resource
 import sys
 import time
 
@@ -43,6 +44,11 @@ QUICK = "--quick" in sys.argv  # a smoke run on small data
 def _summary(out):
     X_res, y_res = out
     return {"n_out": int(X_res.shape[0])}
+
+
+def _cpu_seconds():
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
 
 
 def _warmup():
@@ -76,7 +82,12 @@ def _warmup_imblearn():
 
 def _run(fn, anchor=False):
     def call():
-        return _summary(fn())
+        # CPU seconds of the call (all threads) beside the wall time: less
+        # sensitive than wall time to other jobs on a shared machine
+        c0 = _cpu_seconds()
+        out = _summary(fn())
+        out["cpu_s"] = _cpu_seconds() - c0
+        return out
 
     return measure(call, warmup=_warmup_imblearn if anchor else _warmup)
 
@@ -89,7 +100,8 @@ def compare(case, X, y, samplers, rows):
         print(f"{case} {name} imblearn {r_imb['seconds']:.1f}s", flush=True)
         for n_jobs in (1, -1):
             r = _run(lambda m=mine, j=n_jobs: m(random_state=0, n_jobs=j).fit_resample(X, y))
-            same = r["result"] == r_imb["result"]
+            same = r["result"]["n_out"] == r_imb["result"]["n_out"]
+            cpu_imb, cpu_ours = r_imb["result"]["cpu_s"], r["result"]["cpu_s"]
             rows.append({
                 "case": case,
                 "sampler": name,
@@ -97,6 +109,9 @@ def compare(case, X, y, samplers, rows):
                 "imblearn s": r_imb["seconds"],
                 "ours s": r["seconds"],
                 "speed-up": r_imb["seconds"] / r["seconds"],
+                "imblearn CPU s": cpu_imb,
+                "ours CPU s": cpu_ours,
+                "CPU ratio": cpu_imb / cpu_ours,
                 "imblearn peak MiB": r_imb["peak_mib"],
                 "ours peak MiB": r["peak_mib"],
                 "same n_out": same,
@@ -180,13 +195,16 @@ def main():
     recall_rows(rec_rows, X50, f"{len(y50) // 1000}k x 50")
 
     cols = ["case", "sampler", "n_jobs (ours)", "imblearn s", "ours s", "speed-up",
+            "imblearn CPU s", "ours CPU s", "CPU ratio",
             "imblearn peak MiB", "ours peak MiB", "same n_out"]
     body = (
         "imbalanced-learn 0.14.2 with its defaults (exact scikit-learn "
         "neighbours) against sklearn_datacentric in the same run, same data; "
         "wall seconds and peak resident memory above the start of a forked "
-        "child (`benchmarks/_harness.py`). `n_jobs=-1` uses all numba threads. "
-        "The machine is shared: compare ratios within a row.\n\n"
+        "child (`benchmarks/_harness.py`), and CPU seconds of the call (all "
+        "threads; less sensitive to other jobs on the machine). `n_jobs=-1` "
+        "uses all numba threads. The machine is shared with other jobs: "
+        "wall-time ratios are noisy, compare within a row.\n\n"
         "## SMOTE, BorderlineSMOTE, ADASYN\n\n"
         + markdown_table(rows, cols)
         + "\n\n## SMOTENC (n_jobs=1)\n\n"

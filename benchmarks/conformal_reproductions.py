@@ -217,6 +217,7 @@ def _summarise(per_trial, methods):
 
 COLS = [
     "method",
+    "runs",
     "mean coverage",
     "sd coverage",
     "|mean - 0.9|",

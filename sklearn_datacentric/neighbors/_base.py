@@ -343,12 +343,9 @@ class NearestNeighbors(BaseEstimator):
                         G = (Qb @ self._fit_T[:, ys:ye]).toarray()
                     else:
                         G = Qb @ self._fit_X[ys:ye].T
-                    G *= -2.0
-                    G += q_sq[qs:qe, None]
-                    G += y_sq[None, ys:ye]
-                    np.maximum(G, 0.0, out=G)
-                    _kernels.merge_topk_block(
-                        G, ys, exclude[qs:qe], out_d[qs:qe], out_i[qs:qe]
+                    _kernels.merge_topk_gemm(
+                        G, q_sq[qs:qe], y_sq, ys, exclude[qs:qe],
+                        out_d[qs:qe], out_i[qs:qe],
                     )
             if not is_sparse:
                 out_d, out_i = _kernels.exact_sqdist_topk(Q, self._fit_X, out_i, k)

@@ -306,6 +306,29 @@ def merge_topk_block(D, col_offset, exclude, out_d, out_i):
 
 
 @njit(parallel=True, cache=True)
+def merge_topk_gemm(G, q_sq, y_sq, col_offset, exclude, out_d, out_i):
+    """:func:`merge_topk_block` fed with a block of inner products.
+
+    ``G[r, c]`` is the inner product of query ``r`` and point
+    ``col_offset + c``; the squared distance ``q_sq[r] + y_sq[col] - 2 G``
+    (clipped at 0) is formed on the fly, without extra passes over the block.
+    """
+    n_r, n_c = G.shape
+    for r in prange(n_r):
+        bd = out_d[r]
+        bi = out_i[r]
+        k = bd.shape[0]
+        ex = exclude[r] - col_offset
+        qs = q_sq[r]
+        for c in range(n_c):
+            s = qs + y_sq[col_offset + c] - 2.0 * G[r, c]
+            if s < 0.0:
+                s = 0.0
+            if s < bd[k - 1] and c != ex:
+                _push_topk(bd, bi, s, col_offset + c)
+
+
+@njit(parallel=True, cache=True)
 def exact_sqdist_topk(Q, Y, cand_i, k):
     """Recompute exact squared distances to candidate points and keep the k
     best (the GEMM expansion of the brute force loses precision on close

@@ -18,6 +18,7 @@ from sklearn.utils.validation import (
     column_or_1d,
     validate_data,
 )
+from threadpoolctl import threadpool_limits
 
 from ._solver import CumulativeLogitProblem, po_map, presto_map, prox_newton
 
@@ -459,6 +460,12 @@ class PRESTOClassifier(_BaseCumulativeLogit):
         -------
         self : PRESTOClassifier
         """
+        # the Gram matrices have n_features + 1 columns: threaded BLAS only
+        # burns CPU on them (parallelism is over folds, see n_jobs)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(X, y, sample_weight)
+
+    def _fit(self, X, y, sample_weight):
         X, classes, codes, sw = self._prepare(X, y, sample_weight)
         self.classes_ = classes
         K = len(classes)
@@ -622,6 +629,12 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
         -------
         self : PRESTOClassifierCV
         """
+        # the Gram matrices have n_features + 1 columns: threaded BLAS only
+        # burns CPU on them (parallelism is over folds, see n_jobs)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(X, y, sample_weight)
+
+    def _fit(self, X, y, sample_weight):
         from joblib import Parallel, delayed
 
         t_start = time.perf_counter()
@@ -815,6 +828,12 @@ class ProportionalOddsClassifier(_BaseCumulativeLogit):
         -------
         self : ProportionalOddsClassifier
         """
+        # the Gram matrices have n_features + 1 columns: threaded BLAS only
+        # burns CPU on them (parallelism is over folds, see n_jobs)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(X, y, sample_weight)
+
+    def _fit(self, X, y, sample_weight):
         X, classes, codes, sw = self._prepare(X, y, sample_weight)
         self.classes_ = classes
         K = len(classes)

@@ -586,3 +586,15 @@ def test_groups_routed_through_grid_search(clf_data):
         grid = GridSearchCV(net, {"lr": [1e-2]}, cv=2)
         grid.fit(X, y, sample_weight=np.ones(len(y)), groups=groups)
     assert grid.best_score_ > 0.5
+
+
+def test_skorch_valid_split_callable(clf_data):
+    from skorch.dataset import ValidSplit
+
+    X, y = clf_data
+    clf = _clf(max_epochs=3, train_split=ValidSplit(5), record_dynamics=True,
+               mixup="different_class", balanced_sampler="class")
+    clf.fit(X, y, sample_weight=np.linspace(0.5, 2, len(y)))
+    assert np.isfinite(clf.history[-1, "valid_loss"])
+    m = clf.margins_
+    assert np.isnan(m).any(axis=0).sum() == 60  # one fold of five held out

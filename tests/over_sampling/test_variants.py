@@ -590,3 +590,14 @@ def test_interpolation_uses_the_shared_kernel():
     ref = X[s] + g[:, None] * (X[p] - X[s])
     assert_allclose(interpolate(X, s, p, g), ref)
     assert_allclose(_interpolate(X, s, p, g), ref)
+
+
+@pytest.mark.parametrize("est", ALL, ids=_ids)
+def test_groups_follow_rows_through_propagate(est):
+    X, y = _data()
+    groups = np.arange(X.shape[0]) % 7
+    est = clone(est)
+    X_res, y_res = est.fit_resample(X, y)
+    g = est.propagate(groups)
+    assert g.shape == (X_res.shape[0],)
+    assert_array_equal(g, groups[est.provenance_.seed])

@@ -70,11 +70,14 @@ def test_real_data_pandas_and_custom_model():
     X_res, y_res = sel.fit_resample(X, y)
     assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
     assert sel.mask_[idx].mean() > 0.8
+    # a weak linear model (residual sd ~5 dB) with one global scale: the 15 dB
+    # errors sit near z = 3, so they rank high but only some pass the cut
     sel2 = RegressionResidualSelector(
-        LinearRegression(), n_bootstrap=0, aleatoric=False
+        LinearRegression(), n_bootstrap=0, aleatoric=False, random_state=0
     )
     sel2.fit_resample(X.to_numpy(), y.to_numpy())
-    assert sel2.mask_[idx].mean() > 0.5
+    assert np.median(sel2.scores_[idx]) > np.quantile(sel2.scores_, 0.9)
+    assert sel2.mask_[idx].mean() > 5 * sel2.mask_.mean() / 2
 
 
 def test_all_flagged_is_an_error():

@@ -11,6 +11,9 @@ from ._kernels import ccr_radii
 
 __all__ = ["CCR"]
 
+# distance-matrix entries per block of minority rows (8 MiB of float64)
+_BLOCK_ELEMENTS = 1 << 20
+
 
 def _uniform_l1_ball(center, radius, n, rng):
     """``n`` points uniform in the L1 ball of ``radius`` around ``center``.
@@ -123,22 +126,29 @@ class CCR(_VariantOverSampler):
         if X_rest.shape[0] == 0:  # pragma: no cover - sampling needs 2 classes
             radii = np.full(X_min.shape[0], float(self.energy))
         else:
-            D = cdist(X_min, X_rest, metric="cityblock")
-            order = np.argsort(D, axis=1, kind="stable")
-            D_sorted = np.take_along_axis(D, order, axis=1)
-            radii, _ = ccr_radii(D_sorted, float(self.energy))
-            # cleaning: push the other-class samples out of every sphere
-            inside = D < radii[:, None]
-            W = np.zeros_like(D)
-            pos = inside & (D > 0)
-            W[pos] = (radii[:, None] - D)[pos] / D[pos]
-            shift = X_rest * W.sum(axis=0)[:, None] - W.T @ X_min
-            # exact duplicates of a minority sample: random direction
-            for i, j in zip(*np.nonzero(inside & (D == 0))):
-                direction = _uniform_l1_ball(np.zeros(X.shape[1]), 1.0, 1, rng)[0]
-                norm = np.abs(direction).sum()
-                if norm > 0:
-                    shift[j] += radii[i] * direction / norm
+            radii = np.empty(X_min.shape[0])
+            shift = np.zeros_like(X_rest)
+            # blocks of minority rows keep the distance matrix small
+            block = max(1, int(_BLOCK_ELEMENTS // max(X_rest.shape[0], 1)))
+            for start in range(0, X_min.shape[0], block):
+                rows = slice(start, start + block)
+                Xb = X_min[rows]
+                D = cdist(Xb, X_rest, metric="cityblock")
+                D_sorted = np.sort(D, axis=1)
+                rb, _ = ccr_radii(D_sorted, float(self.energy))
+                radii[rows] = rb
+                # cleaning: push the other-class samples out of every sphere
+                inside = D < rb[:, None]
+                W = np.zeros_like(D)
+                pos = inside & (D > 0)
+                W[pos] = (rb[:, None] - D)[pos] / D[pos]
+                shift += X_rest * W.sum(axis=0)[:, None] - W.T @ Xb
+                # exact duplicates of a minority sample: random direction
+                for i, j in zip(*np.nonzero(inside & (D == 0))):
+                    direction = _uniform_l1_ball(np.zeros(X.shape[1]), 1.0, 1, rng)[0]
+                    norm = np.abs(direction).sum()
+                    if norm > 0:
+                        shift[j] += rb[i] * direction / norm
             Xw[idx_rest] = X_rest + shift
         self.radii_[class_sample] = radii
         counts = _allocate(n_samples, 1.0 / radii, rng)

@@ -48,8 +48,14 @@ class GSMOTE(_VariantOverSampler):
     ``u ~ U(0, 1)``.  This spreads the synthetic samples along the main
     axis of the class rather than across it.
 
-    This is the "G-SMOTE" ranked sixth by Kovacs (2019); it is not the
-    Geometric SMOTE of Douzas and Bacao (2019).
+    The paper embeds this guided over-sampling in an ensemble built by
+    bootstrapping with simultaneous under-sampling of the majority class;
+    as in the reference implementation (smote-variants), which is the
+    "G-SMOTE" ranked sixth by Kovacs (2019), only the guided over-sampling
+    step is implemented here (combine it with an under-sampler or an
+    ensemble in an ``imblearn`` pipeline for the full framework).  It is
+    not the Geometric SMOTE of Douzas and Bacao (2019), see
+    :class:`GeometricSMOTE`.
 
     Parameters
     ----------
