@@ -333,6 +333,9 @@ class _TabularNetMixin:
             if getattr(self, "balanced_sampler", None) is not None:
                 kwargs.pop("shuffle", None)
                 kwargs["sampler"] = BalancedBatchSampler(self._strata(dataset))
+            elif "sampler" in kwargs:
+                # a user sampler (e.g. RepeatedRandomSubsetSampler) orders rows
+                kwargs.pop("shuffle", None)
             else:
                 kwargs.setdefault("shuffle", True)
             # a last batch of one row breaks batch normalisation in training
