@@ -478,7 +478,7 @@ class LRQRConformalRegressor(
     calibration sample's features (``n3 = n1``), as in the paper's
     experiments.  Solved by the package's own solver: exact dual coordinate
     ascent for ``gamma`` at fixed ``beta``, ``beta`` in closed form then by a
-    profile search (see :func:`~sklearn_datacentric.conformal._lrqr_solver.lrqr_fit`).
+    profile search (module ``sklearn_datacentric.conformal._lrqr_solver``).
 
     Parameters
     ----------

@@ -21,8 +21,8 @@ __all__ = ["NearestNeighbors"]
 _AUTO_TREE_MAX_DIM = 16
 # below this many fitted points the brute force is as fast as the tree
 _AUTO_TREE_MIN_SAMPLES = 1024
-_QUERY_BLOCK = 1024
-_DATA_BLOCK = 4096
+_QUERY_BLOCK = 256
+_DATA_BLOCK = 1024
 _EXTRA_CANDIDATES = 4
 
 

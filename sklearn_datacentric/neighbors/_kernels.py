@@ -320,12 +320,12 @@ def merge_topk_gemm(G, q_sq, y_sq, col_offset, exclude, out_d, out_i):
         k = bd.shape[0]
         ex = exclude[r] - col_offset
         qs = q_sq[r]
+        worst = bd[k - 1]
         for c in range(n_c):
             s = qs + y_sq[col_offset + c] - 2.0 * G[r, c]
-            if s < 0.0:
-                s = 0.0
-            if s < bd[k - 1] and c != ex:
-                _push_topk(bd, bi, s, col_offset + c)
+            if s < worst and c != ex:
+                _push_topk(bd, bi, max(s, 0.0), col_offset + c)
+                worst = bd[k - 1]
 
 
 @njit(parallel=True, cache=True)

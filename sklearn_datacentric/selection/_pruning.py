@@ -331,16 +331,18 @@ class RepeatedRandomSubsetSampler:
         m = len(self)
         if self.replacement:
             return self._rng.choice(self.n_samples, size=m, replace=False)
-        out = []
-        need = m
-        while need > 0:
-            if self._pos >= self._perm.shape[0]:
-                self._perm = self._rng.permutation(self.n_samples)
-                self._pos = 0
-            take = self._perm[self._pos : self._pos + need]
-            self._pos += take.shape[0]
-            need -= take.shape[0]
-            out.append(take)
+        rest = self._perm[self._pos :]
+        if rest.shape[0] >= m:
+            self._pos += m
+            return rest[:m].copy()
+        # start a new permutation; the rows still owed by the old one go to
+        # its end, so no row repeats within this epoch
+        perm = self._rng.permutation(self.n_samples)
+        owed = np.isin(perm, rest)
+        perm = np.concatenate([perm[~owed], perm[owed]])
+        need = m - rest.shape[0]
+        self._perm, self._pos = perm, need
+        out = [rest, perm[:need]]
         return np.concatenate(out)
 
     def __iter__(self):

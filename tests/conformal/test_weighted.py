@@ -195,7 +195,9 @@ def test_conformalize_equals_prefit_fit():
     rng = np.random.default_rng(0)
     Xs, ys = _gen(rng, 400, 0.0)
     Xt, _ = _gen(rng, 100, 1.0)
-    a = WeightedConformalRegressor(weighting=_ratio, random_state=0).fit(Xs, ys, X_target=Xt)
+    a = WeightedConformalRegressor(weighting=_ratio, random_state=0).fit(
+        Xs, ys, X_target=Xt
+    )
     Xc, yc = _gen(rng, 150, 0.0)
     a.conformalize(Xc, yc, X_target=Xt)
     b = WeightedConformalRegressor(a.estimator_, prefit=True, weighting=_ratio)

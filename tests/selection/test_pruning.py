@@ -132,6 +132,10 @@ def test_repeated_random_subset_sampler():
     # without replacement: the first 3 epochs (9 rows) never repeat a row
     seen = [i for _ in range(3) for i in s]
     assert len(seen) == len(set(seen)) == 9
+    # epochs that straddle two permutations never repeat a row
+    for _ in range(20):
+        epoch = list(s)
+        assert len(epoch) == len(set(epoch)) == 3
     s = RepeatedRandomSubsetSampler(list(range(7)), keep_ratio=1.0, random_state=0)
     assert sorted(s) == list(range(7))
     r = RepeatedRandomSubsetSampler(
