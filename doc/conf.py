@@ -68,6 +68,10 @@ def _strip_foreign_refs(app, what, name, obj, options, lines):
     module = getattr(obj, "__module__", "") or ""
     if module.startswith("sklearn_datacentric"):
         return
+    if module.split(".")[0] == "torch":
+        # torch's own docstrings are not valid reStructuredText for docutils
+        lines[:] = ["Inherited from :class:`torch.nn.Module`; see the PyTorch documentation."]
+        return
     for i, line in enumerate(lines):
         lines[i] = _FOREIGN_ROLE.sub(lambda m: m.group(2) or m.group(3)[1:-1], line)
 

@@ -1,7 +1,7 @@
 """
-===========================================================
+=============================================================
 Reweighting vs double weighting under a large covariate shift
-===========================================================
+=============================================================
 
 When the target distribution puts mass where the training sample is thin,
 the density ratio ``p_target / p_source`` is huge on a few training points
@@ -59,9 +59,11 @@ ax.set_title("DW-KMM target weights alpha")
 ax.legend(fontsize=8)
 fig.tight_layout()
 
-print(f"largest weight / mean: ratio {ddr.weights_.max() / ddr.weights_.mean():.0f}, "
-      f"KMM {kmm.weights_.max() / kmm.weights_.mean():.0f}, "
-      f"DW {dw.weights_.max() / dw.weights_.mean():.0f}")
+print(
+    f"largest weight / mean: ratio {ddr.weights_.max() / ddr.weights_.mean():.0f}, "
+    f"KMM {kmm.weights_.max() / kmm.weights_.mean():.0f}, "
+    f"DW {dw.weights_.max() / dw.weights_.mean():.0f}"
+)
 
 # %%
 # Classification under the shift
@@ -76,17 +78,21 @@ def make(n, shift, seed):
     Xt = r.normal(shift, 0.7, (n, 2))
 
     def lab(X):
-        return (X[:, 1] > 0.4 * X[:, 0] ** 2 - 1 + 0.3 * r.normal(size=len(X))).astype(int)
+        return (X[:, 1] > 0.4 * X[:, 0] ** 2 - 1 + 0.3 * r.normal(size=len(X))).astype(
+            int
+        )
 
     return Xs, lab(Xs), Xt, lab(Xt)
 
 
-errors = {k: [] for k in ["no adaptation", "discriminative reweighting",
-                          "DW-GCS (D auto)"]}
+errors = {
+    k: [] for k in ["no adaptation", "discriminative reweighting", "DW-GCS (D auto)"]
+}
 for seed in range(5):
     Xs, ys, Xt, yt = make(200, 1.5, seed)
     errors["no adaptation"].append(
-        np.mean(LogisticRegression().fit(Xs, ys).predict(Xt) != yt))
+        np.mean(LogisticRegression().fit(Xs, ys).predict(Xt) != yt)
+    )
     iw = ImportanceWeightedClassifier(LogisticRegression()).fit(Xs, ys, X_target=Xt)
     errors["discriminative reweighting"].append(np.mean(iw.predict(Xt) != yt))
     dwgcs = DWGCSClassifier(D="auto", kmm_max_iter=300).fit(Xs, ys, X_target=Xt)
@@ -94,8 +100,12 @@ for seed in range(5):
 
 for name, e in errors.items():
     print(f"{name:28s} error {np.mean(e):.3f} ± {np.std(e):.3f}")
-print("D selected on the last seed:", round(dwgcs.D_, 2),
-      " minimax risk:", round(dwgcs.minimax_risk_, 3))
+print(
+    "D selected on the last seed:",
+    round(dwgcs.D_, 2),
+    " minimax risk:",
+    round(dwgcs.minimax_risk_, 3),
+)
 
 # %%
 # DW-GCS predicts on new points too: on the target sample given to ``fit``

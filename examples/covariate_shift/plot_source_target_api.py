@@ -1,7 +1,7 @@
 """
-=====================================================================
+======================================================================
 Giving the target sample: notebook path and cross-validation-safe path
-=====================================================================
+======================================================================
 
 Shift-aware estimators need the unlabelled target sample at fit time.
 
@@ -58,6 +58,10 @@ print("CV target accuracy per fold:", scores.round(3))
 
 search = GridSearchCV(est, {"estimator__C": [0.01, 0.1, 1.0, 10.0]}, cv=cv)
 search.fit(X_all, y_all, sample_domain=sd)
-print("best C:", search.best_params_, " target rows seen by the best weighter:",
-      search.best_estimator_.weighting_.n_target_)
+print(
+    "best C:",
+    search.best_params_,
+    " target rows seen by the best weighter:",
+    search.best_estimator_.weighting_.n_target_,
+)
 sklearn.set_config(enable_metadata_routing=False)

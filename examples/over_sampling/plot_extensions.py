@@ -1,7 +1,7 @@
 """
-=======================================================
+=========================================================
 Where do the SMOTE extensions put their synthetic points?
-=======================================================
+=========================================================
 
 The oversamplers ranked best by Kovacs (2019) differ mainly in *where* they
 generate minority samples: on segments to the class mean

@@ -1,7 +1,7 @@
 """
-=====================================================
+======================================================
 Finding and removing label errors in real tabular data
-=====================================================
+======================================================
 
 We flip 20% of the training labels of two bundled datasets at random, then
 let three detectors flag suspicious rows:

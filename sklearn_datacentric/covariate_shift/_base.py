@@ -46,7 +46,9 @@ def _source_target(
     if X_target is not None:
         shape = getattr(X_target, "shape", None) or np.shape(X_target)
         if len(shape) >= 1 and shape[0] == 0:
-            raise ValueError("X_target is empty: at least one target sample is required.")
+            raise ValueError(
+                "X_target is empty: at least one target sample is required."
+            )
         Xt = check_same_n_features(
             X_target, X.shape[1], name="X_target", dtype=np.float64
         )

@@ -69,7 +69,7 @@ class DiscriminativeDensityRatio(BaseWeighter):
         Sizes of the source and target samples.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when ``X`` has string column names.
 
     See Also

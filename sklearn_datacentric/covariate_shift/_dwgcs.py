@@ -144,7 +144,9 @@ def solve_mrc_01(F, alpha, tau, lam, n_classes, max_rounds=100):
             break
         pairs += new
     mu = (res.x[:m] - res.x[m : 2 * m]).reshape(n_classes, p)
-    risk = float(-tv @ mu.ravel() + lv @ np.abs(mu.ravel()) + _varphi01(AF @ mu.T).mean())
+    risk = float(
+        -tv @ mu.ravel() + lv @ np.abs(mu.ravel()) + _varphi01(AF @ mu.T).mean()
+    )
     return mu, risk
 
 
@@ -264,7 +266,7 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
     has_target_ : bool
         Whether a target sample was given.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     Notes
     -----
@@ -389,6 +391,11 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         check_classification_targets(ys)
         le = LabelEncoder().fit(ys)
         self.classes_ = le.classes_
+        if len(self.classes_) < 2:
+            raise ValueError(
+                "DWGCSClassifier needs at least 2 classes in the source labels; "
+                f"got 1 class ({self.classes_[0]!r})."
+            )
         yi = le.transform(ys)
         K = len(self.classes_)
         self.has_target_ = Xt is not None
@@ -408,7 +415,9 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         )
         if self.phi == "fourier":
             rng = check_random_state(self.random_state)
-            self.rff_W_ = rng.normal(0, 1.0 / self.sigma_, (X.shape[1], self.n_components))
+            self.rff_W_ = rng.normal(
+                0, 1.0 / self.sigma_, (X.shape[1], self.n_components)
+            )
             self.rff_b_ = rng.uniform(0, 2 * np.pi, self.n_components)
         Fs = self._phi(Zs[:n])
         Ft = self._phi(Zs[n:])
@@ -431,7 +440,13 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         for D in grid:
             if self.has_target_:
                 beta, alpha, info = solve_dw_kmm(
-                    Kmat, n, D=D, B=self.B, tol=self.kmm_tol, max_iter=self.kmm_max_iter, x0=warm,
+                    Kmat,
+                    n,
+                    D=D,
+                    B=self.B,
+                    tol=self.kmm_tol,
+                    max_iter=self.kmm_max_iter,
+                    x0=warm,
                     signed=True,
                 )
                 warm = (beta, alpha)
@@ -446,8 +461,15 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
             self.path_[D] = {"risk": risk, "beta": beta, "alpha": alpha, "mu": mu}
             if best is None or risk < best[0] - 1e-12:
                 best = (risk, D, beta, alpha, tau, lam, mu)
-        (self.minimax_risk_, self.D_, self.beta_, self.alpha_, self.tau_,
-         self.lambda_, self.mu_) = best
+        (
+            self.minimax_risk_,
+            self.D_,
+            self.beta_,
+            self.alpha_,
+            self.tau_,
+            self.lambda_,
+            self.mu_,
+        ) = best
         self._Xt = Xt
         self._Zt = Zs[n:]
         return self
@@ -458,7 +480,9 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         if not self.has_target_:
             return np.ones(X.shape[0])
         return np.clip(
-            kernel_smooth(self._standardize(X), self._Zt, self.alpha_, self.sigma_), 0, 1
+            kernel_smooth(self._standardize(X), self._Zt, self.alpha_, self.sigma_),
+            0,
+            1,
         )
 
     def decision_function(self, X):

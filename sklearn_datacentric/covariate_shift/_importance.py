@@ -27,7 +27,9 @@ def _is_masked(y):
     if y.dtype.kind in "iu":
         return y == -1
     if y.dtype.kind == "O":
-        return np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in y])
+        return np.array(
+            [v is None or (isinstance(v, float) and np.isnan(v)) for v in y]
+        )
     return np.zeros(y.shape, dtype=bool)
 
 
@@ -85,7 +87,11 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
         self : object
         """
         self._validate_params()
-        est = self._default_estimator() if self.estimator is None else clone(self.estimator)
+        est = (
+            self._default_estimator()
+            if self.estimator is None
+            else clone(self.estimator)
+        )
         check_sample_weight_support(est, purpose="importance weights")
         if "sample_weight" in fit_params:
             raise TypeError(
@@ -93,14 +99,20 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
                 "scaling the data or use the weighter directly."
             )
         X, y = validate_data(
-            self, X, y, dtype=None if self._keep_dtype else "numeric",
-            y_numeric=not self._is_clf, ensure_all_finite=True,
+            self,
+            X,
+            y,
+            dtype=None if self._keep_dtype else "numeric",
+            y_numeric=not self._is_clf,
+            ensure_all_finite=True,
         )
         Xs, ys, Xt, _ = _source_target(
             self, X, y, X_target, sample_domain, validate=False
         )
         weighting = (
-            DiscriminativeDensityRatio() if self.weighting is None else clone(self.weighting)
+            DiscriminativeDensityRatio()
+            if self.weighting is None
+            else clone(self.weighting)
         )
         self.weighting_ = weighting.fit(Xs, X_target=Xt)
         w = np.asarray(self.weighting_.weights_, dtype=np.float64)
@@ -173,7 +185,7 @@ _DOC_COMMON = """
         Whether a target sample was given; without one the weights are ones
         and the estimator is fitted as usual.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 """
 
 
@@ -236,8 +248,14 @@ class ImportanceWeightedClassifier(ClassifierMixin, _ImportanceWeightedBase):
 
     def _has(name):
         def check(self):
-            est = self.estimator_ if hasattr(self, "estimator_") else (
-                self._default_estimator() if self.estimator is None else self.estimator
+            est = (
+                self.estimator_
+                if hasattr(self, "estimator_")
+                else (
+                    self._default_estimator()
+                    if self.estimator is None
+                    else self.estimator
+                )
             )
             return hasattr(est, name)
 

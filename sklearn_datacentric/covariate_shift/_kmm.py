@@ -131,7 +131,7 @@ class KernelMeanMatching(_KMMBase):
     n_source_, n_target_ : int
         Sample sizes.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     See Also
     --------
@@ -166,7 +166,9 @@ class KernelMeanMatching(_KMMBase):
     True
     """
 
-    def __init__(self, *, B=1000.0, sigma=None, n_neighbors=50, tol=1e-8, max_iter=10000):
+    def __init__(
+        self, *, B=1000.0, sigma=None, n_neighbors=50, tol=1e-8, max_iter=10000
+    ):
         self.B = B
         self.sigma = sigma
         self.n_neighbors = n_neighbors
@@ -233,7 +235,7 @@ class DoubleWeighting(_KMMBase):
     n_source_, n_target_ : int
         Sample sizes.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     See Also
     --------

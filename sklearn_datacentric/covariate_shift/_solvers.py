@@ -188,8 +188,12 @@ def solve_dw_kmm(
             break
     beta = np.clip(best_x[:n] * n, 0.0, None)
     alpha = np.clip(best_x[n:] * t, 0.0, 1.0)
-    return beta, alpha, {
-        "objective": max(best_f, 0.0),
-        "n_iter": it,
-        "converged": converged,
-    }
+    return (
+        beta,
+        alpha,
+        {
+            "objective": max(best_f, 0.0),
+            "n_iter": it,
+            "converged": converged,
+        },
+    )

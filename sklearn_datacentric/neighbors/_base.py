@@ -71,10 +71,10 @@ class NearestNeighbors(BaseEstimator):
           most ``1 + eps`` times farther than the true k-th neighbour.
           Measured recall@k (share of the true k neighbours returned),
           ``eps=1``, k=5, self-search on ``make_classification`` data, one
-          thread: about 0.9 in 10 features (104k points) at about 2.5-3x
-          the speed of the exact tree; near 1.0 in 50 features but slower
-          than the exact brute force there, so it only pays in low
-          dimension (``benchmarks/results/smote.md`` has the figures).
+          thread: 0.93 in 10 features (104k points), 4x faster than the
+          exact tree; 0.999 in 50 features (20k points) but 5x slower than
+          the exact brute force, so it only pays in low dimension
+          (``benchmarks/results/smote.md``).
 
     leaf_size : int, default=64
         Maximum number of points in a leaf of the KD-tree.

@@ -741,7 +741,7 @@ class TabularNetClassifier(_TabularNetMixin, NeuralNetClassifier):
         Class labels seen in ``fit``.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features, when ``X`` had string column names.
     module_, criterion_, optimizer_ : torch objects
         The initialised components.
@@ -1002,7 +1002,7 @@ class TabularNetRegressor(_TabularNetMixin, NeuralNetRegressor):
     Attributes
     ----------
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
     n_outputs_ : int
         Number of targets.
     module_, criterion_, optimizer_ : torch objects

@@ -402,7 +402,7 @@ class PRESTOClassifier(_BaseCumulativeLogit):
     n_iter_ : int
         Proximal-Newton iterations.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     References
     ----------
@@ -550,7 +550,7 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
     n_iter_ : int
         Proximal-Newton iterations of the refit.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     References
     ----------
@@ -787,7 +787,7 @@ class ProportionalOddsClassifier(_BaseCumulativeLogit):
         Always 0 (parallel boundaries cannot cross).
     n_iter_ : int
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     References
     ----------

@@ -308,7 +308,7 @@ class SMOTER(_BaseSMOTER):
         For each output row: its seed row, its partner (synthetic rows), its
         gap and whether it is synthetic.  Kept original rows come first.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     See Also
     --------
@@ -390,7 +390,7 @@ k_neighbors, random_state, n_jobs
         Number of synthetic rows made by Gaussian noise (the rest are
         interpolated).
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     See Also
     --------

@@ -59,7 +59,7 @@ class SMOTE(BaseSMOTE):
         gap, and whether it is synthetic.  See :meth:`propagate`.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during fit (pandas input).
 
     See Also

@@ -96,7 +96,7 @@ class SMOTENC(BaseSMOTE):
         the seed's k neighbours.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during fit (pandas input).
 
     See Also
@@ -436,7 +436,7 @@ class SMOTEN(BaseSMOTE):
         values come from the mode over the seed and its neighbours).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during fit (pandas input).
 
     See Also

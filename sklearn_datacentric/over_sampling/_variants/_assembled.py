@@ -112,7 +112,7 @@ class AssembledSMOTE(_VariantOverSampler):
         position; a cluster of one sample gives copies, gap 0).
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when ``X`` has string column names.
 
     References

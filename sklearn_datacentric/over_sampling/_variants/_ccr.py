@@ -74,7 +74,7 @@ class CCR(_VariantOverSampler):
         sphere, ``partner = -1`` and ``gap = 0`` (it is not on a segment).
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when ``X`` has string column names.
 
     References

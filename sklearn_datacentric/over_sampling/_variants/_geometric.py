@@ -100,7 +100,7 @@ class GeometricSMOTE(_VariantOverSampler):
         sphere, not on a segment).
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when ``X`` has string column names.
 
     References

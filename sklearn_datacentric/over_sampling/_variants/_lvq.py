@@ -89,7 +89,7 @@ class LVQSMOTE(_VariantOverSampler):
         ``gap = 0``.
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when ``X`` has string column names.
 
     References

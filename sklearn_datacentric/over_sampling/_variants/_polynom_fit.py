@@ -63,7 +63,7 @@ class PolynomFitSMOTE(_VariantOverSampler):
         depends on all the minority samples through the fit).
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when ``X`` has string column names.
 
     See Also

@@ -81,7 +81,7 @@ class ProWSyn(_VariantOverSampler):
         position on their segment).
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when ``X`` has string column names.
 
     References
