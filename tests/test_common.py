@@ -67,6 +67,12 @@ _ORDINAL_EXCEPTIONS = {
     )
 }
 EXPECTED_FAILED_CHECKS = {
+    "SMOTENC": {
+        "check_samplers_string": (
+            "the check passes a single, all-nominal column; SMOTE-NC needs "
+            "continuous features (SMOTEN is the sampler for that case)"
+        ),
+    },
     "PRESTOClassifier": _ORDINAL_EXCEPTIONS,
     "PRESTOClassifierCV": _ORDINAL_EXCEPTIONS,
     "ProportionalOddsClassifier": _ORDINAL_EXCEPTIONS,
