@@ -53,7 +53,11 @@ def ours(K, n, D):
 def ours_to_target(K, n, D, target):
     """Our solver stopped as soon as its objective is within 1e-4 of target."""
     beta, alpha, info = solve_dw_kmm(
-        K, n, D=D, tol=0.0, max_iter=100000,
+        K,
+        n,
+        D=D,
+        tol=0.0,
+        max_iter=100000,
         callback=lambda it, f: f <= target * (1 + 1e-4),
     )
     return {"objective": dw_kmm_objective(K, beta, alpha), "n_iter": info["n_iter"]}
@@ -65,8 +69,13 @@ def clarabel(K, n, D, B=1000.0):
     t = K.shape[0] - n
     b, a = cp.Variable(n), cp.Variable(t)
     v = cp.hstack([b / n, -a / t])
-    cons = [b >= 0, b <= B / np.sqrt(D), a >= 0, a <= 1,
-            cp.abs(cp.sum(b) / n - cp.sum(a) / t) <= 1 - 1 / np.sqrt(n)]
+    cons = [
+        b >= 0,
+        b <= B / np.sqrt(D),
+        a >= 0,
+        a <= 1,
+        cp.abs(cp.sum(b) / n - cp.sum(a) / t) <= 1 - 1 / np.sqrt(n),
+    ]
     if D > 1:
         cons.append(cp.norm(a - 1) <= (1 - 1 / np.sqrt(D)) * np.sqrt(t))
     else:
@@ -75,7 +84,10 @@ def clarabel(K, n, D, B=1000.0):
     prob.solve(solver="CLARABEL")
     beta = np.clip(b.value, 0, B / np.sqrt(D))
     alpha = np.clip(a.value, 0, 1)
-    return {"objective": dw_kmm_objective(K, beta, alpha), "reported": float(prob.value)}
+    return {
+        "objective": dw_kmm_objective(K, beta, alpha),
+        "reported": float(prob.value),
+    }
 
 
 def dwgcs_fit(Xs, ys, Xt, D):
@@ -117,25 +129,34 @@ def main():
                 p_s, p_it = p["seconds"], p["result"]["n_iter"]
             else:
                 fc = gap = speed = speed_p = gap_p = p_s = p_it = float("nan")
-            rows.append({
-                "n = t": n, "D": D,
-                "clarabel s": b["seconds"], "clarabel MiB": b["peak_mib"],
-                "clarabel objective": f"{fc:.6g}",
-                "ours s": a["seconds"], "ours MiB": a["peak_mib"],
-                "ours iters": a["result"]["n_iter"],
-                "ours objective": f"{a['result']['objective']:.6g}",
-                "gap": f"{gap:+.2e}", "speedup": speed,
-                "to-parity s": p_s, "to-parity iters": p_it,
-                "to-parity gap": f"{gap_p:+.2e}", "to-parity speedup": speed_p,
-            })
+            rows.append(
+                {
+                    "n = t": n,
+                    "D": D,
+                    "clarabel s": b["seconds"],
+                    "clarabel MiB": b["peak_mib"],
+                    "clarabel objective": f"{fc:.6g}",
+                    "ours s": a["seconds"],
+                    "ours MiB": a["peak_mib"],
+                    "ours iters": a["result"]["n_iter"],
+                    "ours objective": f"{a['result']['objective']:.6g}",
+                    "gap": f"{gap:+.2e}",
+                    "speedup": speed,
+                    "to-parity s": p_s,
+                    "to-parity iters": p_it,
+                    "to-parity gap": f"{gap_p:+.2e}",
+                    "to-parity speedup": speed_p,
+                }
+            )
             print(rows[-1], flush=True)
             report(rows, clf_rows)
         if n > args.max_clf:
             continue
         for D in (4.0, "auto"):
             c = measure(dwgcs_fit, Xs, ys, Xt, D, warmup=warm)
-            clf_rows.append({"n = t": n, "D": D, "fit s": c["seconds"],
-                             "peak MiB": c["peak_mib"]})
+            clf_rows.append(
+                {"n = t": n, "D": D, "fit s": c["seconds"], "peak MiB": c["peak_mib"]}
+            )
             print(clf_rows[-1], flush=True)
             report(rows, clf_rows)
     print(report(rows, clf_rows))
@@ -145,14 +166,36 @@ def report(rows, clf_rows):
     body = (
         __doc__.split("Usage")[0].strip()
         + "\n\n## DW-KMM weights: package solver vs cvxpy + Clarabel\n\n"
-        + markdown_table(rows, ["n = t", "D", "clarabel s", "clarabel MiB",
-                                "clarabel objective", "ours s", "ours MiB",
-                                "ours iters", "ours objective", "gap", "speedup"])
+        + markdown_table(
+            rows,
+            [
+                "n = t",
+                "D",
+                "clarabel s",
+                "clarabel MiB",
+                "clarabel objective",
+                "ours s",
+                "ours MiB",
+                "ours iters",
+                "ours objective",
+                "gap",
+                "speedup",
+            ],
+        )
         + "\n\nTo parity: the same solver stopped at the first iteration whose "
         "objective is within 1e-4 (relative) of Clarabel's.\n\n"
-        + markdown_table(rows, ["n = t", "D", "clarabel s", "to-parity s",
-                                "to-parity iters", "to-parity gap",
-                                "to-parity speedup"])
+        + markdown_table(
+            rows,
+            [
+                "n = t",
+                "D",
+                "clarabel s",
+                "to-parity s",
+                "to-parity iters",
+                "to-parity gap",
+                "to-parity speedup",
+            ],
+        )
         + "\n\nObjectives are recomputed from each side's weights (Clarabel's "
         "clipped to the box).  Our solver: FISTA with adaptive restart and an "
         "exact projection, stopping rule tol = 1e-8 (30 stalled iterations), "
@@ -166,7 +209,9 @@ def report(rows, clf_rows):
         "is rewritten after every measurement; rows missing from the tables "
         "did not finish).\n"
     )
-    return write_results("double_weighting", "DW-KMM solver and DW-GCS classifier", body)
+    return write_results(
+        "double_weighting", "DW-KMM solver and DW-GCS classifier", body
+    )
 
 
 if __name__ == "__main__":

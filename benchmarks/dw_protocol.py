@@ -59,8 +59,14 @@ DATASETS = {
     "haberman": (load_haberman, 0),
     "ringnorm": (load_ringnorm, "pc1"),
 }
-METHODS = ["no adaptation", "KMM reweighting", "discriminative reweighting",
-           "DW-GCS D=1", "DW-GCS D=4", "DW-GCS D selected"]
+METHODS = [
+    "no adaptation",
+    "KMM reweighting",
+    "discriminative reweighting",
+    "DW-GCS D=1",
+    "DW-GCS D=4",
+    "DW-GCS D selected",
+]
 
 
 def one_rep(X, y, feature, seed):
@@ -137,20 +143,33 @@ def main():
         r = np.asarray(ratios)
         big = r >= np.median(r)
         for subset, mask in [("all reps", np.ones_like(big)), ("large ratios", big)]:
-            rw = np.minimum(np.asarray(errs["KMM reweighting"]),
-                            np.asarray(errs["discriminative reweighting"]))[mask]
-            best_rw = min(np.mean(np.asarray(errs["KMM reweighting"])[mask]),
-                          np.mean(np.asarray(errs["discriminative reweighting"])[mask]))
+            rw = np.minimum(
+                np.asarray(errs["KMM reweighting"]),
+                np.asarray(errs["discriminative reweighting"]),
+            )[mask]
+            best_rw = min(
+                np.mean(np.asarray(errs["KMM reweighting"])[mask]),
+                np.mean(np.asarray(errs["discriminative reweighting"])[mask]),
+            )
             for m in ["DW-GCS D=4", "DW-GCS D selected"]:
                 d = np.asarray(errs[m])[mask]
                 diff = d.mean() - best_rw
-                se = np.std(d - rw, ddof=1) / np.sqrt(mask.sum()) if mask.sum() > 1 else np.nan
-                trend_rows.append({
-                    "dataset": name, "reps": subset, "method": m,
-                    "error": f"{d.mean():.3f}", "best reweighting": f"{best_rw:.3f}",
-                    "difference": f"{diff:+.3f}",
-                    "no worse (diff <= 2 se)": "yes" if diff <= 2 * se else "no",
-                })
+                se = (
+                    np.std(d - rw, ddof=1) / np.sqrt(mask.sum())
+                    if mask.sum() > 1
+                    else np.nan
+                )
+                trend_rows.append(
+                    {
+                        "dataset": name,
+                        "reps": subset,
+                        "method": m,
+                        "error": f"{d.mean():.3f}",
+                        "best reweighting": f"{best_rw:.3f}",
+                        "difference": f"{diff:+.3f}",
+                        "no worse (diff <= 2 se)": "yes" if diff <= 2 * se else "no",
+                    }
+                )
     total = time.perf_counter() - t_all
     cols = ["dataset", "n = t"] + METHODS + ["median selected D"]
     body = (
@@ -171,16 +190,28 @@ def main():
         "`difference` = DW error minus the better of the two reweighting "
         "methods' mean errors; `se` is the standard error of the per-repetition "
         "difference to the better reweighting of that repetition.\n\n"
-        + markdown_table(trend_rows, ["dataset", "reps", "method", "error",
-                                      "best reweighting", "difference",
-                                      "no worse (diff <= 2 se)"])
+        + markdown_table(
+            trend_rows,
+            [
+                "dataset",
+                "reps",
+                "method",
+                "error",
+                "best reweighting",
+                "difference",
+                "no worse (diff <= 2 se)",
+            ],
+        )
         + "\n\nRun time (1 thread): "
         + ", ".join(f"{k} {v:.0f} s" for k, v in timing.items())
         + f"; total {total:.0f} s.\n\nReproduce: `python benchmarks/dw_protocol.py "
         f"--reps {args.reps}`.\n"
     )
-    path = write_results("double_weighting_protocol",
-                         "Double weighting under covariate shift: paper protocol", body)
+    path = write_results(
+        "double_weighting_protocol",
+        "Double weighting under covariate shift: paper protocol",
+        body,
+    )
     print(path)
 
 

@@ -10,7 +10,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from . import _kernels
 
@@ -31,13 +31,30 @@ def _n_threads(n_jobs):
     return int(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
 
 
+_CONTROLLER = None
+
+
+def _blas_controller():
+    # one controller for the process: building one (as threadpool_limits
+    # does on every call) inspects every loaded library, milliseconds per
+    # query on a busy machine, which dominated the samplers on small data
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER
+
+
 @contextmanager
 def _numba_threads(n_jobs):
     n = _n_threads(n_jobs)
     old = numba.get_num_threads()
     numba.set_num_threads(n)
     try:
-        with threadpool_limits(limits=n, user_api="blas"):
+        # BLAS stays single-threaded: its spinning worker threads would
+        # compete with numba's between the GEMM blocks and the top-k merges
+        # (a 10x slowdown measured on a busy 2-core machine); the merges run
+        # on n numba threads
+        with _blas_controller().limit(limits=1, user_api="blas"):
             yield n
     finally:
         numba.set_num_threads(old)
@@ -83,7 +100,8 @@ class NearestNeighbors(BaseEstimator):
         Relative tolerance of ``algorithm="approximate"``; ignored otherwise.
 
     n_jobs : int, default=None
-        Number of threads of the search (numba threads and BLAS threads).
+        Number of numba threads of the search (BLAS runs single-threaded
+        inside the search).
         ``None`` means 1 unless in a :obj:`joblib.parallel_backend` context;
         ``-1`` means all the threads numba has.
 
@@ -334,20 +352,22 @@ class NearestNeighbors(BaseEstimator):
             q_sq = np.einsum("ij,ij->i", Q, Q)
         y_sq = self._fit_sqnorm
         with _numba_threads(self.n_jobs):
-            for qs in range(0, n_q, _QUERY_BLOCK):
-                qe = min(qs + _QUERY_BLOCK, n_q)
-                Qb = Q[qs:qe]
-                for ys in range(0, n, _DATA_BLOCK):
-                    ye = min(ys + _DATA_BLOCK, n)
-                    if is_sparse:
+            if is_sparse:
+                for qs in range(0, n_q, _QUERY_BLOCK):
+                    qe = min(qs + _QUERY_BLOCK, n_q)
+                    Qb = Q[qs:qe]
+                    for ys in range(0, n, _DATA_BLOCK):
+                        ye = min(ys + _DATA_BLOCK, n)
                         G = (Qb @ self._fit_T[:, ys:ye]).toarray()
-                    else:
-                        G = Qb @ self._fit_X[ys:ye].T
-                    _kernels.merge_topk_gemm(
-                        G, q_sq[qs:qe], y_sq, ys, exclude[qs:qe],
-                        out_d[qs:qe], out_i[qs:qe],
-                    )
-            if not is_sparse:
+                        _kernels.merge_topk_gemm(
+                            G, q_sq[qs:qe], y_sq, ys, exclude[qs:qe],
+                            out_d[qs:qe], out_i[qs:qe],
+                        )
+            else:
+                _kernels.brute_topk(
+                    Q, self._fit_X, q_sq, y_sq, exclude, out_d, out_i,
+                    _QUERY_BLOCK, _DATA_BLOCK,
+                )
                 out_d, out_i = _kernels.exact_sqdist_topk(Q, self._fit_X, out_i, k)
         np.sqrt(out_d, out=out_d)
         return out_d, out_i

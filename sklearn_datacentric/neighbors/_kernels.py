@@ -157,15 +157,9 @@ def _box_sqdist(q, lo, hi, node):
     s = 0.0
     for f in range(q.shape[0]):
         v = q[f]
-        a = lo[node, f]
-        if v < a:
-            t = a - v
-            s += t * t
-        else:
-            b = hi[node, f]
-            if v > b:
-                t = v - b
-                s += t * t
+        # branch-free: at most one of the two terms is positive
+        t = max(lo[node, f] - v, 0.0) + max(v - hi[node, f], 0.0)
+        s += t * t
     return s
 
 
@@ -326,6 +320,41 @@ def merge_topk_gemm(G, q_sq, y_sq, col_offset, exclude, out_d, out_i):
             if s < worst and c != ex:
                 _push_topk(bd, bi, max(s, 0.0), col_offset + c)
                 worst = bd[k - 1]
+
+
+@njit(parallel=True, cache=True)
+def brute_topk(Q, Y, q_sq, y_sq, exclude, out_d, out_i, q_block, y_block):
+    """Blocked brute force, parallel over blocks of queries.
+
+    Each thread takes a block of ``q_block`` queries and walks the points in
+    blocks of ``y_block``: a GEMM (``np.dot``, BLAS) gives the inner
+    products, the squared distances ``q_sq + y_sq - 2 <q, y>`` are formed on
+    the fly and folded into the running k best (``out_d``/``out_i`` start
+    at ``inf``/-1).  ``exclude[q]`` is a point index skipped for query q.
+    """
+    n_q = Q.shape[0]
+    n = Y.shape[0]
+    k = out_d.shape[1]
+    n_blocks = (n_q + q_block - 1) // q_block
+    for b in prange(n_blocks):
+        qs = b * q_block
+        qe = min(qs + q_block, n_q)
+        Qb = np.ascontiguousarray(Q[qs:qe])
+        for ys in range(0, n, y_block):
+            ye = min(ys + y_block, n)
+            G = np.dot(Qb, np.ascontiguousarray(Y[ys:ye]).T)
+            for r in range(qe - qs):
+                rr = qs + r
+                bd = out_d[rr]
+                bi = out_i[rr]
+                worst = bd[k - 1]
+                ex = exclude[rr] - ys
+                qsq = q_sq[rr]
+                for c in range(ye - ys):
+                    s = qsq + y_sq[ys + c] - 2.0 * G[r, c]
+                    if s < worst and c != ex:
+                        _push_topk(bd, bi, max(s, 0.0), ys + c)
+                        worst = bd[k - 1]
 
 
 @njit(parallel=True, cache=True)

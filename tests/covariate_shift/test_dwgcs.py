@@ -38,11 +38,16 @@ def test_best_subset_matches_enumeration():
     rng = np.random.default_rng(0)
     S = rng.normal(size=(50, 4))
     v, _ = _best_subset(S)
-    brute = np.array([
-        max((S[j, list(C)].sum() - 1) / len(C)
-            for k in range(1, 5) for C in combinations(range(4), k))
-        for j in range(50)
-    ])
+    brute = np.array(
+        [
+            max(
+                (S[j, list(C)].sum() - 1) / len(C)
+                for k in range(1, 5)
+                for C in combinations(range(4), k)
+            )
+            for j in range(50)
+        ]
+    )
     np.testing.assert_allclose(v, brute)
 
 
@@ -105,8 +110,9 @@ def test_lambda_lp_makes_uncertainty_set_nonempty():
     P = cp.Variable((60, 2), nonneg=True)
     AF = clf.alpha_[:, None] * F
     moment = cp.vstack([AF.T @ P[:, 0], AF.T @ P[:, 1]])
-    prob = cp.Problem(cp.Minimize(cp.sum(cp.abs(moment - clf.tau_))),
-                      [cp.sum(P, axis=1) == 1 / 60])
+    prob = cp.Problem(
+        cp.Minimize(cp.sum(cp.abs(moment - clf.tau_))), [cp.sum(P, axis=1) == 1 / 60]
+    )
     prob.solve(solver="CLARABEL")
     assert lam.sum() - 1e-6 * lam.size == pytest.approx(prob.value, rel=1e-5, abs=1e-7)
 
@@ -128,14 +134,20 @@ def test_mrc_01_matches_cvxpy():
     for k in range(1, K + 1):
         for C in combinations(range(K), k):
             terms.append((sum(AF @ m[y] for y in C) - 1) / k + 1)
-    obj = -cp.sum(cp.multiply(tau, m)) + cp.sum(cp.multiply(lam, cp.abs(m))) + cp.sum(
-        cp.max(cp.vstack(terms), axis=0)) / t
+    obj = (
+        -cp.sum(cp.multiply(tau, m))
+        + cp.sum(cp.multiply(lam, cp.abs(m)))
+        + cp.sum(cp.max(cp.vstack(terms), axis=0)) / t
+    )
     prob = cp.Problem(cp.Minimize(obj))
     prob.solve(solver="CLARABEL")
     assert risk == pytest.approx(prob.value, rel=1e-5, abs=1e-7)
     mu_l, risk_l = solve_mrc_log(F, alpha, tau, lam, K)
-    obj_l = -cp.sum(cp.multiply(tau, m)) + cp.sum(cp.multiply(lam, cp.abs(m))) + cp.sum(
-        cp.log_sum_exp(AF @ m.T, axis=1)) / t
+    obj_l = (
+        -cp.sum(cp.multiply(tau, m))
+        + cp.sum(cp.multiply(lam, cp.abs(m)))
+        + cp.sum(cp.log_sum_exp(AF @ m.T, axis=1)) / t
+    )
     prob_l = cp.Problem(cp.Minimize(obj_l))
     prob_l.solve(solver="CLARABEL")
     assert risk_l == pytest.approx(prob_l.value, rel=1e-5, abs=1e-7)

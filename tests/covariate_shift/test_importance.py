@@ -42,7 +42,9 @@ def test_estimator_without_sample_weight_is_an_error():
     with pytest.raises(TypeError, match="sample_weight"):
         ImportanceWeightedClassifier(KNeighborsClassifier()).fit(Xs, ys, X_target=Xt)
     with pytest.raises(TypeError, match="sample_weight"):
-        ImportanceWeightedRegressor(KNeighborsRegressor()).fit(Xs, ys * 1.0, X_target=Xt)
+        ImportanceWeightedRegressor(KNeighborsRegressor()).fit(
+            Xs, ys * 1.0, X_target=Xt
+        )
 
 
 def test_regressor_corrects_misspecified_model():
@@ -63,7 +65,9 @@ def test_regressor_corrects_misspecified_model():
 def test_no_target_equals_plain_fit():
     Xs, ys, _, _ = _clf_data()
     m = ImportanceWeightedClassifier().fit(Xs, ys)
-    np.testing.assert_allclose(m.estimator_.coef_, LogisticRegression().fit(Xs, ys).coef_)
+    np.testing.assert_allclose(
+        m.estimator_.coef_, LogisticRegression().fit(Xs, ys).coef_
+    )
     assert not m.has_target_
 
 
@@ -113,9 +117,11 @@ def test_gridsearch_with_sample_domain_and_target_labels(routing):
     Xs, ys, Xt, yt = _clf_data(120)
     # target labels kept for evaluation: score() uses the labelled target rows
     X, y, sd = pack_source_target(Xs, ys, Xt, y_target=yt)
-    est = ImportanceWeightedClassifier(LogisticRegression()).set_fit_request(
-        sample_domain=True
-    ).set_score_request(sample_domain=True)
+    est = (
+        ImportanceWeightedClassifier(LogisticRegression())
+        .set_fit_request(sample_domain=True)
+        .set_score_request(sample_domain=True)
+    )
     gs = GridSearchCV(
         est, {"estimator__C": [0.01, 1.0]}, cv=KFold(3, shuffle=True, random_state=0)
     ).fit(X, y, sample_domain=sd)

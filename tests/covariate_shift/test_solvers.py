@@ -29,8 +29,13 @@ def _cvx(K, n, D, B=1000.0):
     t = K.shape[0] - n
     b, a = cp.Variable(n), cp.Variable(t)
     v = cp.hstack([b / n, -a / t])
-    cons = [b >= 0, b <= B / np.sqrt(D), a >= 0, a <= 1,
-            cp.abs(cp.sum(b) / n - cp.sum(a) / t) <= 1 - 1 / np.sqrt(n)]
+    cons = [
+        b >= 0,
+        b <= B / np.sqrt(D),
+        a >= 0,
+        a <= 1,
+        cp.abs(cp.sum(b) / n - cp.sum(a) / t) <= 1 - 1 / np.sqrt(n),
+    ]
     if D > 1:
         cons.append(cp.norm(a - 1) <= (1 - 1 / np.sqrt(D)) * np.sqrt(t))
     else:
@@ -51,7 +56,10 @@ def test_objective_matches_clarabel(D, seed):
     # feasibility of our solution (exact by construction)
     assert beta.min() >= 0 and beta.max() <= 1000 / np.sqrt(D) + 1e-9
     assert alpha.min() >= 0 and alpha.max() <= 1
-    assert np.linalg.norm(alpha - 1) <= (1 - 1 / np.sqrt(D)) * np.sqrt(n) * (1 + 1e-9) + 1e-12
+    assert (
+        np.linalg.norm(alpha - 1)
+        <= (1 - 1 / np.sqrt(D)) * np.sqrt(n) * (1 + 1e-9) + 1e-12
+    )
     assert abs(beta.mean() - alpha.mean()) <= 1 - 1 / np.sqrt(n) + 1e-9
     f = dw_kmm_objective(K, beta, alpha)
     assert f == pytest.approx(info["objective"], rel=1e-9, abs=1e-15)
@@ -89,8 +97,9 @@ def test_warm_start_and_signed_kernel_agree():
     Ks[:n, n:] *= -1
     Ks[n:, :n] *= -1
     b1, a1, i1 = solve_dw_kmm(K, n, D=4.0, tol=1e-12, max_iter=20000)
-    b2, a2, i2 = solve_dw_kmm(Ks, n, D=4.0, tol=1e-12, max_iter=20000, signed=True,
-                              x0=(b1, a1))
+    b2, a2, i2 = solve_dw_kmm(
+        Ks, n, D=4.0, tol=1e-12, max_iter=20000, signed=True, x0=(b1, a1)
+    )
     assert i2["objective"] <= i1["objective"] * (1 + 1e-6)
     for D in (1.0,):
         _, _, j1 = solve_dw_kmm(K, n, D=D)
@@ -103,6 +112,12 @@ def test_callback_stops_the_solver():
     Xs, Xt = _shifted(n, 7)
     K = _kernel(Xs, Xt)
     seen = []
-    _, _, info = solve_dw_kmm(K, n, D=4.0, tol=0.0, max_iter=1000,
-                              callback=lambda it, f: seen.append(f) or it >= 7)
+    _, _, info = solve_dw_kmm(
+        K,
+        n,
+        D=4.0,
+        tol=0.0,
+        max_iter=1000,
+        callback=lambda it, f: seen.append(f) or it >= 7,
+    )
     assert info["n_iter"] == 7 and len(seen) == 7

@@ -109,10 +109,13 @@ def test_discriminative_clip_normalize_cv():
     assert w.weights_.mean() == pytest.approx(1.0)
     w_cv = DiscriminativeDensityRatio(cv=3).fit(Xs, X_target=Xt)
     assert w_cv.weights_.shape == (300,)
-    np.testing.assert_allclose(w_cv.predict_weights(Xs[:5]),
-                               DiscriminativeDensityRatio().fit(Xs, X_target=Xt)
-                               .predict_weights(Xs[:5]))
-    w = DiscriminativeDensityRatio(estimator=LogisticRegression(C=0.1)).fit(Xs, X_target=Xt)
+    np.testing.assert_allclose(
+        w_cv.predict_weights(Xs[:5]),
+        DiscriminativeDensityRatio().fit(Xs, X_target=Xt).predict_weights(Xs[:5]),
+    )
+    w = DiscriminativeDensityRatio(estimator=LogisticRegression(C=0.1)).fit(
+        Xs, X_target=Xt
+    )
     assert isinstance(w.estimator_, LogisticRegression)
 
 
