@@ -412,6 +412,12 @@ class _LRQRCalibration:
         theta, beta, info = lrqr_fit(Q1, s, Q2, Q1, best, tau, **fit_kw)
         self.coef_ = W @ theta
         self.beta_ = beta
+        # diagnostics of the fitted threshold (see Notes)
+        h1 = Q1 @ theta
+        mu2 = Q2.mean(axis=0)
+        self.projected_ratio_norm_ = float(mu2 @ mu2)
+        self.ratio_source_mean_ = float(beta * h1.mean())
+        self.calibration_coverage_ = float(np.mean(s <= h1))
         self.solver_info_ = {k: v for k, v in info.items() if k != "a"}
         self.n_iter_ = int(info["n_evals"])
 
@@ -492,8 +498,8 @@ class LRQRConformalRegressor(
         intercept column is always appended.
     lam : "auto", float >= 0 or array-like, default="auto"
         ``"auto"``: ``n_lams`` values from ``lam*/10`` to ``lam*`` with
-        ``lam* = (n1 (1/n2 + 1/n3))^(-1/3)`` (the rate of the paper's Eq. 3,
-        constant 1, which the paper leaves unspecified), chosen by
+        ``lam* = sqrt((n2 + n3) / n1)`` (the paper's heuristic scale,
+        section 4.2; ``n3 = n1`` here), chosen by
         ``cv``-fold cross-validation over calibration and target samples as
         the value with the smallest held-out gradient norm of the objective
         (measured in the basis orthonormal for the source second moment).  An
@@ -538,6 +544,17 @@ class LRQRConformalRegressor(
     solver_info_ : dict
     n_iter_ : int
         Inner convex solves of the final fit.
+    projected_ratio_norm_ : float
+        ``max_h (mean_target h)^2 / mean_source h^2`` over the class, i.e.
+        ``||mean_target Phi||^2`` in the basis orthonormal for the source
+        second moment: the empirical ``E_source[r_Phi^2]`` of the likelihood
+        ratio projected on the class (1 without shift).  The regularizer
+        ranges over ``lam * [-projected_ratio_norm_, 0]``.
+    ratio_source_mean_ : float
+        ``beta_ * mean_source h``: source mean of the implied likelihood
+        ratio ``beta h``, which a true ratio has equal to 1.
+    calibration_coverage_ : float
+        Fraction of calibration scores below the threshold.
     calibration_scores_ : ndarray of shape (n_calibration,)
     n_calibration_ : int
     n_features_in_ : int
@@ -547,11 +564,16 @@ class LRQRConformalRegressor(
     -----
     LR-QR gives no finite-sample guarantee: its coverage is approximate,
     with an error controlled by ``lam``, the sample sizes and how far the
-    likelihood ratio is from the span of ``Phi``.  With a rich ``Phi`` and a
-    target far outside the source (``mean_target Phi`` far from the source
-    in the whitened metric) the regulariser dominates and the threshold
-    becomes proportional to the projected ratio; a smaller class (e.g. a
-    ``feature_map`` selecting the features that shift) behaves better.
+    likelihood ratio is from the span of ``Phi``.  The pinball term is at
+    most ``max(tau, 1 - tau)`` times the score scale while the regularizer
+    reaches ``-lam * projected_ratio_norm_``; when the latter is large (a
+    rich ``Phi``, few unlabelled points, or a target outside the source
+    support, where no likelihood ratio exists) the regularizer dominates:
+    the threshold collapses towards zero on the source
+    (``calibration_coverage_`` far below ``confidence_level``,
+    ``ratio_source_mean_`` far from 1) and target coverage is unreliable.
+    A smaller class (a ``feature_map`` keeping the directions that shift)
+    or a smaller ``lam`` then behaves better.
 
     References
     ----------
@@ -688,6 +710,10 @@ class LRQRConformalClassifier(
     solver_info_ : dict
     n_iter_ : int
         Inner convex solves of the final fit.
+    projected_ratio_norm_ : float
+    ratio_source_mean_ : float
+    calibration_coverage_ : float
+        Diagnostics of the fit; see :class:`LRQRConformalRegressor`.
     calibration_scores_ : ndarray of shape (n_calibration,)
     n_calibration_ : int
     n_features_in_ : int

@@ -122,10 +122,10 @@ def test_solution_is_stationary_and_beta_closed_form():
         assert np.isfinite(g).all()
 
 
-def test_lam_star_rate():
-    # Eq. (3) of Joshi et al.: (n1 (1/n2 + 1/n3))^(-1/3)
-    assert lam_star(1000, 1000, 1000) == pytest.approx(2 ** (-1 / 3))
-    assert lam_star(8000, 1000, 1000) == pytest.approx((8000 * 0.002) ** (-1 / 3))
+def test_lam_star_heuristic():
+    # section 4.2 of Joshi et al.: sqrt((n2 + n3) / n1)
+    assert lam_star(1000, 1000, 1000) == pytest.approx(np.sqrt(2.0))
+    assert lam_star(8000, 1000, 1000) == pytest.approx(0.5)
 
 
 def test_estimator_lam_zero_equals_quantile_regression_threshold():
@@ -257,3 +257,55 @@ def test_classifier_sets_follow_threshold():
     sets = est.predict_set(X[:20])
     h = est.threshold_function(X[:20])
     np.testing.assert_array_equal(sets, (1 - clf.predict_proba(X[:20])) <= h[:, None])
+
+
+def test_beta_scan_finds_global_minimum_of_multimodal_profile():
+    # Communities and Crime, source below the median share of Hispanic
+    # residents, target above: with a small lam the profile
+    # V(beta) = min_gamma L(gamma, beta) has two local minima (beta ~ 80 and
+    # beta ~ 900); a local search from the closed-form start stops at the
+    # first, the grid scan finds the second.  Reference: exhaustive search
+    # over beta with the exact convex inner solve.
+    from sklearn.linear_model import Ridge
+
+    from sklearn_datacentric.conformal._lrqr_solver import (
+        _pinball,
+        solve_inner,
+        whitening_basis,
+    )
+    from sklearn_datacentric.datasets import load_communities_crime
+
+    data = load_communities_crime(as_frame=True)
+    X = data.data.to_numpy(dtype=np.float64)
+    y = data.target.to_numpy(dtype=np.float64)
+    col = list(data.data.columns).index("racePctHisp")
+    rng = np.random.default_rng(0)
+    perm = rng.permutation(len(X))
+    tr, rest = perm[: len(X) // 2], perm[len(X) // 2 :]
+    model = Ridge(alpha=10**0.5).fit(X[tr], y[tr])
+    Xr, yr = X[rest], y[rest]
+    src = Xr[:, col] <= np.median(Xr[:, col])
+    Xs, ys, Xt = Xr[src], yr[src], Xr[~src]
+    Xu = Xt[rng.permutation(len(Xt))[: len(Xt) // 2]]
+    Z = np.vstack([Xs, Xu])
+    mu, sd = Z.mean(0), Z.std(0)
+    sd[sd == 0] = 1.0
+    P1 = np.column_stack([np.ones(len(Xs)), (Xs - mu) / sd])
+    P2 = np.column_stack([np.ones(len(Xu)), (Xu - mu) / sd])
+    s = np.abs(ys - model.predict(Xs))
+    lam, tau = 1e-4, 0.9
+    W = whitening_basis(P1)
+    Q1 = np.ascontiguousarray(P1 @ W)
+    m2 = (P2 @ W).mean(axis=0)
+    best, a = np.inf, np.zeros(len(s))
+    for b in np.logspace(1.5, 4.5, 61):
+        th, _ = solve_inner(
+            Q1, s, 2 * lam * b * m2, 2 * lam * b * b, tau, a, 20000, 1e-12
+        )
+        best = min(
+            best, _pinball(s, Q1 @ th, tau) + lam * (b * b * th @ th - 2 * b * m2 @ th)
+        )
+    g, b, _ = lrqr_fit(P1, s, P2, P1, lam, tau)
+    assert lrqr_objective(P1, s, P2, P1, g, b, lam, tau) <= best + 1e-6
+    g0, b0, _ = lrqr_fit(P1, s, P2, P1, lam, tau, scan=False)
+    assert lrqr_objective(P1, s, P2, P1, g0, b0, lam, tau) > best + 1e-4
