@@ -35,7 +35,10 @@ import time  # noqa: E402
 import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
+from sklearn.decomposition import PCA  # noqa: E402
 from sklearn.linear_model import LinearRegression, Ridge  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _harness import markdown_table, write_results  # noqa: E402
@@ -116,6 +119,7 @@ ABLATIONS = (
     "LR-QR ablation: lam = 0 (quantile regression)",
     "LR-QR ablation: lam = lam*/100",
 )
+PCA_ABLATION = "LR-QR ablation: feature_map = PCA(5), paper's lam rule"
 
 
 def _ablation(out, model, Xc, yc, Xu, Xte, yte, lam_star):
@@ -187,8 +191,17 @@ def communities_split(X, y, feature_cols, seed, ablation=True):
         lrqr.fit(Xs, ys, X_target=Xu)
         res["LR-QR"] = _evaluate(lrqr.predict_interval(Xte), yte)
         res["_lam"] = lrqr.lam_ / lrqr.lams_[-1]
+        res["_ratio_norm"] = lrqr.projected_ratio_norm_
+        res["_cal_cov"] = lrqr.calibration_coverage_
         if ablation:
             _ablation(res, model, Xs, ys, Xu, Xte, yte, lrqr.lams_[-1])
+            pca = LRQRConformalRegressor(
+                model,
+                prefit=True,
+                feature_map=make_pipeline(StandardScaler(), PCA(5)),
+                random_state=seed,
+            ).fit(Xs, ys, X_target=Xu)
+            res[PCA_ABLATION] = _evaluate(pca.predict_interval(Xte), yte)
         out[name] = res
     return out
 
@@ -261,7 +274,7 @@ def run_airfoil(n_trials):
         + f"\n\nClosest to nominal under the shift: **{best['method']}** "
         f"(mean coverage {best['mean coverage']:.3f}; ablation rows excluded). "
         "LR-QR uses the paper's rule for lam (10 values from lam*/10 to lam*, "
-        "lam* = (n1 (1/n2 + 1/n3))^(-1/3) with constant 1, 3-fold CV on the "
+        "lam* = sqrt((n2 + n3)/n1) (section 4.2), 3-fold CV on the "
         "held-out gradient norm); the ablation rows fix lam instead. The paper reports the "
         "same picture: unweighted split conformal under-covers the tilted test "
         "set, weighted conformal with the oracle or a logistic-regression "
@@ -284,7 +297,7 @@ def run_communities(n_splits):
         for seed in range(n_splits)
     ]
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
-    methods = ["split CP", "weighted CP", "LR-QR", *ABLATIONS]
+    methods = ["split CP", "weighted CP", "LR-QR", *ABLATIONS, PCA_ABLATION]
     parts = []
     verdicts = []
     for feat in RACE_FEATURES:
@@ -292,10 +305,14 @@ def run_communities(n_splits):
         rows = _summarise(per, methods)
         best = min(rows[:3], key=lambda r: r["|mean - 0.9|"])
         lam_at_min = float(np.mean([p["_lam"] <= 0.1 + 1e-9 for p in per]))
+        ratio_norm = float(np.median([p["_ratio_norm"] for p in per]))
+        cal_cov = float(np.mean([p["_cal_cov"] for p in per]))
         verdicts.append(
             f"- `{feat}`: closest to nominal **{best['method']}** "
             f"({best['mean coverage']:.3f}); LR-QR picked the smallest lam of the "
-            f"grid in {lam_at_min:.0%} of splits."
+            f"grid in {lam_at_min:.0%} of splits; median projected_ratio_norm_ "
+            f"{ratio_norm:.0f}; LR-QR threshold covers {cal_cov:.3f} of the "
+            "calibration scores on average."
         )
         parts.append(f"### Shift on `{feat}`\n\n" + markdown_table(rows, COLS))
     body = (
@@ -314,13 +331,20 @@ def run_communities(n_splits):
         + "\n".join(verdicts)
         + "\n\nThe paper reports LR-QR closest to nominal in all four setups and "
         "split CP under-covering in two and over-covering in two. Our LR-QR "
-        "solves the paper's objective exactly with the raw features as the "
-        "threshold class; with the median split the target lies far outside "
-        "the source in this 99-dimensional class (the regulariser's optimum "
-        "-lam * mean_target(Phi)^T Sigma_source^-1 mean_target(Phi) reaches the "
-        "hundreds: about -590 lam on the first racepctblack split), so the regulariser dominates, the held-out gradient norm "
-        "grows with lam and the rule keeps the smallest grid value; the "
-        "unspecified constant of lam* (taken as 1) matters here.\n\n"
+        "solves the paper's objective to its global minimum over (gamma, beta) "
+        "with the raw features as the threshold class. The median split puts "
+        "source and target on disjoint sides of the split feature, so no "
+        "likelihood ratio exists, and the best linear 'ratio' is extreme: the "
+        "regulariser reaches -lam * projected_ratio_norm_ with "
+        "projected_ratio_norm_ = ||mean_target Phi||^2 in the source-whitened "
+        "basis in the hundreds (medians above), against a pinball term of at "
+        "most ~0.1 for these scores. The regulariser dominates at every lam of "
+        "the grid: the threshold collapses towards 0 on the source (see the "
+        "calibration coverage above) and the target coverage depends on how "
+        "the linear fit extrapolates. The held-out gradient norm grows with "
+        "lam, so the rule keeps the smallest grid value. A 5-dimensional PCA "
+        "class lowers projected_ratio_norm_ but does not restore nominal "
+        "coverage either.\n\n"
         "The ablation rows (fixed lam, as in the paper's Appendix B) show how "
         "much the result depends on the scale of lam; they are not a method "
         "selected on test data.\n\n"

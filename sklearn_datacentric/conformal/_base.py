@@ -471,6 +471,9 @@ class _BaseConformal(BaseEstimator):
 class _RegressorConformalMixin:
     """predict / predict_interval for the conformal regressors."""
 
+    def _build_score(self, X_train, y_train):
+        return self._build_regression_score(X_train, y_train)
+
     def _build_regression_score(self, X_train, y_train):
         method = getattr(self, "method", "absolute")
         if method == "absolute":
@@ -548,6 +551,9 @@ class _RegressorConformalMixin:
 
 class _ClassifierConformalMixin:
     """predict / predict_proba / predict_set for the conformal classifiers."""
+
+    def _build_score(self, X_train, y_train):
+        return self._build_classification_score(X_train, y_train)
 
     def _build_classification_score(self, X_train, y_train):
         if self.prefit:

@@ -45,7 +45,46 @@ def _check_weights(w, n, name):
 # ----------------------------------------------------------------------------
 # weighted conformal
 # ----------------------------------------------------------------------------
-class _WeightedCalibration:
+class _ShiftFitMixin:
+    """fit / conformalize with an unlabelled target sample."""
+
+    def fit(self, X, y, X_target=None, sample_domain=None):
+        """Fit the model (unless prefit) and calibrate for the target sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Source samples (and, with ``sample_domain``, the target rows).
+        y : array-like of shape (n_samples,)
+        X_target : array-like of shape (n_target, n_features), default=None
+            Unlabelled target sample.
+        sample_domain : array-like of shape (n_samples,), default=None
+            skada's layout: negative values mark target rows of ``X``.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, y, X_target, sample_domain)
+
+    def conformalize(self, X, y, X_target=None, sample_domain=None):
+        """Recalibrate on new data (and target sample), keeping the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        X_target : array-like of shape (n_target, n_features), default=None
+        sample_domain : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        return self._conformalize_public(X, y, X_target, sample_domain)
+
+
+class _WeightedCalibration(_ShiftFitMixin):
     def _weights(self, X_v):
         if self.weighter_ is None:
             return np.ones(X_v.shape[0])
@@ -183,44 +222,6 @@ class WeightedConformalRegressor(
         self.calibration_size = calibration_size
         self.random_state = random_state
 
-    def _build_score(self, X_train, y_train):
-        return self._build_regression_score(X_train, y_train)
-
-    def fit(self, X, y, X_target=None, sample_domain=None):
-        """Fit the model (unless prefit), the weighter and calibrate.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Source samples (and, with ``sample_domain``, the target rows).
-        y : array-like of shape (n_samples,)
-        X_target : array-like of shape (n_target, n_features), default=None
-            Unlabelled target sample.
-        sample_domain : array-like of shape (n_samples,), default=None
-            skada's layout: negative values mark target rows of ``X``.
-
-        Returns
-        -------
-        self : object
-        """
-        return self._fit(X, y, X_target, sample_domain)
-
-    def conformalize(self, X, y, X_target=None, sample_domain=None):
-        """Recalibrate (scores and weighter) on new data, keeping the model.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        X_target : array-like of shape (n_target, n_features), default=None
-        sample_domain : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        self : object
-        """
-        return self._conformalize_public(X, y, X_target, sample_domain)
-
 
 class WeightedConformalClassifier(
     _WeightedCalibration, _ClassifierConformalMixin, ClassifierMixin, _BaseConformal
@@ -290,46 +291,11 @@ class WeightedConformalClassifier(
         self.calibration_size = calibration_size
         self.random_state = random_state
 
-    def _build_score(self, X_train, y_train):
-        return self._build_classification_score(X_train, y_train)
-
-    def fit(self, X, y, X_target=None, sample_domain=None):
-        """Fit the classifier (unless prefit), the weighter and calibrate.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        X_target : array-like of shape (n_target, n_features), default=None
-        sample_domain : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        self : object
-        """
-        return self._fit(X, y, X_target, sample_domain)
-
-    def conformalize(self, X, y, X_target=None, sample_domain=None):
-        """Recalibrate on new data, keeping the classifier.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        X_target : array-like of shape (n_target, n_features), default=None
-        sample_domain : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        self : object
-        """
-        return self._conformalize_public(X, y, X_target, sample_domain)
-
 
 # ----------------------------------------------------------------------------
 # LR-QR
 # ----------------------------------------------------------------------------
-class _LRQRCalibration:
+class _LRQRCalibration(_ShiftFitMixin):
     _infinite_reason = (
         "the LR-QR threshold h(x) reaches the top of the squashed score scale "
         "(h(x) >= 1 with score_transform='sigmoid'), where no finite bound exists."
@@ -416,7 +382,6 @@ class _LRQRCalibration:
         h1 = Q1 @ theta
         mu2 = Q2.mean(axis=0)
         self.projected_ratio_norm_ = float(mu2 @ mu2)
-        self.ratio_source_mean_ = float(beta * h1.mean())
         self.calibration_coverage_ = float(np.mean(s <= h1))
         self.solver_info_ = {k: v for k, v in info.items() if k != "a"}
         self.n_iter_ = int(info["n_evals"])
@@ -550,9 +515,6 @@ class LRQRConformalRegressor(
         second moment: the empirical ``E_source[r_Phi^2]`` of the likelihood
         ratio projected on the class (1 without shift).  The regularizer
         ranges over ``lam * [-projected_ratio_norm_, 0]``.
-    ratio_source_mean_ : float
-        ``beta_ * mean_source h``: source mean of the implied likelihood
-        ratio ``beta h``, which a true ratio has equal to 1.
     calibration_coverage_ : float
         Fraction of calibration scores below the threshold.
     calibration_scores_ : ndarray of shape (n_calibration,)
@@ -570,8 +532,8 @@ class LRQRConformalRegressor(
     rich ``Phi``, few unlabelled points, or a target outside the source
     support, where no likelihood ratio exists) the regularizer dominates:
     the threshold collapses towards zero on the source
-    (``calibration_coverage_`` far below ``confidence_level``,
-    ``ratio_source_mean_`` far from 1) and target coverage is unreliable.
+    (``calibration_coverage_`` far below ``confidence_level``) and target
+    coverage is unreliable.
     A smaller class (a ``feature_map`` keeping the directions that shift)
     or a smaller ``lam`` then behaves better.
 
@@ -630,43 +592,6 @@ class LRQRConformalRegressor(
         self.tol = tol
         self.random_state = random_state
 
-    def _build_score(self, X_train, y_train):
-        return self._build_regression_score(X_train, y_train)
-
-    def fit(self, X, y, X_target=None, sample_domain=None):
-        """Fit the model (unless prefit) and the LR-QR threshold.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        X_target : array-like of shape (n_target, n_features), default=None
-            Unlabelled target sample.
-        sample_domain : array-like of shape (n_samples,), default=None
-            skada's layout: negative values mark target rows of ``X``.
-
-        Returns
-        -------
-        self : object
-        """
-        return self._fit(X, y, X_target, sample_domain)
-
-    def conformalize(self, X, y, X_target=None, sample_domain=None):
-        """Refit the LR-QR threshold on new calibration data, keeping the model.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        X_target : array-like of shape (n_target, n_features), default=None
-        sample_domain : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        self : object
-        """
-        return self._conformalize_public(X, y, X_target, sample_domain)
-
 
 class LRQRConformalClassifier(
     _LRQRBase, _ClassifierConformalMixin, ClassifierMixin, _BaseConformal
@@ -711,7 +636,6 @@ class LRQRConformalClassifier(
     n_iter_ : int
         Inner convex solves of the final fit.
     projected_ratio_norm_ : float
-    ratio_source_mean_ : float
     calibration_coverage_ : float
         Diagnostics of the fit; see :class:`LRQRConformalRegressor`.
     calibration_scores_ : ndarray of shape (n_calibration,)
@@ -769,38 +693,3 @@ class LRQRConformalClassifier(
         self.max_iter = max_iter
         self.tol = tol
         self.random_state = random_state
-
-    def _build_score(self, X_train, y_train):
-        return self._build_classification_score(X_train, y_train)
-
-    def fit(self, X, y, X_target=None, sample_domain=None):
-        """Fit the classifier (unless prefit) and the LR-QR threshold.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        X_target : array-like of shape (n_target, n_features), default=None
-        sample_domain : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        self : object
-        """
-        return self._fit(X, y, X_target, sample_domain)
-
-    def conformalize(self, X, y, X_target=None, sample_domain=None):
-        """Refit the LR-QR threshold on new calibration data.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        X_target : array-like of shape (n_target, n_features), default=None
-        sample_domain : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        self : object
-        """
-        return self._conformalize_public(X, y, X_target, sample_domain)

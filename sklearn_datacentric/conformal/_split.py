@@ -19,6 +19,34 @@ __all__ = ["SplitConformalRegressor", "SplitConformalClassifier"]
 
 
 class _SplitCalibration:
+    def fit(self, X, y):
+        """Fit the estimator (unless prefit) and calibrate.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, y)
+
+    def conformalize(self, X, y):
+        """Recalibrate on new data, keeping the fitted model(s).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self : object
+        """
+        return self._conformalize_public(X, y)
+
     def _calibrate(self, scores, X_cal, X_cal_v, Xs, Xs_v, Xt, Xt_v, rng):
         self.threshold_ = conformal_quantile(scores, self.confidence_level)
         if np.isinf(self.threshold_):
@@ -137,37 +165,6 @@ class SplitConformalRegressor(
         self.calibration_size = calibration_size
         self.random_state = random_state
 
-    def _build_score(self, X_train, y_train):
-        return self._build_regression_score(X_train, y_train)
-
-    def fit(self, X, y):
-        """Fit the estimator (unless prefit) and calibrate.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-
-        Returns
-        -------
-        self : object
-        """
-        return self._fit(X, y)
-
-    def conformalize(self, X, y):
-        """Recalibrate on new data, keeping the fitted model(s).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-
-        Returns
-        -------
-        self : object
-        """
-        return self._conformalize_public(X, y)
-
 
 class SplitConformalClassifier(
     _SplitCalibration, _ClassifierConformalMixin, ClassifierMixin, _BaseConformal
@@ -236,34 +233,3 @@ class SplitConformalClassifier(
         self.prefit = prefit
         self.calibration_size = calibration_size
         self.random_state = random_state
-
-    def _build_score(self, X_train, y_train):
-        return self._build_classification_score(X_train, y_train)
-
-    def fit(self, X, y):
-        """Fit the classifier (unless prefit) and calibrate.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-
-        Returns
-        -------
-        self : object
-        """
-        return self._fit(X, y)
-
-    def conformalize(self, X, y):
-        """Recalibrate on new data, keeping the fitted classifier.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-
-        Returns
-        -------
-        self : object
-        """
-        return self._conformalize_public(X, y)
