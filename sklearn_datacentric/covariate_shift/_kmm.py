@@ -5,7 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import BaseWeighter
@@ -32,6 +32,27 @@ def kernel_smooth(X, centers, values, sigma, chunk=2048):
     return out
 
 
+# Parameters shared by the docstrings of both weighters (inserted below).
+_SOLVER_PARAMS_DOC = """    tol : float >= 0, default=1e-8
+        Stopping tolerance.  Interior-point solver: the solver stops once
+        the objective is proven (by the duality gap) to be within ``tol``
+        relative of the optimum.  FISTA: relative decrease of the objective
+        under which an iteration counts as stalled; it stops after 30
+        stalled iterations in a row.
+    max_iter : int, default=10000
+        Maximum number of solver iterations (the interior-point solver
+        needs 10 to 25).
+    solver : {"auto", "ipm", "fista"}, default="auto"
+        QP solver.  ``"ipm"``: primal-dual interior-point method (dense
+        Cholesky of an ``m x m`` matrix per iteration, ``m`` the number of
+        weights solved for; one extra ``m x m`` matrix of memory).
+        ``"fista"``: accelerated projected gradient with an exact projection
+        (one kernel product per iteration, no extra matrix, but thousands of
+        iterations for ``D > 1``).  ``"auto"`` is ``"ipm"`` up to 8000
+        weights and ``"fista"`` beyond.
+"""
+
+
 class _KMMBase(BaseWeighter):
     _parameter_constraints = {
         "B": [Interval(Real, 0, None, closed="neither")],
@@ -39,6 +60,7 @@ class _KMMBase(BaseWeighter):
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "solver": [StrOptions({"auto", "ipm", "fista"})],
     }
 
     def _no_target_state(self, Xs):
@@ -48,6 +70,7 @@ class _KMMBase(BaseWeighter):
         self.sigma_ = float(self.sigma) if self.sigma is not None else np.nan
         self.objective_ = 0.0
         self.n_iter_ = 0
+        self.solver_ = None
 
     def _fit_no_target(self, Xs):
         self._no_target_state(Xs)
@@ -62,13 +85,20 @@ class _KMMBase(BaseWeighter):
         sq *= -1.0 / (2.0 * self.sigma_**2)
         K = np.exp(sq, out=sq)
         beta, alpha, info = solve_dw_kmm(
-            K, Xs.shape[0], D=D, B=self.B, tol=self.tol, max_iter=self.max_iter
+            K,
+            Xs.shape[0],
+            D=D,
+            B=self.B,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            method=self.solver,
         )
         if not info["converged"]:
             warnings.warn(
-                f"{type(self).__name__}: the solver stopped at max_iter="
-                f"{self.max_iter} before meeting tol={self.tol}; the weights "
-                "are feasible but may be slightly suboptimal.",
+                f"{type(self).__name__}: the {info['method']} solver stopped "
+                f"after {info['n_iter']} iterations (max_iter={self.max_iter}) "
+                f"before meeting tol={self.tol}; the weights are feasible but "
+                "may be slightly suboptimal.",
                 ConvergenceWarning,
             )
         self.beta_ = beta
@@ -76,6 +106,7 @@ class _KMMBase(BaseWeighter):
         self.weights_ = beta
         self.objective_ = info["objective"]
         self.n_iter_ = info["n_iter"]
+        self.solver_ = info["method"]
         self.X_source_ = Xs
         self.X_target_ = Xt
 
@@ -93,7 +124,8 @@ class KernelMeanMatching(_KMMBase):
 
     in the RKHS of the Gaussian kernel ``exp(-||x - x'||^2 / (2 sigma^2))``,
     with ``eps = 1 - 1/sqrt(n)``.  The QP is solved by the package's own
-    accelerated projected-gradient solver (no external QP solver).
+    solvers (a primal-dual interior-point method by default, accelerated
+    projected gradient for very large samples; no external QP solver).
 
     Read more in the :ref:`User Guide <covariate_shift>`.
 
@@ -106,11 +138,7 @@ class KernelMeanMatching(_KMMBase):
         to their ``n_neighbors``-th nearest neighbour.
     n_neighbors : int >= 1, default=50
         Neighbour rank of the width heuristic.
-    tol : float >= 0, default=1e-8
-        Relative decrease of the objective under which an iteration counts
-        as stalled; the solver stops after 30 stalled iterations in a row.
-    max_iter : int, default=10000
-        Maximum number of solver iterations.
+    <solver parameters>
 
     Attributes
     ----------
@@ -126,6 +154,9 @@ class KernelMeanMatching(_KMMBase):
         Squared RKHS distance between the weighted means at the solution.
     n_iter_ : int
         Solver iterations.
+    solver_ : str or None
+        Solver that ran (``"ipm"`` or ``"fista"``; None without a target
+        sample).
     has_target_ : bool
         Whether a target sample was given (unit weights otherwise).
     n_source_, n_target_ : int
@@ -167,13 +198,21 @@ class KernelMeanMatching(_KMMBase):
     """
 
     def __init__(
-        self, *, B=1000.0, sigma=None, n_neighbors=50, tol=1e-8, max_iter=10000
+        self,
+        *,
+        B=1000.0,
+        sigma=None,
+        n_neighbors=50,
+        tol=1e-8,
+        max_iter=10000,
+        solver="auto",
     ):
         self.B = B
         self.sigma = sigma
         self.n_neighbors = n_neighbors
         self.tol = tol
         self.max_iter = max_iter
+        self.solver = solver
 
     def _fit_weights(self, Xs, Xt):
         self._solve(Xs, Xt, 1.0)
@@ -193,8 +232,9 @@ class DoubleWeighting(_KMMBase):
     in the RKHS of the Gaussian kernel.  ``D = 1`` forces ``alpha = 1``
     (classical :class:`KernelMeanMatching`); larger ``D`` caps the source
     weights and lets the target weights discount target points outside the
-    training support.  Solved by the package's own solver (accelerated
-    projected gradient with an exact projection onto the feasible set).
+    training support.  Solved by the package's own solvers (a primal-dual
+    interior-point method by default; accelerated projected gradient with an
+    exact projection onto the feasible set for very large samples).
 
     Read more in the :ref:`User Guide <covariate_shift>`.
 
@@ -210,11 +250,7 @@ class DoubleWeighting(_KMMBase):
         of the pooled points to their ``n_neighbors``-th nearest neighbour.
     n_neighbors : int >= 1, default=50
         Neighbour rank of the width heuristic.
-    tol : float >= 0, default=1e-8
-        Relative decrease of the objective under which an iteration counts
-        as stalled; the solver stops after 30 stalled iterations in a row.
-    max_iter : int, default=10000
-        Maximum number of solver iterations.
+    <solver parameters>
 
     Attributes
     ----------
@@ -230,6 +266,9 @@ class DoubleWeighting(_KMMBase):
         Squared RKHS distance between the weighted means at the solution.
     n_iter_ : int
         Solver iterations.
+    solver_ : str or None
+        Solver that ran (``"ipm"`` or ``"fista"``; None without a target
+        sample).
     has_target_ : bool
         Whether a target sample was given (unit weights otherwise).
     n_source_, n_target_ : int
@@ -276,7 +315,15 @@ class DoubleWeighting(_KMMBase):
     }
 
     def __init__(
-        self, *, D=4.0, B=1000.0, sigma=None, n_neighbors=50, tol=1e-8, max_iter=10000
+        self,
+        *,
+        D=4.0,
+        B=1000.0,
+        sigma=None,
+        n_neighbors=50,
+        tol=1e-8,
+        max_iter=10000,
+        solver="auto",
     ):
         self.D = D
         self.B = B
@@ -284,6 +331,7 @@ class DoubleWeighting(_KMMBase):
         self.n_neighbors = n_neighbors
         self.tol = tol
         self.max_iter = max_iter
+        self.solver = solver
 
     def _fit_weights(self, Xs, Xt):
         self._solve(Xs, Xt, float(self.D))
@@ -307,3 +355,9 @@ class DoubleWeighting(_KMMBase):
         if not self.has_target_:
             return np.ones(X.shape[0])
         return np.clip(kernel_smooth(X, self.X_target_, self.alpha_, self.sigma_), 0, 1)
+
+
+for _cls in (KernelMeanMatching, DoubleWeighting):
+    _cls.__doc__ = _cls.__doc__.replace(
+        "    <solver parameters>\n", _SOLVER_PARAMS_DOC.lstrip("\n")
+    )
