@@ -31,6 +31,22 @@ _DELTA = 1e-6  # strict margin of the lambda LP (keeps lambda > 0)
 # --------------------------------------------------------------------------
 
 
+def _linprog(what, c, **kw):
+    """``scipy.optimize.linprog`` with HiGHS, robust to its numerical failures.
+
+    HiGHS' default (dual simplex) can end with an "unknown" model status on
+    these LPs when their optimum is at the scale of its tolerances (weights
+    ``alpha`` of order 1e-7 from an interior-point DW-KMM solution, lambda of
+    order 1e-6); its interior-point method with crossover then solves them.
+    """
+    res = linprog(c, method="highs", **kw)
+    if res.status != 0:
+        res = linprog(c, method="highs-ipm", **kw)
+    if res.status != 0:
+        raise RuntimeError(f"{what} LP failed: {res.message}")
+    return res
+
+
 def compute_lambda(F, alpha, tau, n_classes):
     """Smallest ``lambda`` keeping the uncertainty set non-empty (an LP).
 
@@ -64,11 +80,10 @@ def compute_lambda(F, alpha, tau, n_classes):
     ).tocsc()
     b_eq = np.full(t, 1.0 / t)
     c = np.concatenate([np.zeros(n_classes * t), np.ones(m)])
-    res = linprog(
-        c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs"
+    # always feasible (lambda is free above delta)
+    res = _linprog(
+        "lambda", c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None)
     )
-    if res.status != 0:  # pragma: no cover - the LP is always feasible
-        raise RuntimeError(f"lambda LP failed: {res.message}")
     return np.maximum(res.x[n_classes * t :], _DELTA).reshape(n_classes, p)
 
 
@@ -126,9 +141,7 @@ def solve_mrc_01(F, alpha, tau, lam, n_classes, max_rounds=100):
     res = None
     for _ in range(max_rounds):
         A, b = build(pairs)
-        res = linprog(c, A_ub=A, b_ub=b, bounds=bounds, method="highs")
-        if res.status != 0:  # pragma: no cover
-            raise RuntimeError(f"0-1 MRC LP failed: {res.message}")
+        res = _linprog("0-1 MRC", c, A_ub=A, b_ub=b, bounds=bounds)
         mu = (res.x[:m] - res.x[m : 2 * m]).reshape(n_classes, p)
         s = res.x[2 * m :]
         S = AF @ mu.T

@@ -1,3 +1,6 @@
+import warnings
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.utils._param_validation import InvalidParameterError
@@ -175,3 +178,31 @@ def test_fourier_features_run():
     clf = DWGCSClassifier(phi="fourier", n_components=50, D=4.0, random_state=0)
     clf.fit(Xs, ys, X_target=Xt)
     assert np.mean(clf.predict(Xt) == yt) > 0.6
+
+
+def test_lambda_lp_with_interior_point_weights():
+    # A lambda LP from the paper's protocol (Breast Cancer Wisconsin,
+    # repetition 21, D = 1.21, single-threaded BLAS): the interior-point
+    # DW-KMM solution has target weights down to 1.3e-7 and the optimum is
+    # ~2e-5, at the scale of HiGHS' tolerances; its dual simplex ended with an
+    # "unknown" status there.  The LP must still be solved, to its optimum.
+    data = np.load(Path(__file__).parent / "data" / "lambda_lp_tiny_alpha.npz")
+    F, alpha, tau = data["F"], data["alpha"], data["tau"]
+    lam = compute_lambda(F, alpha, tau, 2)
+    assert np.all(lam >= 1e-6) and np.all(np.isfinite(lam))
+    cp = pytest.importorskip("cvxpy")
+    t = F.shape[0]
+    P = cp.Variable((t, 2), nonneg=True)
+    AF = alpha[:, None] * F
+    moment = cp.vstack([AF.T @ P[:, 0], AF.T @ P[:, 1]])
+    prob = cp.Problem(
+        cp.Minimize(cp.sum(cp.abs(moment - tau))), [cp.sum(P, axis=1) == 1 / t]
+    )
+    # the optimum (~1.1e-7 above the margins) is below Clarabel's default
+    # tolerances (it reports 1.42e-7 with them): solve it tightly
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "may be inaccurate"
+        prob.solve(
+            solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12
+        )
+    assert lam.sum() - 1e-6 * lam.size == pytest.approx(prob.value, abs=5e-9)
