@@ -111,7 +111,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="500,1000,2000")
     ap.add_argument("--timeout", type=float, default=1500)
-    ap.add_argument("--max-clf", type=int, default=1000)
+    ap.add_argument("--max-clf", type=int, default=2000)
     ap.add_argument(
         "--skip-fista-default",
         action="store_true",
