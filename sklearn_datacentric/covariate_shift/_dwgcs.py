@@ -246,11 +246,15 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
     n_components : int >= 1, default=200
         Number of random Fourier features (``phi="fourier"``).
     kmm_tol : float >= 0, default=1e-6
-        Stall tolerance of the DW-KMM solver (see :class:`DoubleWeighting`;
+        Stopping tolerance of the DW-KMM solver (see :class:`DoubleWeighting`;
         looser than the weighter's default because the classifier does not
         need the weights to more digits).
     kmm_max_iter : int >= 1, default=1000
         Iteration cap of the DW-KMM solver for each ``D``.
+    kmm_solver : {"auto", "ipm", "fista"}, default="auto"
+        DW-KMM solver (see ``solver`` of :class:`DoubleWeighting`).  With
+        ``D="auto"`` the solution for each ``D`` warm-starts the next one,
+        which only ``"fista"`` uses.
     random_state : int, RandomState instance or None, default=None
         Seed of the random Fourier features.
 
@@ -338,6 +342,7 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "kmm_tol": [Interval(Real, 0, None, closed="left")],
         "kmm_max_iter": [Interval(Integral, 1, None, closed="left")],
+        "kmm_solver": [StrOptions({"auto", "ipm", "fista"})],
         "random_state": ["random_state"],
     }
 
@@ -353,6 +358,7 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         n_components=200,
         kmm_tol=1e-6,
         kmm_max_iter=1000,
+        kmm_solver="auto",
         random_state=None,
     ):
         self.loss = loss
@@ -364,6 +370,7 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         self.n_components = n_components
         self.kmm_tol = kmm_tol
         self.kmm_max_iter = kmm_max_iter
+        self.kmm_solver = kmm_solver
         self.random_state = random_state
 
     # feature map ------------------------------------------------------------
@@ -459,6 +466,7 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
                     B=self.B,
                     tol=self.kmm_tol,
                     max_iter=self.kmm_max_iter,
+                    method=self.kmm_solver,
                     x0=warm,
                     signed=True,
                 )

@@ -206,3 +206,23 @@ def test_lambda_lp_with_interior_point_weights():
             solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12
         )
     assert lam.sum() - 1e-6 * lam.size == pytest.approx(prob.value, abs=5e-9)
+
+
+@pytest.mark.parametrize("kmm_solver", ["ipm", "fista"])
+def test_kmm_solver_reaches_the_dw_kmm_solver(kmm_solver, monkeypatch):
+    import sklearn_datacentric.covariate_shift._dwgcs as dwgcs_module
+
+    seen = []
+    real = dwgcs_module.solve_dw_kmm
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["method"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dwgcs_module, "solve_dw_kmm", spy)
+    Xs, ys, Xt, _ = _data(n=60)
+    clf = DWGCSClassifier(D=4.0, kmm_solver=kmm_solver).fit(Xs, ys, X_target=Xt)
+    assert seen == [kmm_solver]
+    assert np.isfinite(clf.minimax_risk_)
+    with pytest.raises(InvalidParameterError, match="kmm_solver"):
+        DWGCSClassifier(kmm_solver="cvxpy").fit(Xs, ys, X_target=Xt)
