@@ -83,7 +83,9 @@ METHODS = {
                                   random_state=rs),
     ),
     "CCR": (
-        lambda rs: ours.CCR(energy=1.0, random_state=rs),
+        # energy 1.0 in the (standardised) units of X, as smote-variants; the
+        # package's default works in min-max units, see benchmarks/ccr_heldout.py
+        lambda rs: ours.CCR(energy=1.0, feature_scaling=None, random_state=rs),
         lambda sv, rs: sv.CCR(proportion=1.0, energy=1.0, scaling=0.0,
                               random_state=rs),
     ),
@@ -284,7 +286,9 @@ Command: `OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 python benchmarks/bench_smote_va
   which explains its lower AUC/F1 on some datasets; CCR translates the
   majority samples inside the spheres (smote-variants computes the
   translations but does not apply them) and samples uniformly in the L1
-  ball; SMOBD computes the noise thresholds on the finite OPTICS
+  ball (here with energy 1.0 in the standardised units, as
+  smote-variants; the package's default since issue 17 is energy 0.25 in
+  min-max units, see `benchmarks/results/ccr.md`); SMOBD computes the noise thresholds on the finite OPTICS
   distances (smote-variants averages with infinities, so it never flags
   noise when one distance is infinite); G-SMOTE uses the principal
   eigenvector (smote-variants takes a row of the eigenvector matrix).

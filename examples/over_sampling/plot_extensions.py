@@ -62,7 +62,7 @@ samplers = {
     "SMOBD": SMOBD(random_state=0),
     "G-SMOTE": GSMOTE(random_state=0),
     "Geometric SMOTE": GeometricSMOTE(random_state=0),
-    "CCR": CCR(energy=0.5, random_state=0),
+    "CCR": CCR(random_state=0),
     "LVQ-SMOTE": LVQSMOTE(random_state=0),
     "Assembled-SMOTE": AssembledSMOTE(random_state=0),
 }

@@ -193,6 +193,8 @@ def test_too_small_class_is_named(est):
         (SMOBD(), {"max_eps": 0.0}),
         (GSMOTE(), {"k_neighbors": 0}),
         (CCR(), {"energy": 0.0}),
+        (CCR(), {"feature_scaling": "l2"}),
+        (CCR(), {"translate": "yes"}),
         (GeometricSMOTE(), {"truncation_factor": 2.0}),
         (GeometricSMOTE(), {"selection_strategy": "nearest"}),
         (LVQSMOTE(), {"n_clusters": 0}),
@@ -408,7 +410,8 @@ def test_ccr_cleans_spheres_and_samples_inside():
     X_maj = rng.uniform(-1, 1, size=(30, 2))
     X = np.vstack([X_maj, [[0.0, 0.0]]])
     y = np.r_[np.zeros(30, int), 1]
-    est = CCR(energy=2.0, random_state=0)
+    # the geometry in the units of X
+    est = CCR(energy=2.0, feature_scaling=None, random_state=0)
     X_res, y_res = est.fit_resample(X, y)
     r = est.radii_[1][0]
     d_before = np.abs(X_maj).sum(axis=1)

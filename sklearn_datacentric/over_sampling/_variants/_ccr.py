@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 from scipy.spatial.distance import cdist
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._common import _allocate, _VariantOverSampler
 from ._kernels import ccr_radii
@@ -29,6 +29,35 @@ def _uniform_l1_ball(center, radius, n, rng):
     return center + radius * sign * mag
 
 
+def _feature_scale(X, how):
+    """``(offset, scale)`` giving the units of the method: ``(X - offset) / scale``.
+
+    Constant features get scale 1 (they add nothing to any distance).
+    """
+    d = X.shape[1]
+    if how is None:
+        return np.zeros(d), np.ones(d)
+    if how == "minmax":
+        offset = X.min(axis=0)
+        scale = X.max(axis=0) - offset
+    else:  # "standard"
+        offset = X.mean(axis=0)
+        scale = X.std(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    return offset, scale
+
+
+def _radii(X_min, X_rest, energy):
+    """Sphere radii only (no cleaning), blockwise over the minority rows."""
+    radii = np.empty(X_min.shape[0])
+    block = max(1, int(_BLOCK_ELEMENTS // max(X_rest.shape[0], 1)))
+    for start in range(0, X_min.shape[0], block):
+        rows = slice(start, start + block)
+        D = np.sort(cdist(X_min[rows], X_rest, metric="cityblock"), axis=1)
+        radii[rows] = ccr_radii(D, energy)[0]
+    return radii
+
+
 class CCR(_VariantOverSampler):
     """Combined Cleaning and Resampling (CCR).
 
@@ -46,15 +75,46 @@ class CCR(_VariantOverSampler):
       samples proportional to ``1 / r_i`` (small spheres mark difficult,
       crowded regions), drawn uniformly inside its sphere.
 
+    The energy is a length (an L1 radius times a count), so it only means
+    something in given feature units.  The authors ran every experiment on
+    features min-max scaled to [0, 1] on the training fold and chose the
+    energy per dataset by cross-validation from a grid of 0.001 to 100
+    (their code's default: 0.25).  This class does that scaling itself
+    (``feature_scaling="minmax"``): the spheres, translations and synthetic
+    samples are computed on the scaled features and mapped back, so the
+    result does not depend on the units of ``X`` (rescaling or shifting a
+    feature rescales or shifts the output alike).  With raw units
+    (``feature_scaling=None``) a budget that is large against the distances
+    of the data swallows whole neighbourhoods of the other classes and
+    throws them out of place (the translations of all spheres add up),
+    which ruins a nearest-neighbour classifier on held-out data; see the
+    user guide.
+
     Parameters
     ----------
     sampling_strategy : float, str, dict or callable, default="auto"
         Number of samples to generate per class, as in imbalanced-learn
         (each class is over-sampled against all the others, whose samples
         are the ones translated).
-    energy : float, default=1.0
-        Energy budget of each sphere, in the units of the L1 distance of
-        ``X`` (scale the features).
+    energy : float, default=0.25
+        Energy budget of each sphere, in units of the L1 distance of the
+        scaled features (see ``feature_scaling``).  The paper tunes it per
+        dataset (e.g. with a grid search over a pipeline); 0.25 is the
+        default of the authors' code.
+    feature_scaling : {"minmax", "standard"} or None, default="minmax"
+        Units in which the energy, the spheres and the translations are
+        computed: ``"minmax"`` divides each feature by its range in the data
+        passed to ``fit_resample`` (the [0, 1] scaling of the paper's
+        experiments), ``"standard"`` by its standard deviation (less
+        sensitive to outliers), ``None`` uses ``X`` as it is (the energy is
+        then in the units of ``X``; the former behaviour, with the former
+        default ``energy=1.0``).  Constant features are left as they are.  The output is in
+        the units of ``X`` in every case.
+    translate : bool, default=True
+        Clean the spheres by translating the samples of the other classes
+        out of them, as the paper specifies.  ``False`` keeps every input
+        row in place and only over-samples (as smote-variants 1.0.1 does,
+        whose CCR computes the translations but returns the rows unmoved).
     random_state : int, RandomState instance or None, default=None
         Seed of the random choices.
 
@@ -63,10 +123,15 @@ class CCR(_VariantOverSampler):
     sampling_strategy_ : dict
         Number of samples generated per class.
     radii_ : dict
-        Class label -> L1 radius of the sphere of each of its samples.
+        Class label -> L1 radius of the sphere of each of its samples, in
+        the scaled units (see ``feature_scaling``).
+    scale_ : ndarray of shape (n_features,)
+        Divisor of each feature that gave the scaled units (ones when
+        ``feature_scaling=None``).
     translations_ : ndarray of shape (n_samples, n_features)
-        Translation applied to each input row by the cleaning step (zero for
-        rows that were not moved).
+        Translation applied to each input row by the cleaning step, in the
+        units of ``X`` (zero for rows that were not moved, and everywhere
+        when ``translate=False``).
     provenance_ : :class:`~sklearn_datacentric.base.Provenance`
         Parents of each output row.  Input rows come first in their order
         (those of the other classes possibly translated, see
@@ -98,25 +163,43 @@ class CCR(_VariantOverSampler):
     _parameter_constraints = {
         **_VariantOverSampler._parameter_constraints,
         "energy": [Interval(numbers.Real, 0, None, closed="neither")],
+        "feature_scaling": [StrOptions({"minmax", "standard"}), None],
+        "translate": ["boolean"],
     }
     _min_class_size = 1
 
-    def __init__(self, *, sampling_strategy="auto", energy=1.0, random_state=None):
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        energy=0.25,
+        feature_scaling="minmax",
+        translate=True,
+        random_state=None,
+    ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.energy = energy
+        self.feature_scaling = feature_scaling
+        self.translate = translate
         self.random_state = random_state
 
     def _fit_resample_dense(self, X, y):
         self.radii_ = {}
-        self._X_work = X.astype(np.float64, copy=True)
+        X64 = X.astype(np.float64)
+        offset, scale = _feature_scale(X64, self.feature_scaling)
+        self.scale_ = scale
+        Xs = (X64 - offset) / scale
+        self._X_work = Xs.copy()
         try:
-            X_res, y_res = super()._fit_resample_dense(X, y)
+            X_res, y_res = super()._fit_resample_dense(Xs, y)
             n = X.shape[0]
-            self.translations_ = self._X_work - X.astype(np.float64)
-            X_res[:n] = self._X_work.astype(X.dtype, copy=False)
+            self.translations_ = (self._X_work - Xs) * scale
         finally:
             del self._X_work
-        return X_res, y_res
+        out = np.empty(X_res.shape, dtype=X.dtype)
+        out[:n] = X64 + self.translations_
+        out[n:] = X_res[n:] * scale + offset
+        return out, y_res
 
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
         Xw = self._X_work
@@ -125,6 +208,8 @@ class CCR(_VariantOverSampler):
         X_rest = Xw[idx_rest]
         if X_rest.shape[0] == 0:  # pragma: no cover - sampling needs 2 classes
             radii = np.full(X_min.shape[0], float(self.energy))
+        elif not self.translate:
+            radii = _radii(X_min, X_rest, float(self.energy))
         else:
             radii = np.empty(X_min.shape[0])
             shift = np.zeros_like(X_rest)
@@ -157,6 +242,6 @@ class CCR(_VariantOverSampler):
         start = 0
         for i in np.flatnonzero(counts):
             c = counts[i]
-            X_new[start:start + c] = _uniform_l1_ball(X_min[i], radii[i], c, rng)
+            X_new[start : start + c] = _uniform_l1_ball(X_min[i], radii[i], c, rng)
             start += c
         return X_new, idx_min[seed], np.full(n_samples, -1), np.zeros(n_samples)
