@@ -243,7 +243,9 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
        non-empty: some conditional ``p_{jy}`` on the target points
        (``sum_y p_{jy} = 1/t``) matches
        ``sum_{j,y} p_{jy} alpha_j Phi(x_j, y)`` to ``tau`` within
-       ``lambda`` (an LP, solved with HiGHS);
+       ``lambda`` (an LP, solved at the end of its central path by the
+       package's own interior-point method: an interior optimal solution,
+       as the authors' interior-point solvers return, not a vertex);
     3. ``mu = argmin -tau.mu + lambda.|mu| + (1/t) sum_j varphi_j(mu)`` with
        ``varphi_j`` the log-sum-exp of ``alpha_j Phi(x_j, y).mu`` (log loss)
        or the 0-1-loss maximum over label subsets
@@ -342,11 +344,16 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
     source sample plays the target with ``alpha = beta = 1`` (the plain
     minimax risk classifier), and ``has_target_`` is False.
 
-    ``lambda`` is exactly the paper's LP (plus a margin of 1e-6): it only
-    measures how far ``tau`` is from what some labelling of the weighted
-    target sample can produce.  When that distance is small (e.g. source and
-    target samples alike) ``lambda`` is tiny and the minimax risk is close to
-    the training risk of the rule, with little regularisation: prefer few
+    ``lambda`` is the paper's LP (with the authors' margin ``delta =
+    1e-6``): it only measures how far ``tau`` is from what some labelling of
+    the weighted target sample can produce.  The LP has many optimal
+    solutions; a simplex vertex sets many components to exactly ``delta``
+    (those coefficients of ``mu`` are then unregularised and the minimax
+    risk falls far below the target error), while the interior solution
+    used here has every component above ``delta`` that the optimal face
+    allows (see the User Guide for the measured effect).  When the distance
+    is small (e.g. source and target samples alike) ``lambda`` is tiny and
+    the minimax risk is close to the training risk of the rule: prefer few
     features (``phi="linear"``) on small samples.
 
     The 0-1-loss rule here is deterministic (the most probable label).

@@ -41,8 +41,8 @@ never goes below ``mu_final = max(rtol * c^T x, atol * gap_0) / N`` (a gap
 of ``1e-9`` of the objective, or ``1e-10`` of the starting gap when the
 optimum is near zero); once there the method takes pure Newton (centring)
 steps to the central-path point ``x(mu_final)`` and stops when every
-product ``x_i z_i`` is within 1% of ``mu_final`` and the residuals are at
-rounding level.  Each Newton system is reduced exactly, by the block structure, to a
+product ``x_i z_i`` is within 1% of ``mu_final`` and the residuals are
+below ``1e-9`` relative (far below the margin ``delta`` of the constraints).  Each Newton system is reduced exactly, by the block structure, to a
 ``(K p) x (K p)`` positive-definite system (``K`` classes, ``p`` features),
 factored by Cholesky: an iteration costs ``O(t K^2 p^2)``.
 """
@@ -50,7 +50,7 @@ factored by Cholesky: an iteration costs ``O(t K^2 p^2)``.
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
 
-__all__ = ["central_lambda", "vertex_lambda"]
+__all__ = ["central_lambda", "standard_form", "vertex_lambda"]
 
 _TAU = 0.995  # fraction to the boundary
 
@@ -177,7 +177,7 @@ def central_lambda(
         Floor of that gap relative to the starting gap ``gap_0`` (used when
         the optimum is zero or nearly).  The method also stops, converged,
         when rounding keeps it from getting closer: ``mu`` within a factor
-        10 of the target, residuals at rounding level and no 10% progress
+        10 of the target, residuals below 1e-9 relative and no 10% progress
         in 10 iterations.
     max_iter : int, default=200
 
@@ -225,7 +225,7 @@ def central_lambda(
         xz = x * z
         mu_final = max(rtol * (lp.c @ x) / N, mu_floor)
         small_res = (
-            np.linalg.norm(rp) <= 1e-12 * bnorm and np.linalg.norm(rd) <= 1e-12 * cnorm
+            np.linalg.norm(rp) <= 1e-9 * bnorm and np.linalg.norm(rd) <= 1e-9 * cnorm
         )
         history.append(mu)
         stalled = len(history) > 10 and mu > 0.9 * history[-11]
@@ -268,25 +268,21 @@ def central_lambda(
     return lam.reshape(n_classes, lp.q), info
 
 
-def vertex_lambda(F, alpha, tau, n_classes, *, delta=1e-6):
-    """The same LP solved by HiGHS' dual simplex: an optimal *vertex*.
+def standard_form(F, alpha, tau, n_classes):
+    """``(c, A, b)`` of the standard-form lambda LP, ``A`` sparse (CSC).
 
-    Kept to compare with :func:`central_lambda` (tests, benchmark): the
-    package computed ``lambda`` this way before, and a vertex leaves many
-    components at exactly ``delta``.
+    Variables ``x = [p (row-major, t x n_classes); s1; s2]``; ``lambda =
+    delta + (s1 + s2)/2`` (see the module docstring).
     """
     from scipy import sparse
-    from scipy.optimize import linprog
 
-    lp = _LambdaLP(
-        np.asarray(alpha, float)[:, None] * np.asarray(F, float), tau, n_classes
-    )
+    F = np.asarray(F, dtype=float)
+    lp = _LambdaLP(np.asarray(alpha, dtype=float)[:, None] * F, tau, n_classes)
     t, K, q, m = lp.t, lp.K, lp.q, lp.m
     jj, ff = np.meshgrid(np.arange(t), np.arange(q), indexing="ij")
     rows = np.concatenate([(y * q + ff).ravel() for y in range(K)])
     cols = np.concatenate([(jj * K + y).ravel() for y in range(K)])
-    vals = np.tile(lp.AF.ravel(), K)
-    M = sparse.csr_matrix((vals, (rows, cols)), shape=(m, t * K))
+    M = sparse.csr_matrix((np.tile(lp.AF.ravel(), K), (rows, cols)), shape=(m, t * K))
     E = sparse.csr_matrix(
         (np.ones(t * K), (np.repeat(np.arange(t), K), np.arange(t * K))),
         shape=(t, t * K),
@@ -298,8 +294,22 @@ def vertex_lambda(F, alpha, tau, n_classes, *, delta=1e-6):
             sparse.hstack([E, sparse.csr_matrix((t, 2 * m))]),
         ]
     ).tocsc()
-    res = linprog(lp.c, A_eq=A, b_eq=lp.b, bounds=(0, None), method="highs-ds")
+    return lp.c, A, lp.b
+
+
+def vertex_lambda(F, alpha, tau, n_classes, *, delta=1e-6):
+    """The same LP solved by HiGHS' dual simplex: an optimal *vertex*.
+
+    Kept to compare with :func:`central_lambda` (tests, benchmark): the
+    package computed ``lambda`` this way before, and a vertex leaves many
+    components at exactly ``delta``.
+    """
+    from scipy.optimize import linprog
+
+    c, A, b = standard_form(F, alpha, tau, n_classes)
+    res = linprog(c, A_eq=A, b_eq=b, bounds=(0, None), method="highs-ds")
     if res.status != 0:
         raise RuntimeError(f"lambda LP (HiGHS) failed: {res.message}")
-    _, s1, s2 = lp.split(res.x)
-    return (delta + 0.5 * (s1 + s2)).reshape(n_classes, q)
+    m = n_classes * np.asarray(F).shape[1]
+    s1, s2 = res.x[-2 * m : -m], res.x[-m:]
+    return (delta + 0.5 * (s1 + s2)).reshape(n_classes, -1)
