@@ -42,9 +42,11 @@ of ``1e-9`` of the objective, or ``1e-10`` of the starting gap when the
 optimum is near zero); once there the method takes pure Newton (centring)
 steps to the central-path point ``x(mu_final)`` and stops when every
 product ``x_i z_i`` is within 1% of ``mu_final`` and the residuals are
-below ``1e-9`` relative (far below the margin ``delta`` of the constraints).  Each Newton system is reduced exactly, by the block structure, to a
-``(K p) x (K p)`` positive-definite system (``K`` classes, ``p`` features),
-factored by Cholesky: an iteration costs ``O(t K^2 p^2)``.
+below ``1e-9`` relative (far below the margin ``delta`` of the
+constraints).  Each Newton system is reduced exactly, by the block
+structure, to a ``(K q) x (K q)`` positive-definite system (``K`` classes,
+``q`` base features), factored by Cholesky: an iteration costs
+``O(t K^2 q^2)``.
 """
 
 import numpy as np
@@ -184,8 +186,10 @@ def central_lambda(
     Returns
     -------
     lam : ndarray of shape (n_classes, q)
-        ``delta + |M p - tau|`` at the central-path point (every component
-        that is positive anywhere on the optimal face is positive here).
+        ``delta + (s1 + s2)/2`` at the central-path point: feasible
+        (``>= delta + |M p - tau|``, equal at the end of the path), and
+        every component that is positive anywhere on the optimal face is
+        positive here.
     info : dict
         ``objective`` (``sum(lambda)``), ``p`` (t, n_classes), ``n_iter``,
         ``mu`` (final complementarity), ``gap`` (``x^T z``, a bound on the
