@@ -1,12 +1,15 @@
 """Double-weighting general covariate shift (DW-GCS) minimax risk classifier."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
 from scipy import sparse
 from scipy.optimize import linprog, minimize
 from scipy.special import logsumexp, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -16,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._base import _source_target
 from ._kernels import sq_distances, width_heuristic
 from ._kmm import kernel_smooth
+from ._lp import central_lambda
 from ._solvers import solve_dw_kmm
 
 __all__ = ["DWGCSClassifier", "D_GRID"]
@@ -23,7 +27,7 @@ __all__ = ["DWGCSClassifier", "D_GRID"]
 #: The paper's grid: D = 1 / (1 - g)^2 for g = 0, 0.1, ..., 0.9.
 D_GRID = tuple(1.0 / (1.0 - g) ** 2 for g in np.round(np.arange(0.0, 1.0, 0.1), 1))
 
-_DELTA = 1e-6  # strict margin of the lambda LP (keeps lambda > 0)
+_DELTA = 1e-6  # strict margin of the lambda LP (the authors' delta)
 
 
 # --------------------------------------------------------------------------
@@ -54,37 +58,25 @@ def compute_lambda(F, alpha, tau, n_classes):
     with ``sum_y p_{jy} = 1/t`` such that
     ``|sum_{j,y} p_{jy} alpha_j Phi(x_j, y) - tau| <= lambda - delta``.
 
+    The LP has many optimal solutions; this returns the interior one that
+    the authors' interior-point solvers return (the central-path point at
+    the end of the path, no crossover; see ``_lp.central_lambda``), not a
+    vertex, whose many components at exactly ``delta`` would leave those
+    coefficients of the classifier unregularised.
+
     ``F`` is the (t, p) matrix of base features ``phi(x_j)``, ``tau`` the
     (n_classes, p) mean estimate.  Returns lambda as (n_classes, p).
     """
-    t, p = F.shape
-    m = n_classes * p
-    AF = alpha[:, None] * F  # (t, p)
-    # column index of p_{j,y}: y * t + j ; rows of the moment: y * p + f
-    rows, cols, vals = [], [], []
-    jj, ff = np.meshgrid(np.arange(t), np.arange(p), indexing="ij")
-    for y in range(n_classes):
-        rows.append((y * p + ff).ravel())
-        cols.append((y * t + jj).ravel())
-        vals.append(AF.ravel())
-    M = sparse.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-        shape=(m, n_classes * t),
-    )
-    eye = sparse.identity(m, format="csr")
-    A_ub = sparse.vstack([sparse.hstack([M, -eye]), sparse.hstack([-M, -eye])]).tocsc()
-    tv = tau.ravel()
-    b_ub = np.concatenate([tv - _DELTA, -tv - _DELTA])
-    A_eq = sparse.hstack(
-        [sparse.hstack([sparse.identity(t)] * n_classes), sparse.csr_matrix((t, m))]
-    ).tocsc()
-    b_eq = np.full(t, 1.0 / t)
-    c = np.concatenate([np.zeros(n_classes * t), np.ones(m)])
-    # always feasible (lambda is free above delta)
-    res = _linprog(
-        "lambda", c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None)
-    )
-    return np.maximum(res.x[n_classes * t :], _DELTA).reshape(n_classes, p)
+    lam, info = central_lambda(F, alpha, tau, n_classes, delta=_DELTA)
+    if not info["converged"]:
+        warnings.warn(
+            "DWGCSClassifier: the lambda LP's interior-point method stopped "
+            f"after {info['n_iter']} iterations before reaching its central-path "
+            f"target (duality gap {info['gap']:.2e}); lambda may be inaccurate.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return lam
 
 
 def _best_subset(S):
@@ -195,6 +187,44 @@ def solve_mrc_log(F, alpha, tau, lam, n_classes, max_iter=2000):
     return mu, float(res.fun)
 
 
+def _fit_one_d(Kmat, n, Fs, Ft, yi, K, D, B, loss, has_target, kmm):
+    """DW-KMM weights, ``tau``, ``lambda`` and the MRC of one ``D``.
+
+    A pure function of its inputs (no warm start from another ``D``), so the
+    ``D`` grid can run in any order, in parallel, with the same result.
+    """
+    t = Ft.shape[0]
+    if has_target:
+        beta, alpha, _ = solve_dw_kmm(Kmat, n, D=D, B=B, signed=True, **kmm)
+    else:
+        beta, alpha = np.ones(n), np.ones(t)
+    tau = np.zeros((K, Fs.shape[1]))
+    np.add.at(tau, yi, beta[:, None] * Fs)
+    tau /= n
+    lam = compute_lambda(Ft, alpha, tau, K)
+    solver = solve_mrc_01 if loss == "0-1" else solve_mrc_log
+    mu, risk = solver(Ft, alpha, tau, lam, K)
+    return risk, D, beta, alpha, tau, lam, mu
+
+
+def _fit_one_d_capped(*args):
+    """:func:`_fit_one_d` with BLAS/OpenMP and numba threads capped at one.
+
+    Used inside parallel jobs (``n_jobs``), so that jobs running side by side
+    on one machine do not oversubscribe its cores.
+    """
+    import numba
+    from threadpoolctl import threadpool_limits
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        with threadpool_limits(limits=1):
+            return _fit_one_d(*args)
+    finally:
+        numba.set_num_threads(before)
+
+
 # --------------------------------------------------------------------------
 # the estimator
 # --------------------------------------------------------------------------
@@ -213,7 +243,9 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
        non-empty: some conditional ``p_{jy}`` on the target points
        (``sum_y p_{jy} = 1/t``) matches
        ``sum_{j,y} p_{jy} alpha_j Phi(x_j, y)`` to ``tau`` within
-       ``lambda`` (an LP, solved with HiGHS);
+       ``lambda`` (an LP, solved at the end of its central path by the
+       package's own interior-point method: an interior optimal solution,
+       as the authors' interior-point solvers return, not a vertex);
     3. ``mu = argmin -tau.mu + lambda.|mu| + (1/t) sum_j varphi_j(mu)`` with
        ``varphi_j`` the log-sum-exp of ``alpha_j Phi(x_j, y).mu`` (log loss)
        or the 0-1-loss maximum over label subsets
@@ -240,9 +272,13 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
     n_neighbors : int >= 1, default=50
         Neighbour rank of the width heuristic.
     phi : {"linear", "fourier"}, default="linear"
-        Base feature map ``phi(x)``: ``[1, x]`` on standardised features, or
-        ``[1, random Fourier features]`` of the Gaussian kernel of width
-        ``sigma``.
+        Base feature map ``phi(x)``: ``x`` on standardised features, or
+        random Fourier features of the Gaussian kernel of width ``sigma``
+        (each preceded by a constant 1 when ``fit_intercept``).
+    fit_intercept : bool, default=True
+        Whether ``phi(x)`` starts with a constant 1 (a class-wise intercept).
+        ``False`` reproduces the authors' experiments (linear features
+        without intercept).
     n_components : int >= 1, default=200
         Number of random Fourier features (``phi="fourier"``).
     kmm_tol : float >= 0, default=1e-6
@@ -252,9 +288,15 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
     kmm_max_iter : int >= 1, default=1000
         Iteration cap of the DW-KMM solver for each ``D``.
     kmm_solver : {"auto", "ipm", "fista"}, default="auto"
-        DW-KMM solver (see ``solver`` of :class:`DoubleWeighting`).  With
-        ``D="auto"`` the solution for each ``D`` warm-starts the next one,
-        which only ``"fista"`` uses.
+        DW-KMM solver (see ``solver`` of :class:`DoubleWeighting`).  Every
+        ``D`` of the grid is solved from a cold start (see ``n_jobs``).
+    n_jobs : int or None, default=None
+        Number of jobs over which the ``D`` grid (``D="auto"``) is spread,
+        through joblib (so ``joblib.parallel_backend("dask")`` spreads it
+        over a cluster).  ``None`` means 1 unless in a joblib context.
+        Inside each parallel job BLAS/OpenMP and numba run one thread.  Each
+        ``D`` is solved on its own, without a warm start from its neighbour
+        in the grid, so the result does not depend on ``n_jobs``.
     random_state : int, RandomState instance or None, default=None
         Seed of the random Fourier features.
 
@@ -269,7 +311,8 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
     risks_ : dict
         Minimax risk of every ``D`` tried.
     path_ : dict
-        For every ``D`` tried, its ``risk``, ``beta``, ``alpha`` and ``mu``
+        For every ``D`` tried, its ``risk``, ``beta``, ``alpha``, ``tau``,
+        ``lambda`` and ``mu``
         (so that the classifiers of all ``D`` of the grid can be compared
         without refitting).
     beta_ : ndarray of shape (n_source,)
@@ -301,11 +344,16 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
     source sample plays the target with ``alpha = beta = 1`` (the plain
     minimax risk classifier), and ``has_target_`` is False.
 
-    ``lambda`` is exactly the paper's LP (plus a margin of 1e-6): it only
-    measures how far ``tau`` is from what some labelling of the weighted
-    target sample can produce.  When that distance is small (e.g. source and
-    target samples alike) ``lambda`` is tiny and the minimax risk is close to
-    the training risk of the rule, with little regularisation: prefer few
+    ``lambda`` is the paper's LP (with the authors' margin ``delta =
+    1e-6``): it only measures how far ``tau`` is from what some labelling of
+    the weighted target sample can produce.  The LP has many optimal
+    solutions; a simplex vertex sets many components to exactly ``delta``
+    (those coefficients of ``mu`` are then unregularised and the minimax
+    risk falls far below the target error), while the interior solution
+    used here has every component above ``delta`` that the optimal face
+    allows (see the User Guide for the measured effect).  When the distance
+    is small (e.g. source and target samples alike) ``lambda`` is tiny and
+    the minimax risk is close to the training risk of the rule: prefer few
     features (``phi="linear"``) on small samples.
 
     The 0-1-loss rule here is deterministic (the most probable label).
@@ -339,10 +387,12 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         "sigma": [Interval(Real, 0, None, closed="neither"), None],
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
         "phi": [StrOptions({"linear", "fourier"})],
+        "fit_intercept": ["boolean"],
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "kmm_tol": [Interval(Real, 0, None, closed="left")],
         "kmm_max_iter": [Interval(Integral, 1, None, closed="left")],
         "kmm_solver": [StrOptions({"auto", "ipm", "fista"})],
+        "n_jobs": [Integral, None],
         "random_state": ["random_state"],
     }
 
@@ -355,10 +405,12 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         sigma=None,
         n_neighbors=50,
         phi="linear",
+        fit_intercept=True,
         n_components=200,
         kmm_tol=1e-6,
         kmm_max_iter=1000,
         kmm_solver="auto",
+        n_jobs=None,
         random_state=None,
     ):
         self.loss = loss
@@ -367,20 +419,24 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         self.sigma = sigma
         self.n_neighbors = n_neighbors
         self.phi = phi
+        self.fit_intercept = fit_intercept
         self.n_components = n_components
         self.kmm_tol = kmm_tol
         self.kmm_max_iter = kmm_max_iter
         self.kmm_solver = kmm_solver
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     # feature map ------------------------------------------------------------
     def _phi(self, Xz):
         if self.phi == "linear":
-            return np.hstack([np.ones((Xz.shape[0], 1)), Xz])
-        proj = Xz @ self.rff_W_ + self.rff_b_
-        return np.hstack(
-            [np.ones((Xz.shape[0], 1)), np.sqrt(2.0 / self.n_components) * np.cos(proj)]
-        )
+            feats = Xz
+        else:
+            proj = Xz @ self.rff_W_ + self.rff_b_
+            feats = np.sqrt(2.0 / self.n_components) * np.cos(proj)
+        if not self.fit_intercept:
+            return feats
+        return np.hstack([np.ones((Xz.shape[0], 1)), feats])
 
     def _standardize(self, X):
         return (X - self.x_mean_) / self.x_scale_
@@ -426,7 +482,7 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         sc = Z.std(axis=0)
         self.x_scale_ = np.where(sc > 0, sc, 1.0)
         Zs = self._standardize(Z)
-        n, t = Xs.shape[0], Xt.shape[0]
+        n = Xs.shape[0]
         sq = sq_distances(Zs, Zs)
         self.sigma_ = (
             float(self.sigma)
@@ -452,36 +508,35 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
             grid = list(D_GRID)
         else:
             grid = [float(self.D)]
-        solver = solve_mrc_01 if self.loss == "0-1" else solve_mrc_log
+        kmm = {
+            "tol": self.kmm_tol,
+            "max_iter": self.kmm_max_iter,
+            "method": self.kmm_solver,
+        }
+        args = (Kmat, n, Fs, Ft, yi, K)
+        rest = (self.B, self.loss, self.has_target_, kmm)
+        if len(grid) == 1 or effective_n_jobs(self.n_jobs) == 1:
+            fits = [_fit_one_d(*args, D, *rest) for D in grid]
+        else:
+            fits = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_one_d_capped)(*args, D, *rest) for D in grid
+            )
         self.risks_ = {}
         self.path_ = {}
         best = None
-        warm = None
-        for D in grid:
-            if self.has_target_:
-                beta, alpha, info = solve_dw_kmm(
-                    Kmat,
-                    n,
-                    D=D,
-                    B=self.B,
-                    tol=self.kmm_tol,
-                    max_iter=self.kmm_max_iter,
-                    method=self.kmm_solver,
-                    x0=warm,
-                    signed=True,
-                )
-                warm = (beta, alpha)
-            else:
-                beta, alpha = np.ones(n), np.ones(t)
-            tau = np.zeros((K, Fs.shape[1]))
-            np.add.at(tau, yi, beta[:, None] * Fs)
-            tau /= n
-            lam = compute_lambda(Ft, alpha, tau, K)
-            mu, risk = solver(Ft, alpha, tau, lam, K)
+        for fit in fits:
+            risk, D, beta, alpha, tau, lam, mu = fit
             self.risks_[D] = risk
-            self.path_[D] = {"risk": risk, "beta": beta, "alpha": alpha, "mu": mu}
+            self.path_[D] = {
+                "risk": risk,
+                "beta": beta,
+                "alpha": alpha,
+                "tau": tau,
+                "lambda": lam,
+                "mu": mu,
+            }
             if best is None or risk < best[0] - 1e-12:
-                best = (risk, D, beta, alpha, tau, lam, mu)
+                best = fit
         (
             self.minimax_risk_,
             self.D_,

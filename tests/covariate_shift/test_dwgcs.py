@@ -226,3 +226,78 @@ def test_kmm_solver_reaches_the_dw_kmm_solver(kmm_solver, monkeypatch):
     assert np.isfinite(clf.minimax_risk_)
     with pytest.raises(InvalidParameterError, match="kmm_solver"):
         DWGCSClassifier(kmm_solver="cvxpy").fit(Xs, ys, X_target=Xt)
+
+
+def test_fit_intercept():
+    Xs, ys, Xt, yt = _data(n=80, shift=1.5)
+    with_int = DWGCSClassifier(D=4.0).fit(Xs, ys, X_target=Xt)
+    no_int = DWGCSClassifier(D=4.0, fit_intercept=False).fit(Xs, ys, X_target=Xt)
+    assert with_int.mu_.shape == (2, 3) and no_int.mu_.shape == (2, 2)
+    # same weights; tau is the authors' (1/n) sum beta_i e_{y_i} (x) x_i
+    np.testing.assert_array_equal(no_int.beta_, with_int.beta_)
+    Z = no_int._standardize(Xs)
+    tau = np.stack([(no_int.beta_[ys == k, None] * Z[ys == k]).sum(0) for k in (0, 1)])
+    np.testing.assert_allclose(no_int.tau_, tau / len(Xs))
+    np.testing.assert_allclose(with_int.tau_[:, 1:], no_int.tau_)
+    assert np.mean(no_int.predict(Xt) == yt) > 0.6
+    clf = DWGCSClassifier(phi="fourier", n_components=20, fit_intercept=False, D=4.0)
+    assert clf.fit(Xs, ys, X_target=Xt).mu_.shape == (2, 20)
+    with pytest.raises(InvalidParameterError, match="fit_intercept"):
+        DWGCSClassifier(fit_intercept="yes").fit(Xs, ys, X_target=Xt)
+
+
+def _same_fit(a, b):
+    assert a.D_ == b.D_
+    assert a.risks_ == b.risks_
+    for name in ["beta_", "alpha_", "tau_", "lambda_", "mu_"]:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+def test_n_jobs_gives_the_sequential_result():
+    from joblib import parallel_config
+
+    Xs, ys, Xt, _ = _data(n=50, shift=1.5)
+    seq = DWGCSClassifier(D="auto").fit(Xs, ys, X_target=Xt)
+    _same_fit(DWGCSClassifier(D="auto", n_jobs=2).fit(Xs, ys, X_target=Xt), seq)
+    with parallel_config(backend="threading", n_jobs=2):
+        _same_fit(DWGCSClassifier(D="auto").fit(Xs, ys, X_target=Xt), seq)
+    with pytest.raises(InvalidParameterError, match="n_jobs"):
+        DWGCSClassifier(n_jobs=1.5).fit(Xs, ys, X_target=Xt)
+
+
+def test_parallel_jobs_cap_their_threads(monkeypatch):
+    import numba
+    from threadpoolctl import threadpool_info
+
+    import sklearn_datacentric.covariate_shift._dwgcs as dwgcs_module
+
+    seen = []
+
+    def spy(*args):
+        seen.append(
+            (numba.get_num_threads(), [p["num_threads"] for p in threadpool_info()])
+        )
+        return "done"
+
+    before = numba.get_num_threads()
+    monkeypatch.setattr(dwgcs_module, "_fit_one_d", spy)
+    assert dwgcs_module._fit_one_d_capped(1, 2) == "done"
+    assert seen[0][0] == 1 and all(n == 1 for n in seen[0][1])
+    assert numba.get_num_threads() == before
+
+
+def test_dask_backend_spreads_the_grid():
+    pytest.importorskip("distributed", reason="dask.distributed not installed")
+    from distributed import Client, LocalCluster
+    from joblib import parallel_config
+
+    Xs, ys, Xt, _ = _data(n=40, shift=1.5)
+    seq = DWGCSClassifier(D="auto").fit(Xs, ys, X_target=Xt)
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster),
+    ):
+        with parallel_config(backend="dask"):
+            _same_fit(DWGCSClassifier(D="auto").fit(Xs, ys, X_target=Xt), seq)
