@@ -439,7 +439,9 @@ class _LRQRCalibration(_ShiftFitMixin):
         ess = n1 / R  # Kish effective sample size of r1 (mean r1 = 1)
         neg_mass = float(np.sum(np.maximum(-r1, 0.0)) / np.sum(np.abs(r1)))
         reg_ratio = self.lam_ * R / L0
-        cov_floor = tau - 3.0 * np.sqrt(tau * (1.0 - tau) / n1)
+        # a threshold adapted to the target need not cover tau of the source
+        # scores; twice the nominal miscoverage on the source is "far below"
+        cov_floor = 1.0 - 2.0 * (1.0 - tau)
         self.split_threshold_ = conformal_quantile(s, tau)
         self.diagnostics_ = {
             "regularizer_to_pinball": float(reg_ratio),
@@ -691,8 +693,10 @@ class LRQRConformalRegressor(
     Diagnostics (``diagnostics_``) and warnings
     (:class:`ShiftDiagnosticWarning`): the regularizer dominates
     (``lam_ * R / L0 > 10``); the threshold covers far fewer calibration
-    scores than the level (more than three binomial standard errors
-    below); the ratio is outside the span of the class or the supports are
+    scores than the level (a source miscoverage above twice
+    ``1 - confidence_level``; a threshold adapted to the target need not
+    cover exactly the level on the source); the ratio is outside the span
+    of the class or the supports are
     disjoint: the effective sample size ``n_calibration_ / R`` of the
     projected ratio is below ``2 / (1 - confidence_level)`` (a weighted
     quantile at that level has almost no calibration points behind it) or
