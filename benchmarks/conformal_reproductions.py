@@ -76,9 +76,11 @@ DEFAULT = "LR-QR default (lam = L0/R, raw scores, fallback)"
 NO_FALLBACK = "LR-QR default, fallback=None"
 PAPER = "LR-QR lam='paper' (Eq. 3 grid, gradient CV, raw scores)"
 FORMER = "LR-QR former default (sec. 4.2 grid, gradient CV, sigmoid)"
+PAPER_SIGMOID = "LR-QR lam='paper', sigmoid scores"
+FORMER_RAW = "LR-QR sec. 4.2 grid, gradient CV, raw scores"
 QR = "LR-QR lam = 0 (linear quantile regression)"
 MAIN_METHODS = [SPLIT, WCP, DEFAULT, NO_FALLBACK]
-VARIANTS = [PAPER, FORMER, QR]
+VARIANTS = [PAPER, PAPER_SIGMOID, FORMER_RAW, FORMER, QR]
 
 
 def _evaluate(iv, y):
@@ -100,9 +102,12 @@ def _lrqr_rows(out, model, Xc, yc, Xu, Xte, yte, seed, variants):
         return
     n1, n2 = len(yc), len(Xu)
     ls = lam_star(n1, n2, n1)
+    grid42 = np.linspace(ls / 10, ls, 10)
     settings = {
         PAPER: {"lam": "paper"},
-        FORMER: {"lam": np.linspace(ls / 10, ls, 10), "score_transform": "auto"},
+        PAPER_SIGMOID: {"lam": "paper", "score_transform": "sigmoid"},
+        FORMER_RAW: {"lam": grid42},
+        FORMER: {"lam": grid42, "score_transform": "auto"},
         QR: {"lam": 0.0},
     }
     for name, params in settings.items():

@@ -460,14 +460,14 @@ class _LRQRCalibration(_ShiftFitMixin):
                 "the threshold is pulled away from the scores. lam='auto' sets lam "
                 "in these units.",
                 ShiftDiagnosticWarning,
-                stacklevel=5,
+                stacklevel=6,
             )
         if self.calibration_coverage_ < cov_floor:
             warnings.warn(
                 f"{name}: the LR-QR threshold covers {self.calibration_coverage_:.3f} "
                 f"of the calibration scores, far below confidence_level={tau:g}.",
                 ShiftDiagnosticWarning,
-                stacklevel=5,
+                stacklevel=6,
             )
         out_of_span = (ess < _MIN_ESS_FACTOR / (1.0 - tau)) or (
             neg_mass > _MAX_NEG_MASS
@@ -489,7 +489,7 @@ class _LRQRCalibration(_ShiftFitMixin):
                 f"share of its mass below zero {neg_mass:.2f}). No method is "
                 "valid here without further assumptions; " + what + ".",
                 ShiftDiagnosticWarning,
-                stacklevel=5,
+                stacklevel=6,
             )
 
     def threshold_function(self, X):
