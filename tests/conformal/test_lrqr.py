@@ -477,3 +477,19 @@ def test_beta_scan_finds_global_minimum_of_multimodal_profile():
     assert lrqr_objective(P1, s, P2, P1, g, b, lam, tau) <= best + 1e-6
     g0, b0, _ = lrqr_fit(P1, s, P2, P1, lam, tau, scan=False)
     assert lrqr_objective(P1, s, P2, P1, g0, b0, lam, tau) > best + 1e-4
+
+
+def test_classifier_fallback_sets_contain_split_sets():
+    from sklearn_datacentric.conformal import SplitConformalClassifier
+
+    rng = np.random.default_rng(0)
+    Xs = rng.uniform(-2, 0, size=(600, 1))
+    Xt = rng.uniform(0, 2, size=(300, 1))
+    ys = (Xs[:, 0] + 0.7 * rng.normal(size=600) > -1).astype(int)
+    clf = LogisticRegression().fit(Xs[::2], ys[::2])
+    with pytest.warns(ShiftDiagnosticWarning, match="outside the span"):
+        est = LRQRConformalClassifier(clf, prefit=True).fit(Xs, ys, X_target=Xt)
+    assert est.fallback_applied_
+    split = SplitConformalClassifier(clf, prefit=True).fit(Xs, ys)
+    sets, sets_split = est.predict_set(Xt), split.predict_set(Xt)
+    assert np.all(sets | ~sets_split)  # every split-conformal set is included
