@@ -6,19 +6,21 @@ LR-QR on Communities and Crime (Joshi, Kiyani et al. protocol)
 LR-QR (Joshi, Kiyani, Pappas, Dobriban, Hassani 2025) fits a threshold on the
 nonconformity score by quantile regression with a likelihood-ratio
 regulariser, so that coverage adapts to covariate shift without estimating
-the ratio.  We follow the paper's Communities and Crime protocol on a
-reduced number of random splits (20; the full run with 200 splits is
-``benchmarks/conformal_reproductions.py``, results in
-``benchmarks/results/conformal_communities.md``):
+the ratio.  We follow the paper's Communities and Crime protocol on a few
+random splits (the full study, with more splits, the paper's rule for
+``lam`` and held-out features, is ``benchmarks/conformal_reproductions.py``,
+results in ``benchmarks/results/conformal_communities.md``):
 
-* ridge regression on a random half of the data (penalty by efficient
-  leave-one-out CV here; 5-fold CV as in the paper in the benchmark script);
-* the other half split at the median of one race-share feature: below is
-  the source (labelled calibration data), above is the target;
+* ridge regression on a random half of the data;
+* the other half split into source (labelled calibration data) and target
+  along one race-share feature: here each community goes to the target with
+  a probability growing with its rank on the feature (overlapping supports;
+  the paper's median split, with disjoint supports, comes last);
 * the target halved into an unlabelled sample (given to weighted CP and
   LR-QR) and a labelled test sample;
-* score ``|y - f(x)|``, nominal coverage 0.9; split CP, weighted CP (logistic
-  regression density ratio) and LR-QR with the paper's choice of ``lam``.
+* score ``|y - f(x)|``, nominal coverage 0.9; split CP, weighted CP
+  (logistic-regression density ratio) and LR-QR with its default
+  ``lam = L0 / R`` (see the user guide).
 """
 
 # %%
@@ -32,6 +34,7 @@ from sklearn.linear_model import RidgeCV
 from sklearn_datacentric.conformal import (
     InfiniteIntervalWarning,
     LRQRConformalRegressor,
+    ShiftDiagnosticWarning,
     SplitConformalRegressor,
     WeightedConformalRegressor,
 )
@@ -47,9 +50,18 @@ cols = [list(data.data.columns).index(f) for f in features]
 print(f"{X.shape[0]} communities, {X.shape[1]} features")
 
 
+def tilted_source(v, rng):
+    """Target with probability 0.1 + 0.8 * (rank quantile of v)."""
+    u = (np.argsort(np.argsort(v, kind="stable")) + 0.5) / len(v)
+    return rng.random(len(v)) >= 0.1 + 0.8 * u
+
+
 # %%
-# One random split, four shift scenarios
-# --------------------------------------
+# Random splits, four shift scenarios
+# -----------------------------------
+N_SPLITS = 4
+
+
 def one_split(seed):
     rng = np.random.default_rng(seed)
     perm = rng.permutation(len(X))
@@ -58,7 +70,7 @@ def one_split(seed):
     rows = []
     for feat, col in zip(features, cols):
         Xr, yr = X[rest], y[rest]
-        src = Xr[:, col] <= np.median(Xr[:, col])
+        src = tilted_source(Xr[:, col], rng)
         Xs, ys, Xt, yt = Xr[src], yr[src], Xr[~src], yr[~src]
         p = rng.permutation(len(Xt))
         Xu, Xte, yte = Xt[p[: len(p) // 2]], Xt[p[len(p) // 2 :]], yt[p[len(p) // 2 :]]
@@ -70,9 +82,7 @@ def one_split(seed):
             ),
             (
                 "LR-QR",
-                LRQRConformalRegressor(model, prefit=True, random_state=seed).fit(
-                    Xs, ys, X_target=Xu
-                ),
+                LRQRConformalRegressor(model, prefit=True).fit(Xs, ys, X_target=Xu),
             ),
         ]:
             iv = est.predict_interval(Xte)
@@ -83,59 +93,36 @@ def one_split(seed):
                     "shift on": feat,
                     "method": name,
                     "coverage": covered.mean(),
+                    "share infinite": np.isinf(iv[:, 1]).mean(),
                     "median width": np.median(iv[:, 1] - iv[:, 0]),
-                    "projected ratio norm": getattr(
-                        est, "projected_ratio_norm_", np.nan
-                    ),
-                    "calibration coverage": getattr(
-                        est, "calibration_coverage_", np.nan
-                    ),
                 }
             )
     return rows
 
 
-results = pd.DataFrame([r for seed in range(20) for r in one_split(seed)])
+results = pd.DataFrame([r for seed in range(N_SPLITS) for r in one_split(seed)])
 
 # %%
 # Results table
 # -------------
-# Mean coverage over splits (nominal 0.9) and median interval width.
-# Weighted CP gives infinite intervals to target points whose estimated ratio
-# dwarfs the calibration weights, hence an infinite median width.
+# Mean coverage over splits (nominal 0.9) and the share of infinite intervals
+# beside it (weighted CP gives infinite intervals to target points whose
+# estimated ratio dwarfs the calibration weights).
 table = results.pivot_table(
-    index="shift on", columns="method", values="coverage", aggfunc="mean"
+    index="shift on",
+    columns="method",
+    values=["coverage", "share infinite"],
+    aggfunc="mean",
 )
 print(table.round(3))
-closest = (table - 0.9).abs().idxmin(axis=1)
-print("\nclosest to nominal:")
-print(closest)
-
-# %%
-# LR-QR diagnostics
-# -----------------
-# ``projected_ratio_norm_`` is the largest ``(mean_target h)^2 / mean_source
-# h^2`` over the threshold class (1 without shift): in the hundreds, the
-# regulariser outweighs the pinball loss and the threshold collapses on the
-# source, as ``calibration_coverage_`` (share of calibration scores under the
-# threshold, far below 0.9) shows.
-lrqr = results[results["method"] == "LR-QR"]
-print(
-    lrqr.groupby("shift on")[["projected ratio norm", "calibration coverage"]]
-    .median()
-    .round(3)
-)
 
 # %%
 # Coverage by scenario
 # --------------------
 # Each point is the mean coverage over splits of one method in one scenario
-# (the dashed line is the nominal level).  In our runs LR-QR with the
-# paper's rule for ``lam`` is not the method closest to nominal, unlike the
-# paper's figure: the median split puts the target outside the source
-# support, the best linear "likelihood ratio" is extreme
-# (``projected_ratio_norm_`` in the hundreds) and the regulariser dominates
-# (see the user guide).
+# (the dashed line is the nominal level).  Split CP misses the shift in both
+# directions; LR-QR's default stays near nominal on these overlapping shifts
+# (see the results file for standard errors over more splits).
 fig, ax = plt.subplots(figsize=(7, 4))
 for name, grp in results.groupby("method"):
     disp = CoverageDisplay(
@@ -144,10 +131,36 @@ for name, grp in results.groupby("method"):
         .mean()
         .reindex(features)
         .to_numpy(),
-        counts=np.full(len(features), 20),
+        counts=np.full(len(features), N_SPLITS),
         nominal=0.9,
         name=name,
     )
     disp.plot(ax=ax)
-ax.set_ylim(0.3, 1.02)
+ax.set_ylim(0.5, 1.02)
 plt.show()
+
+# %%
+# The paper's median split: disjoint supports
+# -------------------------------------------
+# Splitting at the median of a feature puts source and target on disjoint
+# sides of it: no likelihood ratio exists and no method is valid without
+# assumptions on how the scores extrapolate.  LR-QR's diagnostics see it
+# (a large share of the ratio projected on the features is negative, its
+# effective sample size is tiny) and the default falls back to thresholds at
+# least as large as split conformal's, with a warning.
+rng = np.random.default_rng(0)
+perm = rng.permutation(len(X))
+tr, rest = perm[: len(X) // 2], perm[len(X) // 2 :]
+model = RidgeCV(alphas=np.logspace(-3, 3, 13)).fit(X[tr], y[tr])
+Xr, yr = X[rest], y[rest]
+col = cols[features.index("racePctWhite")]
+src = Xr[:, col] <= np.median(Xr[:, col])
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always", ShiftDiagnosticWarning)
+    lrqr = LRQRConformalRegressor(model, prefit=True).fit(
+        Xr[src], yr[src], X_target=Xr[~src]
+    )
+for w in caught:
+    print(w.message)
+print({k: round(v, 3) for k, v in lrqr.diagnostics_.items()})
+print("fallback applied:", lrqr.fallback_applied_)

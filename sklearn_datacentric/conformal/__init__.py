@@ -21,6 +21,7 @@ from ._base import (
 from ._shift import (
     LRQRConformalClassifier,
     LRQRConformalRegressor,
+    ShiftDiagnosticWarning,
     WeightedConformalClassifier,
     WeightedConformalRegressor,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "InfiniteIntervalWarning",
     "LRQRConformalClassifier",
     "LRQRConformalRegressor",
+    "ShiftDiagnosticWarning",
     "SplitConformalClassifier",
     "SplitConformalRegressor",
     "WeightedConformalClassifier",

@@ -37,6 +37,8 @@ __all__ = [
     "lrqr_objective",
     "lrqr_gradient",
     "lam_star",
+    "lam_star_eq3",
+    "lam_unit",
     "select_lam",
 ]
 
@@ -107,14 +109,52 @@ def lam_star(n1, n2, n3):
     """Heuristic scale of the regularization (Joshi et al. 2025, section 4.2).
 
     ``lam* = sqrt((n2 + n3) / n1)``: ``n1`` labelled source points, ``n2``
-    unlabelled target points, ``n3`` unlabelled source points.  The grid of
-    the paper's selection rule runs from ``lam*/10`` to ``lam*``.  (Their
-    generalization bound, Theorem 4.2, balances ``lam sqrt(1/n2 + 1/n3)``
-    against ``1/sqrt(lam n1)``, which gives the rate
-    ``(n1 (1/n2 + 1/n3))^(-1/3)`` up to unspecified constants; the section
-    4.2 heuristic is the one their experiments use.)
+    unlabelled target points, ``n3`` unlabelled source points.  Kept for
+    reference: the paper's experiments build their grid from Eq. (3) instead
+    (:func:`lam_star_eq3`).
     """
     return float(np.sqrt((n2 + n3) / n1))
+
+
+def lam_star_eq3(n1, n2, n3):
+    """Scale of the regularization in the paper's experiments (Eq. (3)).
+
+    ``lam* = (n1 (1/n2 + 1/n3))^(-1/3)``: the rate that balances the
+    generalization terms of Theorem 4.2, ``lam sqrt(1/n2 + 1/n3)`` against
+    ``1 / sqrt(lam n1)``.  The paper leaves the constant unstated; we take 1.
+    Like every raw ``lam`` it is in units of the score (see
+    :func:`lam_unit`).
+    """
+    return float((n1 * (1.0 / n2 + 1.0 / n3)) ** (-1.0 / 3.0))
+
+
+def lam_unit(Psi1, s, Psi2, tau):
+    """Unit of ``lam`` in which the LR-QR trade-off does not depend on units.
+
+    ``L0 / R`` with ``L0`` the mean pinball loss of the labelled scores at
+    their own ``tau``-quantile (the pinball term of the best constant
+    threshold: score units) and ``R = ||mean_2 Psi||^2`` for ``Psi``
+    orthonormal for the source second moment (``R = max_h (mean_2 h)^2 /
+    mean_3 h^2``, the reach of the regulariser per unit of ``h^2``; it is
+    the empirical ``E_1[r_Phi^2]`` of the likelihood ratio projected on the
+    class, 1 without shift).  ``lam = c * L0 / R`` makes the regulariser at
+    most ``c`` times the pinball term whatever the unit of the score, the
+    scaling of the features and the strength of the shift.
+
+    Returns
+    -------
+    unit : float
+    L0 : float
+    R : float
+    """
+    s = np.asarray(s, dtype=np.float64)
+    q = float(np.quantile(s, tau))
+    L0 = _pinball(s, np.full_like(s, q), tau)
+    mu2 = np.asarray(Psi2, dtype=np.float64).mean(axis=0)
+    R = float(mu2 @ mu2)
+    if L0 <= 0:  # all scores equal: any positive scale will do
+        L0 = max(abs(q), 1.0) * 1e-12
+    return L0 / R, L0, R
 
 
 def lrqr_fit(
@@ -319,25 +359,49 @@ def _pinball(s, h, tau):
     return float(np.mean(np.where(u >= 0, tau * u, (tau - 1.0) * u)))
 
 
-def select_lam(P1, s, P2, P3_is_P1, tau, lams, n_folds, rng, fit_kwargs=None):
-    """The paper's selection of ``lam`` (Joshi et al. 2025, section 5.1).
+def select_lam(
+    P1,
+    s,
+    P2,
+    P3_is_P1,
+    tau,
+    lams,
+    n_folds,
+    rng,
+    fit_kwargs=None,
+    *,
+    relative=False,
+    criterion="gradient",
+):
+    """Cross-validated choice of ``lam``.
 
     ``n_folds``-fold cross-validation over the calibration and unlabelled
     target samples (each split into folds): fit LR-QR on the training folds
-    for every ``lam``, measure the Euclidean norm of the gradient of the
-    LR-QR objective on the held-out fold, average over folds, keep the
-    ``lam`` with the smallest average.
+    for every ``lam``, score it on the held-out folds, average over folds,
+    keep the ``lam`` with the smallest average.
+
+    ``criterion="gradient"`` is the paper's rule (Joshi et al. 2025,
+    section 5.1): the Euclidean norm of the gradient of the LR-QR objective
+    on the held-out fold.  Its regulariser part is proportional to ``lam``,
+    so it favours the smallest values.  ``criterion="coverage"`` measures
+    instead ``|c_hat - tau|``, ``c_hat`` the coverage of the held-out
+    calibration scores weighted by the likelihood ratio projected on the
+    class, ``r_Phi(x) = Psi(x)^T mean_2 Psi`` (fitted on the training
+    folds): the target coverage LR-QR aims at, estimated under the same
+    assumption as the method (the ratio in the span of the class).
 
     ``P1`` and ``P2`` should be expressed in a basis orthonormal for the
     source second moment, so that the gradient norm does not depend on the
     scaling of the features.  ``P3_is_P1``: the unlabelled source sample is
     the calibration sample (the held-out fold then plays both roles).
+    ``relative=True``: ``lams`` are multiples of :func:`lam_unit` computed on
+    each training fold (and the returned value is such a multiple).
 
     Returns
     -------
     best_lam : float
     scores : ndarray of shape (len(lams),)
-        Mean held-out gradient norm of each ``lam``.
+        Mean held-out criterion of each ``lam``.
     """
     fit_kwargs = fit_kwargs or {}
     n1, n2 = P1.shape[0], P2.shape[0]
@@ -345,28 +409,38 @@ def select_lam(P1, s, P2, P3_is_P1, tau, lams, n_folds, rng, fit_kwargs=None):
     f2 = rng.permutation(n2) % n_folds
     f1 = f1[rng.permutation(n1)]
     f2 = f2[rng.permutation(n2)]
-    norms = np.zeros((len(lams), n_folds))
+    crit = np.zeros((len(lams), n_folds))
     for k in range(n_folds):
         tr1, va1 = f1 != k, f1 == k
         tr2, va2 = f2 != k, f2 == k
         warm = None
         W = whitening_basis(P1[tr1])
+        unit = 1.0
+        if relative:
+            unit = lam_unit(P1[tr1] @ W, s[tr1], P2[tr2] @ W, tau)[0]
+        if criterion == "coverage":
+            r_va = (P1[va1] @ W) @ ((P2[tr2] @ W).mean(axis=0))
         for j, lam in enumerate(lams):
+            lam_k = lam * unit
             gamma, beta, info = lrqr_fit(
                 P1[tr1],
                 s[tr1],
                 P2[tr2],
                 P1[tr1],
-                lam,
+                lam_k,
                 tau,
                 warm=warm,
                 basis=W,
                 **fit_kwargs,
             )
             warm = {"a": info["a"], "beta": beta}
-            grad = lrqr_gradient(
-                P1[va1], s[va1], P2[va2], P1[va1], gamma, beta, lam, tau
-            )
-            norms[j, k] = np.linalg.norm(grad)
-    scores = norms.mean(axis=1)
+            if criterion == "coverage":
+                cov = np.sum(r_va * (s[va1] <= P1[va1] @ gamma)) / np.sum(r_va)
+                crit[j, k] = abs(cov - tau)
+            else:
+                grad = lrqr_gradient(
+                    P1[va1], s[va1], P2[va2], P1[va1], gamma, beta, lam_k, tau
+                )
+                crit[j, k] = np.linalg.norm(grad)
+    scores = crit.mean(axis=1)
     return float(lams[int(np.argmin(scores))]), scores

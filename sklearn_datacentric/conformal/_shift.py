@@ -12,16 +12,33 @@ from ._base import (
     _BaseConformal,
     _ClassifierConformalMixin,
     _RegressorConformalMixin,
+    conformal_quantile,
     weighted_conformal_quantile,
 )
-from ._lrqr_solver import lam_star, lrqr_fit, select_lam, whitening_basis
+from ._lrqr_solver import (
+    lam_star_eq3,
+    lam_unit,
+    lrqr_fit,
+    select_lam,
+    whitening_basis,
+)
 
 __all__ = [
     "WeightedConformalRegressor",
     "WeightedConformalClassifier",
     "LRQRConformalRegressor",
     "LRQRConformalClassifier",
+    "ShiftDiagnosticWarning",
 ]
+
+# LR-QR diagnostics (see LRQRConformalRegressor, Notes)
+_MAX_REG_RATIO = 10.0  # lam * R / L0 above this: the regularizer dominates
+_MIN_ESS_FACTOR = 2.0  # projected-ratio ESS below this / (1 - level): out of span
+_MAX_NEG_MASS = 0.25  # share of the projected ratio's mass below zero
+
+
+class ShiftDiagnosticWarning(UserWarning):
+    """An LR-QR fit whose own diagnostics say its coverage is unreliable."""
 
 
 def _no_target_warning(name, what):
@@ -319,20 +336,8 @@ class _LRQRCalibration(_ShiftFitMixin):
             Xt_v = X_cal_v
         X_cal_v = np.asarray(X_cal_v, dtype=np.float64)
         Xt_v = np.asarray(Xt_v, dtype=np.float64)
-        # scores in [0, 1]
-        st = self.score_transform
-        if st == "auto":
-            st = "identity" if (scores.min() >= 0 and scores.max() <= 1) else "sigmoid"
-        self.score_transform_ = st
-        if st == "sigmoid":
-            # logistic squash of the score in units of its typical size, so
-            # that large-valued scores do not saturate at 1
-            scale = float(np.median(np.abs(scores)))
-            self.score_scale_ = scale if scale > 0 else 1.0
-            s = expit(scores / self.score_scale_)
-        else:
-            self.score_scale_ = 1.0
-            s = scores.astype(np.float64)
+        tau = self.confidence_level
+        s = self._transform_scores(scores)
         # feature map Phi = [1, T(x)] fitted on all unlabelled features
         if self.feature_map is None:
             self.feature_map_ = None
@@ -344,23 +349,61 @@ class _LRQRCalibration(_ShiftFitMixin):
             self.feature_map_ = clone(self.feature_map).fit(np.vstack([X_cal_v, Xt_v]))
         P1, P2 = self._phi(X_cal_v), self._phi(Xt_v)
         # basis orthonormal for the source second moment (gradient norms of
-        # the lam selection do not depend on the scaling of the features)
+        # the lam selection and the unit of lam do not depend on the scaling
+        # of the features)
         W = whitening_basis(P1)
         Q1, Q2 = P1 @ W, P2 @ W
+        unit, L0, R = lam_unit(Q1, s, Q2, tau)
+        self.lam_unit_ = unit
+        self.projected_ratio_norm_ = R
+        best, lams = self._select_lam(Q1, s, Q2, unit, rng)
+        self.lam_ = best
+        theta, beta, info = lrqr_fit(
+            Q1, s, Q2, Q1, best, tau, max_iter=self.max_iter, tol=self.tol
+        )
+        self.coef_ = W @ theta
+        self.beta_ = beta
+        self.calibration_coverage_ = float(np.mean(s <= Q1 @ theta))
+        self.solver_info_ = {k: v for k, v in info.items() if k != "a"}
+        self.n_iter_ = int(info["n_evals"])
+        self._diagnose(Q1, Q2, s, L0, R)
+
+    def _transform_scores(self, scores):
+        st = self.score_transform
+        if st == "auto":
+            st = "identity" if (scores.min() >= 0 and scores.max() <= 1) else "sigmoid"
+        self.score_transform_ = st
+        if st == "sigmoid":
+            # logistic squash of the score in units of its typical size, so
+            # that large-valued scores do not saturate at 1
+            scale = float(np.median(np.abs(scores)))
+            self.score_scale_ = scale if scale > 0 else 1.0
+            return expit(scores / self.score_scale_)
+        self.score_scale_ = 1.0
+        return scores.astype(np.float64)
+
+    def _select_lam(self, Q1, s, Q2, unit, rng):
+        """Candidate values of lam (``lams_``) and the chosen one."""
         tau = self.confidence_level
         n1, n2 = Q1.shape[0], Q2.shape[0]
         fit_kw = {"max_iter": self.max_iter, "tol": self.tol}
         lam = self.lam
-        if isinstance(lam, str):  # "auto": the paper's grid and CV rule
-            ls = lam_star(n1, n2, n1)
+        relative, criterion = False, "gradient"
+        if isinstance(lam, str) and lam == "paper":
+            # section 5.1: 10 values from lam*/10 to lam*, lam* from Eq. (3)
+            ls = lam_star_eq3(n1, n2, n1)
             lams = np.linspace(ls / 10.0, ls, self.n_lams)
+        elif isinstance(lam, str):  # "auto": multiples of the unit L0 / R
+            lams = np.atleast_1d(np.asarray(self.lam_scale, dtype=np.float64))
+            if lams.size == 0 or np.any(lams <= 0) or not np.all(np.isfinite(lams)):
+                raise ValueError("lam_scale must hold finite positive values.")
+            relative, criterion = True, "coverage"
         elif np.ndim(lam) == 0:
             lams = np.array([float(lam)])
         else:
             lams = np.asarray(lam, dtype=np.float64).ravel()
             if lams.size == 0 or np.any(lams < 0) or not np.all(np.isfinite(lams)):
                 raise ValueError("lam must hold finite non-negative values.")
-        self.lams_ = lams
         if lams.size > 1:
             if min(n1, n2) < self.cv:
                 raise ValueError(
@@ -368,23 +411,86 @@ class _LRQRCalibration(_ShiftFitMixin):
                     f"target samples; got {n1} and {n2}."
                 )
             best, cv_scores = select_lam(
-                Q1, s, Q2, True, tau, lams, self.cv, rng, fit_kwargs=fit_kw
+                Q1,
+                s,
+                Q2,
+                True,
+                tau,
+                lams,
+                self.cv,
+                rng,
+                fit_kwargs=fit_kw,
+                relative=relative,
+                criterion=criterion,
             )
             self.cv_scores_ = cv_scores
         else:
             best = float(lams[0])
             self.cv_scores_ = None
-        self.lam_ = best
-        theta, beta, info = lrqr_fit(Q1, s, Q2, Q1, best, tau, **fit_kw)
-        self.coef_ = W @ theta
-        self.beta_ = beta
-        # diagnostics of the fitted threshold (see Notes)
-        h1 = Q1 @ theta
-        mu2 = Q2.mean(axis=0)
-        self.projected_ratio_norm_ = float(mu2 @ mu2)
-        self.calibration_coverage_ = float(np.mean(s <= h1))
-        self.solver_info_ = {k: v for k, v in info.items() if k != "a"}
-        self.n_iter_ = int(info["n_evals"])
+        unit_all = self.lam_unit_ if relative else 1.0
+        self.lams_ = lams * unit_all
+        return best * unit_all, lams
+
+    def _diagnose(self, Q1, Q2, s, L0, R):
+        """Diagnostics of the fit, warnings and the safe fallback."""
+        tau = self.confidence_level
+        n1 = Q1.shape[0]
+        r1 = Q1 @ Q2.mean(axis=0)  # projected ratio at the calibration points
+        ess = n1 / R  # Kish effective sample size of r1 (mean r1 = 1)
+        neg_mass = float(np.sum(np.maximum(-r1, 0.0)) / np.sum(np.abs(r1)))
+        reg_ratio = self.lam_ * R / L0
+        # a threshold adapted to the target need not cover tau of the source
+        # scores; twice the nominal miscoverage on the source is "far below"
+        cov_floor = 1.0 - 2.0 * (1.0 - tau)
+        self.split_threshold_ = conformal_quantile(s, tau)
+        self.diagnostics_ = {
+            "regularizer_to_pinball": float(reg_ratio),
+            "effective_sample_size": float(ess),
+            "negative_ratio_mass": neg_mass,
+            "calibration_coverage": self.calibration_coverage_,
+            "projected_ratio_norm": float(R),
+            "pinball_at_quantile": float(L0),
+        }
+        name = type(self).__name__
+        if reg_ratio > _MAX_REG_RATIO:
+            warnings.warn(
+                f"{name}: the regularizer dominates the fit (lam * "
+                f"projected_ratio_norm_ / L0 = {reg_ratio:.3g} > {_MAX_REG_RATIO:g}, "
+                "L0 the pinball loss of the calibration scores at their quantile): "
+                "the threshold is pulled away from the scores. lam='auto' sets lam "
+                "in these units.",
+                ShiftDiagnosticWarning,
+                stacklevel=6,
+            )
+        if self.calibration_coverage_ < cov_floor:
+            warnings.warn(
+                f"{name}: the LR-QR threshold covers {self.calibration_coverage_:.3f} "
+                f"of the calibration scores, far below confidence_level={tau:g}.",
+                ShiftDiagnosticWarning,
+                stacklevel=6,
+            )
+        out_of_span = (ess < _MIN_ESS_FACTOR / (1.0 - tau)) or (
+            neg_mass > _MAX_NEG_MASS
+        )
+        self.out_of_span_ = bool(out_of_span)
+        self.fallback_applied_ = bool(out_of_span and self.fallback == "split")
+        if out_of_span:
+            what = (
+                "thresholds are raised to at least the split-conformal threshold "
+                "(fallback='split'), so no interval is narrower than split "
+                "conformal's"
+                if self.fallback_applied_
+                else "fallback=None keeps the LR-QR thresholds"
+            )
+            warnings.warn(
+                f"{name}: the likelihood ratio looks outside the span of the "
+                f"feature map or the supports look disjoint (effective sample size "
+                f"of the projected ratio {ess:.1f} for {n1} calibration points; "
+                f"share of its mass below zero {neg_mass:.2f}). No method is "
+                "valid here without further assumptions; " + what + ".",
+                ShiftDiagnosticWarning,
+                stacklevel=6,
+            )
 
     def threshold_function(self, X):
         """LR-QR threshold ``h(x)`` on the (squashed) score scale.
@@ -398,10 +504,16 @@ class _LRQRCalibration(_ShiftFitMixin):
         h : ndarray of shape (n_samples,)
         """
         _, Xv = self._check_X(X)
-        return self._phi(np.asarray(Xv, dtype=np.float64)) @ self.coef_
+        return self._h(Xv)
+
+    def _h(self, X_v):
+        h = self._phi(np.asarray(X_v, dtype=np.float64)) @ self.coef_
+        if self.fallback_applied_:
+            h = np.maximum(h, self.split_threshold_)
+        return h
 
     def _thresholds(self, X, X_v):
-        h = self._phi(np.asarray(X_v, dtype=np.float64)) @ self.coef_
+        h = self._h(X_v)
         if self.score_transform_ == "sigmoid":
             q = np.empty_like(h)
             hi, lo = h >= 1.0, h <= 0.0
@@ -417,13 +529,15 @@ class _LRQRBase(_LRQRCalibration):
     _lrqr_constraints = {
         "feature_map": [HasMethods(["fit", "transform"]), None],
         "lam": [
-            StrOptions({"auto"}),
+            StrOptions({"auto", "paper"}),
             Interval(numbers.Real, 0, None, closed="left"),
             "array-like",
         ],
+        "lam_scale": [Interval(numbers.Real, 0, None, closed="neither"), "array-like"],
         "n_lams": [Interval(numbers.Integral, 1, None, closed="left")],
         "cv": [Interval(numbers.Integral, 2, None, closed="left")],
         "score_transform": [StrOptions({"auto", "sigmoid", "identity"})],
+        "fallback": [StrOptions({"split"}), None],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="neither")],
     }
@@ -461,26 +575,50 @@ class LRQRConformalRegressor(
         (standardised) features; a transformer is cloned and fitted on the
         unlabelled features (calibration and target; numeric arrays).  An
         intercept column is always appended.
-    lam : "auto", float >= 0 or array-like, default="auto"
-        ``"auto"``: ``n_lams`` values from ``lam*/10`` to ``lam*`` with
-        ``lam* = sqrt((n2 + n3) / n1)`` (the paper's heuristic scale,
-        section 4.2; ``n3 = n1`` here), chosen by
-        ``cv``-fold cross-validation over calibration and target samples as
-        the value with the smallest held-out gradient norm of the objective
-        (measured in the basis orthonormal for the source second moment).  An
-        array is a grid searched the same way; a float is used as is (``0``
-        is plain linear quantile regression).
+    lam : "auto", "paper", float >= 0 or array-like, default="auto"
+        Weight of the likelihood-ratio regularizer.
+
+        - ``"auto"``: ``lam = lam_scale * L0 / R`` (unit-aware).  ``L0`` is
+          the mean pinball loss of the calibration scores at their own
+          quantile (score units) and ``R = projected_ratio_norm_`` (how far
+          the regularizer reaches per unit of ``h^2``): the regularizer is at
+          most ``lam_scale`` times the pinball term, whatever the unit of the
+          score, the scaling of the features or the strength of the shift.
+          An array-like ``lam_scale`` is a grid searched by ``cv``-fold
+          cross-validation on the held-out calibration coverage weighted by
+          the ratio projected on the class (see
+          ``sklearn_datacentric.conformal._lrqr_solver.select_lam``).
+        - ``"paper"``: the rule of the paper's experiments (section 5.1):
+          ``n_lams`` values from ``lam*/10`` to ``lam*``,
+          ``lam* = (n1 (1/n2 + 1/n3))^(-1/3)`` (Eq. (3), constant 1;
+          ``n3 = n1`` here), chosen by ``cv``-fold cross-validation over
+          calibration and target samples as the value with the smallest
+          held-out gradient norm of the objective.  For reproductions: it
+          is not unit-free and on the package's benchmarks it lets the
+          regularizer dominate (``benchmarks/results/conformal_communities.md``).
+        - a float is used as is, in score units (``0`` is plain linear
+          quantile regression); an array is a grid searched like
+          ``"paper"``.
+    lam_scale : float > 0 or array-like, default=1.0
+        Multiple(s) of the unit ``L0 / R`` used by ``lam="auto"``.
     n_lams : int, default=10
+        Size of the grid of ``lam="paper"``.
     cv : int, default=3
-    score_transform : {"auto", "sigmoid", "identity"}, default="auto"
-        The theory of LR-QR assumes scores in ``[0, 1]``.  ``"sigmoid"``
-        squashes ``S`` to ``expit(S / c)``, ``c`` the median absolute
-        calibration score (the paper's logistic squash, in units of the
-        score's typical size so that it does not saturate); ``"auto"`` does
-        so only when some calibration score lies outside ``[0, 1]``.
-        Thresholds are mapped back with ``c * logit(h)`` (``h >= 1``:
-        infinite interval; ``h <= 0``: empty set, returned as a zero-width
-        interval).
+    score_transform : {"identity", "sigmoid", "auto"}, default="identity"
+        ``"identity"`` uses the raw scores, as the paper's experiments do.
+        ``"sigmoid"`` squashes ``S`` to ``expit(S / c)``, ``c`` the median
+        absolute calibration score (the device the paper's appendix gives
+        for unbounded scores); thresholds are mapped back with
+        ``c * logit(h)`` (``h >= 1``: infinite interval; ``h <= 0``: empty
+        set, returned as a zero-width interval).  ``"auto"`` squashes only
+        when some calibration score lies outside ``[0, 1]``.
+    fallback : "split" or None, default="split"
+        What to do when the fit's diagnostics say the likelihood ratio is
+        outside the span of the feature map or the supports are disjoint
+        (see Notes): ``"split"`` raises every threshold to at least the
+        split-conformal threshold of the calibration scores, so that no
+        interval is narrower than split conformal's; ``None`` keeps the
+        LR-QR thresholds.  Both warn (:class:`ShiftDiagnosticWarning`).
     method : {"absolute", "cqr"}, default="absolute"
     prefit : bool, default=False
     calibration_size : float in (0, 1) or int, default=0.3
@@ -498,11 +636,14 @@ class LRQRConformalRegressor(
         ``gamma`` over ``[1, Phi(x)]`` (standardised features by default).
     beta_ : float
     lam_ : float
-        The regularization used.
+        The regularization used (score units).
+    lam_unit_ : float
+        ``L0 / R``, the unit of ``lam="auto"``.
     lams_ : ndarray
-        Candidate values.
+        Candidate values (score units).
     cv_scores_ : ndarray or None
-        Mean held-out gradient norm of each candidate.
+        Mean held-out criterion of each candidate (``lam="auto"``: coverage
+        gap; otherwise gradient norm), ``None`` without a search.
     score_transform_ : {"sigmoid", "identity"}
     score_scale_ : float
         ``c`` of the sigmoid squash (1 without squash).
@@ -517,6 +658,21 @@ class LRQRConformalRegressor(
         ranges over ``lam * [-projected_ratio_norm_, 0]``.
     calibration_coverage_ : float
         Fraction of calibration scores below the threshold.
+    diagnostics_ : dict
+        ``regularizer_to_pinball`` (``lam_ * R / L0``),
+        ``effective_sample_size`` (``n_calibration_ / R``, the Kish
+        effective sample size of the projected ratio, whose mean over the
+        calibration points is 1), ``negative_ratio_mass`` (share of the
+        projected ratio's absolute mass on calibration points where it is
+        negative), ``calibration_coverage``, ``projected_ratio_norm``,
+        ``pinball_at_quantile`` (``L0``).
+    out_of_span_ : bool
+        Whether the diagnostics flagged the ratio as outside the span of
+        the feature map (or the supports as disjoint).
+    fallback_applied_ : bool
+        Whether the thresholds are raised to ``split_threshold_``.
+    split_threshold_ : float
+        Split-conformal threshold of the (transformed) calibration scores.
     calibration_scores_ : ndarray of shape (n_calibration,)
     n_calibration_ : int
     n_features_in_ : int
@@ -526,16 +682,29 @@ class LRQRConformalRegressor(
     -----
     LR-QR gives no finite-sample guarantee: its coverage is approximate,
     with an error controlled by ``lam``, the sample sizes and how far the
-    likelihood ratio is from the span of ``Phi``.  The pinball term is at
-    most ``max(tau, 1 - tau)`` times the score scale while the regularizer
-    reaches ``-lam * projected_ratio_norm_``; when the latter is large (a
-    rich ``Phi``, few unlabelled points, or a target outside the source
-    support, where no likelihood ratio exists) the regularizer dominates:
-    the threshold collapses towards zero on the source
-    (``calibration_coverage_`` far below ``confidence_level``) and target
-    coverage is unreliable.
-    A smaller class (a ``feature_map`` keeping the directions that shift)
-    or a smaller ``lam`` then behaves better.
+    likelihood ratio is from the span of ``Phi``.  At the optimal ``beta``
+    the regularizer equals ``-lam * R * cos^2(h, r_Phi)`` (``r_Phi`` the
+    ratio projected on the class, ``R = projected_ratio_norm_``): it only
+    sees the direction of ``h`` and reaches ``-lam * R``, while the pinball
+    term is of the order of ``L0``.  A raw ``lam`` is therefore in score
+    units and its effect grows with ``R``; ``lam="auto"`` fixes the ratio
+    of the two terms instead.
+
+    Diagnostics (``diagnostics_``) and warnings
+    (:class:`ShiftDiagnosticWarning`): the regularizer dominates
+    (``lam_ * R / L0 > 10``); the threshold covers far fewer calibration
+    scores than the level (a source miscoverage above twice
+    ``1 - confidence_level``; a threshold adapted to the target need not
+    cover exactly the level on the source); the ratio is outside the span
+    of the class or the supports are
+    disjoint: the effective sample size ``n_calibration_ / R`` of the
+    projected ratio is below ``2 / (1 - confidence_level)`` (a weighted
+    quantile at that level has almost no calibration points behind it) or
+    more than a quarter of the projected ratio's mass is negative (a
+    likelihood ratio is never negative).  In the last case ``fallback``
+    applies.  With disjoint supports no method is valid without
+    assumptions on how the scores extrapolate; the fallback only ensures
+    the method is never narrower than split conformal there.
 
     References
     ----------
@@ -568,9 +737,11 @@ class LRQRConformalRegressor(
         confidence_level=0.9,
         feature_map=None,
         lam="auto",
+        lam_scale=1.0,
         n_lams=10,
         cv=3,
-        score_transform="auto",
+        score_transform="identity",
+        fallback="split",
         method="absolute",
         prefit=False,
         calibration_size=0.3,
@@ -582,9 +753,11 @@ class LRQRConformalRegressor(
         self.confidence_level = confidence_level
         self.feature_map = feature_map
         self.lam = lam
+        self.lam_scale = lam_scale
         self.n_lams = n_lams
         self.cv = cv
         self.score_transform = score_transform
+        self.fallback = fallback
         self.method = method
         self.prefit = prefit
         self.calibration_size = calibration_size
@@ -608,13 +781,16 @@ class LRQRConformalClassifier(
     confidence_level : float in (0, 1), default=0.9
     feature_map : transformer or None, default=None
         See :class:`LRQRConformalRegressor`.
-    lam : "auto", float >= 0 or array-like, default="auto"
+    lam : "auto", "paper", float >= 0 or array-like, default="auto"
         See :class:`LRQRConformalRegressor`.
+    lam_scale : float > 0 or array-like, default=1.0
     n_lams : int, default=10
     cv : int, default=3
-    score_transform : {"auto", "sigmoid", "identity"}, default="auto"
+    score_transform : {"identity", "sigmoid", "auto"}, default="identity"
         See :class:`LRQRConformalRegressor` (scores ``1 - p`` are already in
-        ``[0, 1]``, so ``"auto"`` keeps them).
+        ``[0, 1]``).
+    fallback : "split" or None, default="split"
+        See :class:`LRQRConformalRegressor`.
     prefit : bool, default=False
     calibration_size : float in (0, 1) or int, default=0.3
     max_iter : int, default=100
@@ -635,8 +811,13 @@ class LRQRConformalClassifier(
     solver_info_ : dict
     n_iter_ : int
         Inner convex solves of the final fit.
+    lam_unit_ : float
     projected_ratio_norm_ : float
     calibration_coverage_ : float
+    diagnostics_ : dict
+    out_of_span_ : bool
+    fallback_applied_ : bool
+    split_threshold_ : float
         Diagnostics of the fit; see :class:`LRQRConformalRegressor`.
     calibration_scores_ : ndarray of shape (n_calibration,)
     n_calibration_ : int
@@ -672,9 +853,11 @@ class LRQRConformalClassifier(
         confidence_level=0.9,
         feature_map=None,
         lam="auto",
+        lam_scale=1.0,
         n_lams=10,
         cv=3,
-        score_transform="auto",
+        score_transform="identity",
+        fallback="split",
         prefit=False,
         calibration_size=0.3,
         max_iter=100,
@@ -685,9 +868,11 @@ class LRQRConformalClassifier(
         self.confidence_level = confidence_level
         self.feature_map = feature_map
         self.lam = lam
+        self.lam_scale = lam_scale
         self.n_lams = n_lams
         self.cv = cv
         self.score_transform = score_transform
+        self.fallback = fallback
         self.prefit = prefit
         self.calibration_size = calibration_size
         self.max_iter = max_iter

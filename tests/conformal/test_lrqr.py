@@ -12,6 +12,7 @@ from sklearn_datacentric.conformal import (
     InfiniteIntervalWarning,
     LRQRConformalClassifier,
     LRQRConformalRegressor,
+    ShiftDiagnosticWarning,
     SplitConformalRegressor,
 )
 from sklearn_datacentric.conformal._kernels import (
@@ -21,6 +22,7 @@ from sklearn_datacentric.conformal._kernels import (
 )
 from sklearn_datacentric.conformal._lrqr_solver import (
     lam_star,
+    lam_star_eq3,
     lrqr_fit,
     lrqr_gradient,
     lrqr_objective,
@@ -179,21 +181,187 @@ def test_coverage_at_least_nominal_when_ratio_in_class():
     assert cov_s.mean() < 0.9 - 10 * cov_s.std(ddof=1) / np.sqrt(len(cov_s))
 
 
-def test_auto_lam_grid_and_cv():
+def test_lam_star_eq3():
+    # Eq. (3) of Joshi et al.: (n1 (1/n2 + 1/n3))^(-1/3), constant 1
+    assert lam_star_eq3(1000, 1000, 1000) == pytest.approx(0.5 ** (1 / 3))
+    assert lam_star_eq3(8000, 1000, 1000) == pytest.approx(16 ** (-1 / 3))
+
+
+def test_auto_lam_is_the_unit_l0_over_r():
     rng = np.random.default_rng(0)
     Xc, yc = _gen(rng, 600, 0.0)
     Xt, _ = _gen(rng, 300, 1.0)
     est = LRQRConformalRegressor(random_state=0).fit(Xc, yc, X_target=Xt)
+    assert est.score_transform_ == "identity"  # raw scores by default
+    assert est.cv_scores_ is None
+    # independent computation of L0 / R on the calibration part
+    s = est.calibration_scores_
+    q = np.quantile(s, 0.9)
+    L0 = np.mean(np.maximum(0.9 * (s - q), (0.9 - 1) * (s - q)))
+    assert est.lam_ == pytest.approx(L0 / est.projected_ratio_norm_, rel=1e-10)
+    assert est.lam_unit_ == est.lam_
+    assert est.diagnostics_["regularizer_to_pinball"] == pytest.approx(1.0)
+    est2 = LRQRConformalRegressor(lam_scale=2.5, random_state=0)
+    est2.fit(Xc, yc, X_target=Xt)
+    assert est2.lam_ == pytest.approx(2.5 * est.lam_)
+
+
+def test_lam_auto_is_unit_free_and_raw_lam_is_not():
+    """lam='auto' gives the same intervals in any unit of y and of X."""
+    rng = np.random.default_rng(3)
+    Xtr, ytr = _gen(rng, 300, 0.0)
+    Xc, yc = _gen(rng, 400, 0.0)
+    Xt, _ = _gen(rng, 200, 1.0)
+    probe = np.linspace(-2, 3, 9)[:, None]
+    k = 1000.0
+
+    def fit(lam, scale_y, scale_x):
+        model = LinearRegression().fit(Xtr * scale_x, ytr * scale_y)
+        est = LRQRConformalRegressor(model, prefit=True, lam=lam)
+        est.fit(Xc * scale_x, yc * scale_y, X_target=Xt * scale_x)
+        return est.predict_interval(probe * scale_x) / scale_y
+
+    base = fit("auto", 1.0, 1.0)
+    np.testing.assert_allclose(fit("auto", k, 1.0), base, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(fit("auto", 1.0, k), base, rtol=1e-6, atol=1e-8)
+    # a raw lam (today's grids are raw) trades score units against the
+    # regularizer: the same lam in other units of y is another method
+    raw = fit(0.05, 1.0, 1.0)
+    assert np.max(np.abs(fit(0.05, k, 1.0) - raw)) > 1e-2
+
+
+def test_paper_lam_grid_and_cv():
+    rng = np.random.default_rng(0)
+    Xc, yc = _gen(rng, 600, 0.0)
+    Xt, _ = _gen(rng, 300, 1.0)
+    est = LRQRConformalRegressor(lam="paper", random_state=0)
+    est.fit(Xc, yc, X_target=Xt)
     n1 = est.n_calibration_
-    ls = lam_star(n1, 300, n1)
+    ls = lam_star_eq3(n1, 300, n1)
     np.testing.assert_allclose(est.lams_, np.linspace(ls / 10, ls, 10))
     assert est.lam_ in est.lams_
     assert est.cv_scores_.shape == (10,)
     assert est.lam_ == est.lams_[np.argmin(est.cv_scores_)]
-    assert est.score_transform_ == "sigmoid"  # residuals are unbounded
+    assert est.score_transform_ == "identity"
     # deterministic under a fixed seed
-    est2 = LRQRConformalRegressor(random_state=0).fit(Xc, yc, X_target=Xt)
+    est2 = LRQRConformalRegressor(lam="paper", random_state=0)
+    est2.fit(Xc, yc, X_target=Xt)
     np.testing.assert_array_equal(est.coef_, est2.coef_)
+
+
+def test_lam_scale_grid_selected_by_coverage_cv():
+    rng = np.random.default_rng(0)
+    Xc, yc = _gen(rng, 600, 0.0)
+    Xt, _ = _gen(rng, 300, 1.0)
+    grid = [0.25, 1.0, 4.0]
+    est = LRQRConformalRegressor(lam_scale=grid, random_state=0)
+    est.fit(Xc, yc, X_target=Xt)
+    np.testing.assert_allclose(est.lams_, np.array(grid) * est.lam_unit_)
+    assert est.cv_scores_.shape == (3,)
+    assert np.all((est.cv_scores_ >= 0) & (est.cv_scores_ <= 1))
+    assert est.lam_ == pytest.approx(est.lams_[np.argmin(est.cv_scores_)])
+    with pytest.raises(ValueError, match="lam_scale"):
+        LRQRConformalRegressor(lam_scale=[1.0, -1.0]).fit(Xc, yc, X_target=Xt)
+
+
+def _airfoil_trials(n_trials, **lrqr_params):
+    """Tibshirani et al.'s airfoil shift (the package's reproduction)."""
+    from sklearn_datacentric.datasets import load_airfoil
+
+    data = load_airfoil()
+    X = np.asarray(data.data, dtype=np.float64).copy()
+    y = np.asarray(data.target, dtype=np.float64)
+    X[:, 0], X[:, 4] = np.log(X[:, 0]), np.log(X[:, 4])
+    tilt = np.array([-1.0, 0.0, 0.0, 0.0, 1.0])
+    cov_l, inf_l, cov_s = [], [], []
+    for seed in range(n_trials):
+        rng = np.random.default_rng(seed)
+        perm = rng.permutation(len(X))
+        train, test = perm[: len(X) // 2], perm[len(X) // 2 :]
+        w = np.exp(X[test] @ tilt)
+        shift = rng.choice(test, size=len(test) // 4, replace=True, p=w / w.sum())
+        fit_idx, cal = train[: len(train) // 2], train[len(train) // 2 :]
+        model = LinearRegression().fit(X[fit_idx], y[fit_idx])
+        est = LRQRConformalRegressor(model, prefit=True, random_state=seed)
+        est.set_params(**lrqr_params)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InfiniteIntervalWarning)
+            iv = est.fit(X[cal], y[cal], X_target=X[shift]).predict_interval(X[shift])
+        cov_l.append(regression_coverage_score(y[shift], iv))
+        inf_l.append(np.mean(np.isinf(iv[:, 1] - iv[:, 0])))
+        split = SplitConformalRegressor(model, prefit=True).fit(X[cal], y[cal])
+        cov_s.append(
+            regression_coverage_score(y[shift], split.predict_interval(X[shift]))
+        )
+    return np.array(cov_l), np.array(inf_l), np.array(cov_s)
+
+
+def test_regression_airfoil_default_is_finite_and_beats_split():
+    """Issue 17: the former default squashed airfoil's scores (sigmoid) with a
+    raw lam grid and returned infinite intervals for ~96% of the target
+    points.  The default now keeps raw scores with a unit-aware lam: finite
+    intervals, coverage of the tilted target at least nominal up to sampling
+    error and above split conformal, which under-covers this shift."""
+    cov, inf, cov_split = _airfoil_trials(8)
+    assert inf.max() == 0.0
+    se = cov.std(ddof=1) / np.sqrt(len(cov))
+    assert cov.mean() >= 0.9 - 3 * se, (cov.mean(), se)
+    assert cov.mean() > cov_split.mean() + 0.04, (cov.mean(), cov_split.mean())
+    # the former default on the same trials (documented in the results file)
+    # (its fits now warn: the regularizer dominates the pinball term)
+    ls = lam_star(188, 188, 188)
+    with pytest.warns(ShiftDiagnosticWarning, match="regularizer dominates"):
+        _, old_inf, _ = _airfoil_trials(
+            2, lam=np.linspace(ls / 10, ls, 10), score_transform="auto"
+        )
+    assert old_inf.mean() > 0.5
+
+
+def _disjoint(seed, n=600):
+    """Source x < 0, target x > 0: no likelihood ratio exists."""
+    rng = np.random.default_rng(seed)
+    x = np.concatenate([rng.uniform(-2, 0, n), rng.uniform(0, 2, n)])[:, None]
+    y = x[:, 0] + (0.2 + np.maximum(x[:, 0], 0) ** 2) * rng.normal(size=2 * n)
+    return x[:n], y[:n], x[n:], y[n:]
+
+
+def test_disjoint_supports_warn_and_fall_back_to_split():
+    Xs, ys, Xt, yt = _disjoint(0)
+    model = LinearRegression().fit(Xs[::2], ys[::2])
+    with pytest.warns(ShiftDiagnosticWarning, match="outside the span"):
+        est = LRQRConformalRegressor(model, prefit=True).fit(Xs, ys, X_target=Xt)
+    assert est.out_of_span_ and est.fallback_applied_
+    split = SplitConformalRegressor(model, prefit=True).fit(Xs, ys)
+    iv, iv_split = est.predict_interval(Xt), split.predict_interval(Xt)
+    # never narrower than split conformal anywhere
+    assert np.all(iv[:, 1] - iv[:, 0] >= iv_split[:, 1] - iv_split[:, 0] - 1e-12)
+    assert regression_coverage_score(yt, iv) >= regression_coverage_score(yt, iv_split)
+    with pytest.warns(ShiftDiagnosticWarning, match="fallback=None keeps"):
+        raw = LRQRConformalRegressor(model, prefit=True, fallback=None)
+        raw.fit(Xs, ys, X_target=Xt)
+    assert raw.out_of_span_ and not raw.fallback_applied_
+    np.testing.assert_allclose(raw.coef_, est.coef_)
+
+
+def test_overlapping_shift_gives_no_diagnostic_warning():
+    rng = np.random.default_rng(0)
+    Xc, yc = _gen(rng, 600, 0.0)
+    Xt, _ = _gen(rng, 300, 0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ShiftDiagnosticWarning)
+        est = LRQRConformalRegressor(random_state=0).fit(Xc, yc, X_target=Xt)
+    assert not est.out_of_span_ and not est.fallback_applied_
+    assert est.diagnostics_["effective_sample_size"] > 20
+
+
+def test_dominating_regularizer_warns():
+    rng = np.random.default_rng(0)
+    Xc, yc = _gen(rng, 600, 0.0)
+    Xt, _ = _gen(rng, 300, 1.0)
+    with pytest.warns(ShiftDiagnosticWarning, match="regularizer dominates"):
+        est = LRQRConformalRegressor(lam=100.0, random_state=0)
+        est.fit(Xc, yc, X_target=Xt)
+    assert est.diagnostics_["regularizer_to_pinball"] > 10
 
 
 def test_sample_domain_path_and_pandas():
@@ -225,7 +393,7 @@ def test_bad_input():
     with pytest.raises(ValueError, match="non-negative"):
         LRQRConformalRegressor(lam=[0.1, -1.0]).fit(Xs, ys, X_target=Xs[:20])
     with pytest.raises(ValueError, match="cv=3 folds"):
-        LRQRConformalRegressor(random_state=0).fit(Xs, ys, X_target=Xs[:2])
+        LRQRConformalRegressor(lam="paper", random_state=0).fit(Xs, ys, X_target=Xs[:2])
     with pytest.warns(UserWarning, match="no covariate shift"):
         LRQRConformalRegressor(lam=0.1, random_state=0).fit(Xs, ys)
 
@@ -309,3 +477,19 @@ def test_beta_scan_finds_global_minimum_of_multimodal_profile():
     assert lrqr_objective(P1, s, P2, P1, g, b, lam, tau) <= best + 1e-6
     g0, b0, _ = lrqr_fit(P1, s, P2, P1, lam, tau, scan=False)
     assert lrqr_objective(P1, s, P2, P1, g0, b0, lam, tau) > best + 1e-4
+
+
+def test_classifier_fallback_sets_contain_split_sets():
+    from sklearn_datacentric.conformal import SplitConformalClassifier
+
+    rng = np.random.default_rng(0)
+    Xs = rng.uniform(-2, 0, size=(600, 1))
+    Xt = rng.uniform(0, 2, size=(300, 1))
+    ys = (Xs[:, 0] + 0.7 * rng.normal(size=600) > -1).astype(int)
+    clf = LogisticRegression().fit(Xs[::2], ys[::2])
+    with pytest.warns(ShiftDiagnosticWarning, match="outside the span"):
+        est = LRQRConformalClassifier(clf, prefit=True).fit(Xs, ys, X_target=Xt)
+    assert est.fallback_applied_
+    split = SplitConformalClassifier(clf, prefit=True).fit(Xs, ys)
+    sets, sets_split = est.predict_set(Xt), split.predict_set(Xt)
+    assert np.all(sets | ~sets_split)  # every split-conformal set is included
