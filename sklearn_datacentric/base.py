@@ -93,6 +93,30 @@ class Provenance:
     def n_output(self):
         return self.seed.shape[0]
 
+    def take(self, rows):
+        """The record of the output rows ``rows`` (a later step kept them).
+
+        Composes this record with a sampler that keeps or reorders output
+        rows (a cleaner after an over-sampler): the parents stay rows of the
+        original input.
+
+        Parameters
+        ----------
+        rows : array-like of int
+            Output rows of this record, in their new order.
+
+        Returns
+        -------
+        provenance : Provenance
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        return type(self)(
+            seed=self.seed[rows],
+            partner=self.partner[rows],
+            gap=self.gap[rows],
+            synthetic=self.synthetic[rows],
+        )
+
     def propagate(self, values, *, how="seed"):
         """Carry per-row values (weights, groups, ...) to the output rows.
 
