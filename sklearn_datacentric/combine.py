@@ -8,12 +8,14 @@ ProWSyn, polynom-fit SMOTE or any other extension here.
 """
 
 import numpy as np
+from imblearn.base import BaseSampler
+from imblearn.over_sampling.base import BaseOverSampler as _ImbOverSampler
 from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods
 
-from .base import BaseOverSampler, Provenance
+from .base import Provenance, ProvenanceMixin
 
 __all__ = ["CombinedSampler"]
 
@@ -52,10 +54,10 @@ def _kept_rows(cleaner):
 
 
 @Substitution(
-    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
+    sampling_strategy=_ImbOverSampler._sampling_strategy_docstring,
     random_state=_random_state_docstring,
 )
-class CombinedSampler(BaseOverSampler):
+class CombinedSampler(ProvenanceMixin, BaseSampler):
     """Over-sample with any over-sampler, then clean with any cleaner.
 
     ``fit_resample`` runs ``oversampler.fit_resample`` and then
@@ -134,8 +136,9 @@ class CombinedSampler(BaseOverSampler):
     ([50, 450], [449, 449])
     """
 
+    _sampling_type = "over-sampling"
     _parameter_constraints = {
-        **BaseOverSampler._parameter_constraints,
+        **_ImbOverSampler._parameter_constraints,
         "oversampler": [HasMethods(["fit_resample"]), None],
         "cleaner": [HasMethods(["fit_resample"]), None],
         "random_state": ["random_state"],
