@@ -87,9 +87,8 @@ def resampled_class_labels(pipeline, y):
             labels = labels[provenance.seed]
         elif indices is not None:
             labels = labels[np.asarray(indices)]
-        elif (
-            getattr(step, "_sampling_type", None) == "over-sampling"
-            and isinstance(strategy, dict)
+        elif getattr(step, "_sampling_type", None) == "over-sampling" and isinstance(
+            strategy, dict
         ):
             extra = [np.repeat(np.asarray([c]), n) for c, n in strategy.items()]
             labels = np.concatenate([labels, *extra])
@@ -278,7 +277,11 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
             labels = resampled_class_labels(fitted, y)
             priors = np.array([np.sum(labels == c) for c in self.classes_], float)
         elif isinstance(given, dict):
-            missing = [c for c in self.classes_ if c not in given]
+            missing = [
+                c.item() if isinstance(c, np.generic) else c
+                for c in self.classes_
+                if c not in given
+            ]
             if missing:
                 raise ValueError(
                     f"training_priors has no prior for the classes {missing}."
@@ -312,7 +315,11 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         """
         check_is_fitted(self)
         X = validate_data(
-            self, X, reset=False, accept_sparse=True, dtype=None,
+            self,
+            X,
+            reset=False,
+            accept_sparse=True,
+            dtype=None,
             ensure_all_finite=False,
         )
         proba = self.estimator_.predict_proba(X)
@@ -356,9 +363,7 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         -------
         routing : MetadataRouter
         """
-        return build_router(
-            self, estimator=(self._base_estimator(), [("fit", "fit")])
-        )
+        return build_router(self, estimator=(self._base_estimator(), [("fit", "fit")]))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

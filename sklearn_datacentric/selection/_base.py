@@ -61,10 +61,14 @@ class _BaseSelector(ProvenanceMixin, BaseCleaningSampler):
         targeted = np.isin(y, np.asarray(list(self.sampling_strategy_.keys())))
         drop = self.mask_ & targeted
         drop = self._protect_classes(y, classes, drop)
-        kept = np.flatnonzero(~drop)
+        kept = self._order_kept(np.flatnonzero(~drop), y)
         self.sample_indices_ = kept
         self._set_provenance(kept)
         return _take_rows(X, kept), y[kept]
+
+    def _order_kept(self, kept, y):
+        """Order of the kept rows in the output (their input order here)."""
+        return kept
 
     def _protect_classes(self, y, classes, drop):
         lost = [c for c in classes if np.all(drop[y == c])]

@@ -15,11 +15,10 @@ from imblearn.under_sampling.base import BaseCleaningSampler
 from imblearn.utils import Substitution
 from imblearn.utils._docstring import _n_jobs_docstring
 from scipy import sparse
-from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from ..base import ProvenanceMixin
 from ..over_sampling._smote._base import check_neighbors_param, kneighbors_self
+from ..selection._base import _BaseSelector
 
 __all__ = ["TomekLinks", "EditedNearestNeighbours"]
 
@@ -34,24 +33,22 @@ def _search_space(X):
     return X if X.dtype in (np.float32, np.float64) else X.astype(np.float64)
 
 
-class _CleaningSampler(ProvenanceMixin, BaseCleaningSampler):
-    """Shared output of the cleaners: kept rows, provenance, sample_indices_."""
+_ON_CLASS_REMOVAL = """on_class_removal : {{"warn", "raise"}}, default="warn"
+        What to do when the rows to remove include every row of a class:
+        ``"warn"`` keeps that class whole and warns (imbalanced-learn would
+        drop it silently), ``"raise"`` raises a ``ValueError``."""
 
-    def _keep(self, X, y, kept):
-        kept = np.asarray(kept, dtype=np.int64)
-        self.sample_indices_ = kept
-        self._set_provenance(kept)
-        return _safe_indexing(X, kept), _safe_indexing(y, kept)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.sampler_tags.sample_indices = True
-        tags.input_tags.sparse = True
-        return tags
+class _CleaningSampler(_BaseSelector):
+    """A neighbour-based cleaner: the selectors' output, class protection,
+    ``provenance_`` and ``sample_indices_``; sparse input accepted."""
+
+    _accept_sparse = True
 
 
 @Substitution(
     sampling_strategy=BaseCleaningSampler._sampling_strategy_docstring,
+    on_class_removal=_ON_CLASS_REMOVAL,
     n_jobs=_n_jobs_docstring,
 )
 class TomekLinks(_CleaningSampler):
@@ -68,12 +65,18 @@ class TomekLinks(_CleaningSampler):
     ----------
     {sampling_strategy}
 
+    {on_class_removal}
+
     {n_jobs}
 
     Attributes
     ----------
     sampling_strategy_ : dict
         The classes cleaned (keys).
+    scores_ : ndarray of shape (n_samples,)
+        1 for the members of a Tomek link (of any class), 0 otherwise.
+    mask_ : ndarray of shape (n_samples,), dtype bool
+        Members of a Tomek link, before ``sampling_strategy``.
     sample_indices_ : ndarray of shape (n_kept,)
         Indices of the kept rows, in their original order.
     provenance_ : :class:`~sklearn_datacentric.base.Provenance`
@@ -104,12 +107,15 @@ class TomekLinks(_CleaningSampler):
     """
 
     _parameter_constraints = {
-        **BaseCleaningSampler._parameter_constraints,
+        **_BaseSelector._parameter_constraints,
         "n_jobs": [numbers.Integral, None],
     }
 
-    def __init__(self, *, sampling_strategy="auto", n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy="auto", on_class_removal="warn", n_jobs=None
+    ):
         super().__init__(sampling_strategy=sampling_strategy)
+        self.on_class_removal = on_class_removal
         self.n_jobs = n_jobs
 
     @staticmethod
@@ -134,17 +140,18 @@ class TomekLinks(_CleaningSampler):
         mutual = nn_index[nn_index] == np.arange(len(y))
         return np.isin(y, list(class_type)) & (y[nn_index] != y) & mutual
 
-    def _fit_resample(self, X, y):
+    def _score_and_flag(self, X, y):
         if X.shape[0] < 2:
             raise ValueError("TomekLinks needs at least 2 samples.")
         nn = check_neighbors_param("n_neighbors", 1, n_jobs=self.n_jobs)
         nearest = kneighbors_self(nn, _search_space(X))[:, 0]
-        links = self.is_tomek(y, nearest, self.sampling_strategy_)
-        return self._keep(X, y, np.flatnonzero(~links))
+        links = self.is_tomek(y, nearest, np.unique(y))
+        return links.astype(np.float64), links
 
 
 @Substitution(
     sampling_strategy=BaseCleaningSampler._sampling_strategy_docstring,
+    on_class_removal=_ON_CLASS_REMOVAL,
     n_jobs=_n_jobs_docstring,
 )
 class EditedNearestNeighbours(_CleaningSampler):
@@ -172,6 +179,8 @@ class EditedNearestNeighbours(_CleaningSampler):
         stricter rule, removes more rows); ``"mode"``: keep it when most of
         them do.
 
+    {on_class_removal}
+
     {n_jobs}
 
     Attributes
@@ -180,6 +189,10 @@ class EditedNearestNeighbours(_CleaningSampler):
         The classes cleaned (keys).
     nn_ : estimator
         The neighbours estimator used.
+    scores_ : ndarray of shape (n_samples,)
+        Share of each row's neighbours from another class.
+    mask_ : ndarray of shape (n_samples,), dtype bool
+        Rows the rule removes, before ``sampling_strategy``.
     sample_indices_ : ndarray of shape (n_kept,)
         Indices of the kept rows.
     provenance_ : :class:`~sklearn_datacentric.base.Provenance`
@@ -211,7 +224,7 @@ class EditedNearestNeighbours(_CleaningSampler):
     """
 
     _parameter_constraints = {
-        **BaseCleaningSampler._parameter_constraints,
+        **_BaseSelector._parameter_constraints,
         "n_neighbors": [
             Interval(numbers.Integral, 1, None, closed="left"),
             HasMethods(["kneighbors"]),
@@ -221,14 +234,21 @@ class EditedNearestNeighbours(_CleaningSampler):
     }
 
     def __init__(
-        self, *, sampling_strategy="auto", n_neighbors=3, kind_sel="all", n_jobs=None
+        self,
+        *,
+        sampling_strategy="auto",
+        n_neighbors=3,
+        kind_sel="all",
+        on_class_removal="warn",
+        n_jobs=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.n_neighbors = n_neighbors
         self.kind_sel = kind_sel
+        self.on_class_removal = on_class_removal
         self.n_jobs = n_jobs
 
-    def _fit_resample(self, X, y):
+    def _score_and_flag(self, X, y):
         self.nn_ = check_neighbors_param(
             "n_neighbors", self.n_neighbors, n_jobs=self.n_jobs
         )
@@ -238,23 +258,17 @@ class EditedNearestNeighbours(_CleaningSampler):
                 f"EditedNearestNeighbours needs more samples than n_neighbors: "
                 f"got {X.shape[0]} samples for {k - 1} neighbours."
             )
-        classes, y_code = np.unique(y, return_inverse=True)
-        cleaned = np.isin(classes, list(self.sampling_strategy_))
-        rows = np.flatnonzero(cleaned[y_code])
-        keep = np.ones(len(y), dtype=bool)
-        if rows.size:
-            neigh = kneighbors_self(self.nn_, _search_space(X), rows)
-            labels = y_code[neigh]
-            if self.kind_sel == "all":
-                agree = np.all(labels == y_code[rows, None], axis=1)
-            else:  # most frequent class, ties to the smallest label
-                counts = np.apply_along_axis(
-                    np.bincount, 1, labels, minlength=classes.size
-                )
-                agree = counts.argmax(axis=1) == y_code[rows]
-            keep[rows] = agree
-        # grouped by class, classes in sorted order (imbalanced-learn's order)
-        kept = np.concatenate(
-            [np.flatnonzero(keep & (y_code == c)) for c in range(classes.size)]
-        )
-        return self._keep(X, y, kept)
+        labels = y[kneighbors_self(self.nn_, _search_space(X))]
+        disagree = labels != y[:, None]
+        if self.kind_sel == "all":
+            flagged = disagree.any(axis=1)
+        else:  # most frequent class, ties to the smallest label
+            counts = np.apply_along_axis(
+                np.bincount, 1, labels, minlength=int(y.max()) + 1
+            )
+            flagged = counts.argmax(axis=1) != y
+        return disagree.mean(axis=1), flagged
+
+    def _order_kept(self, kept, y):
+        # grouped by class, classes sorted: imbalanced-learn's order
+        return kept[np.argsort(np.asarray(y)[kept], kind="stable")]
