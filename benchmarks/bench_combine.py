@@ -17,6 +17,7 @@ Results: benchmarks/results/combine.md
 """
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -72,6 +73,7 @@ def main():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import smote_variants as sv
+    logging.getLogger("smote_variants").setLevel(logging.ERROR)
     protocol.METHODS = METHODS  # the shared protocol, on these methods
     info = describe_imbalanced_datasets().sort_values("n_samples")
     # plain SMOTE needs 6 minority rows per training fold (k_neighbors=5)

@@ -20,10 +20,6 @@ from sklearn.utils.validation import _num_samples, check_memory
 
 __all__ = ["Pipeline", "make_pipeline"]
 
-# metadata interpolated along the segment of a synthetic row; every other key
-# is copied from the row's seed
-_INTERPOLATED_KEYS = frozenset({"sample_weight"})
-
 
 def _is_per_row_candidate(value):
     """Whether a metadata value is an array of rows (vs a scalar, str, dict)."""
@@ -57,8 +53,6 @@ def carry_metadata(sampler, values, *, key, how=None, step=None):
     -------
     carried : ndarray, or the pandas type of ``values``, of length n_output
     """
-    if how is None:
-        how = "interpolate" if key in _INTERPOLATED_KEYS else "seed"
     where = f" for step {step!r}" if step is not None else ""
     name = type(sampler).__name__
     provenance = getattr(sampler, "provenance_", None)
@@ -75,9 +69,7 @@ def carry_metadata(sampler, values, *, key, how=None, step=None):
                 "its output rows have more than two parent rows, so they have "
                 "no single row to take a value from."
             )
-        if how == "interpolate" and getattr(values, "ndim", 1) == 1:
-            return provenance.propagate(values, how="interpolate")
-        return _index_rows(values, provenance.seed)
+        return provenance.carry(values, key=key, how=how)
     indices = getattr(sampler, "sample_indices_", None)
     if indices is not None:
         return _index_rows(values, indices)
