@@ -19,6 +19,7 @@ import numpy as np
 from imblearn.under_sampling.base import BaseCleaningSampler
 from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_predict
 from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metadata_routing import _routing_enabled
 from sklearn.utils.validation import check_random_state
 
 from ..base import ProvenanceMixin
@@ -49,13 +50,13 @@ class _BaseSelector(ProvenanceMixin, BaseCleaningSampler):
             X = _densify_pandas_sparse(X)
         return super()._check_X_y(X, y, accept_sparse=accept)
 
-    def _fit_resample(self, X, y):
+    def _fit_resample(self, X, y, **params):
         classes, y_enc = np.unique(y, return_inverse=True)
         if classes.shape[0] < 2:  # pragma: no cover - caught by imblearn first
             raise ValueError(
                 "The target 'y' needs to have more than 1 class; got a single class."
             )
-        scores, flagged = self._score_and_flag(X, y_enc)
+        scores, flagged = self._score_and_flag(X, y_enc, **params)
         self.scores_ = np.asarray(scores, dtype=np.float64)
         self.mask_ = np.asarray(flagged, dtype=bool)
         targeted = np.isin(y, np.asarray(list(self.sampling_strategy_.keys())))
@@ -156,7 +157,9 @@ def _check_cv_classes(y_enc, classes, cv):
         )
 
 
-def out_of_fold_proba(estimator, X, y, *, cv=5, random_state=None, n_jobs=None):
+def out_of_fold_proba(
+    estimator, X, y, *, cv=5, random_state=None, n_jobs=None, groups=None, params=None
+):
     """Cross-fitted predicted probabilities of every row.
 
     Each row's probabilities come from a clone of ``estimator`` fitted on the
@@ -173,6 +176,13 @@ def out_of_fold_proba(estimator, X, y, *, cv=5, random_state=None, n_jobs=None):
         Shuffling of the stratified folds.
     n_jobs : int, default=None
         Folds fitted in parallel.
+    groups : array-like of shape (n_samples,), default=None
+        Group labels for a group-aware ``cv`` splitter (``GroupKFold``, ...);
+        ignored by the stratified folds of an integer ``cv``.
+    params : dict, default=None
+        Parameters of ``estimator.fit`` (per-row values are sliced to each
+        training fold).  With metadata routing enabled, only the metadata
+        the estimator requested.
 
     Returns
     -------
@@ -191,7 +201,13 @@ def out_of_fold_proba(estimator, X, y, *, cv=5, random_state=None, n_jobs=None):
         )
     else:
         splitter = check_cv(cv, y_enc, classifier=True)
+    params = dict(params or {})
+    if _routing_enabled():  # groups travel with the other metadata
+        if groups is not None:
+            params["groups"] = groups
+        groups = None
     proba = cross_val_predict(
-        estimator, X, y_enc, cv=splitter, method="predict_proba", n_jobs=n_jobs
-    )
+        estimator, X, y_enc, cv=splitter, method="predict_proba", n_jobs=n_jobs,
+        groups=groups, params=params,
+    )  # fmt: skip
     return np.asarray(proba, dtype=np.float64)

@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from ..utils._routing import build_router, routed_params
 from ._base import _BaseSelector, _check_predict_proba, out_of_fold_proba
 
 __all__ = [
@@ -309,12 +310,51 @@ class ConfidenceSelector(_BaseSelector):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def _score_and_flag(self, X, y):
-        est = _default_classifier() if self.estimator is None else clone(self.estimator)
+    def fit_resample(self, X, y, *, groups=None, **fit_params):
+        """Flag label errors with out-of-fold probabilities, drop them.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for a group-aware ``cv`` splitter (``GroupKFold``);
+            inside a Pipeline with metadata routing, request them with
+            ``set_fit_resample_request(groups=True)``.
+        **fit_params : dict
+            Parameters of ``estimator.fit`` (with metadata routing enabled,
+            what it requested), sliced to each training fold.
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe}
+        y_resampled : {ndarray, series}
+        """
+        return super().fit_resample(X, y, groups=groups, **fit_params)
+
+    def _estimator(self):
+        return _default_classifier() if self.estimator is None else self.estimator
+
+    def get_metadata_routing(self):
+        """Metadata routing: ``fit_resample`` routes to ``estimator.fit``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        return build_router(
+            self, self_request=True,
+            estimator=(self._estimator(), [("fit_resample", "fit")]),
+        )  # fmt: skip
+
+    def _score_and_flag(self, X, y, groups=None, **fit_params):
+        est = clone(self._estimator())
         _check_predict_proba(est, "ConfidenceSelector")
+        params = routed_params(self, "fit_resample", fit_params)
         proba = out_of_fold_proba(
-            est, X, y, cv=self.cv, random_state=self.random_state, n_jobs=self.n_jobs
-        )
+            est, X, y, cv=self.cv, random_state=self.random_state,
+            n_jobs=self.n_jobs, groups=groups, params=params,
+        )  # fmt: skip
         self.oof_proba_ = proba
         Q, _, thresholds = confident_joint(y, proba)
         self.confident_joint_ = Q

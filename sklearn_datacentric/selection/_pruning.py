@@ -12,6 +12,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_random_state
 
+from ..utils._routing import build_router, routed_params
 from ..utils.validation import check_keep_ratio
 from ._base import _BaseSelector, _check_predict_proba, _set_random_state
 
@@ -69,12 +70,12 @@ class _BasePruner(_BaseSelector):
         pruned[order[n_off + n_keep :]] = True
         return pruned
 
-    def _fit_resample(self, X, y):
+    def _fit_resample(self, X, y, **params):
         # sampling_strategy_ is in the original label space; the base class
         # gives _score_and_flag encoded labels, so map the targeted classes.
         self._y_original = y
         try:
-            return super()._fit_resample(X, y)
+            return super()._fit_resample(X, y, **params)
         finally:
             del self._y_original
 
@@ -171,18 +172,48 @@ class EL2NPruner(_BasePruner):
         self.on_class_removal = on_class_removal
         self.random_state = random_state
 
-    def _score_and_flag(self, X, y):
+    def _estimator(self):
+        if self.estimator is not None:
+            return self.estimator
+        return make_pipeline(
+            StandardScaler(), MLPClassifier(hidden_layer_sizes=(64,), max_iter=10)
+        )
+
+    def fit_resample(self, X, y, **fit_params):
+        """Score every row by EL2N, keep the rows chosen by ``keep_ratio``.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        **fit_params : dict
+            Parameters of every short training's ``estimator.fit`` (with
+            metadata routing enabled, what it requested).
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe}
+        y_resampled : {ndarray, series}
+        """
+        return super().fit_resample(X, y, **fit_params)
+
+    def get_metadata_routing(self):
+        """Metadata routing: ``fit_resample`` routes to ``estimator.fit``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        return build_router(
+            self, estimator=(self._estimator(), [("fit_resample", "fit")])
+        )
+
+    def _score_and_flag(self, X, y, **fit_params):
         check_keep_ratio(self.keep_ratio)
         rng = check_random_state(self.random_state)
         default = self.estimator is None
-        base = (
-            make_pipeline(
-                StandardScaler(),
-                MLPClassifier(hidden_layer_sizes=(64,), max_iter=10),
-            )
-            if default
-            else self.estimator
-        )
+        base = self._estimator()
+        params = routed_params(self, "fit_resample", fit_params)
         _check_predict_proba(base, "EL2NPruner")
         total = np.zeros(X.shape[0])
         seeded = True
@@ -192,7 +223,7 @@ class EL2NPruner(_BasePruner):
             with warnings.catch_warnings():
                 if default:
                     warnings.simplefilter("ignore", ConvergenceWarning)
-                est.fit(X, y)
+                est.fit(X, y, **params)
             proba = est.predict_proba(X)
             col = np.searchsorted(est.classes_, y)
             total += el2n_scores(proba, col)
