@@ -109,8 +109,10 @@ Command: `OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 python benchmarks/bench_combine.
   every Tomek link are removed, as smote-variants' `remove_both`; with imbalanced-learn's
   SMOTETomek defaults it returns imbalanced-learn's rows exactly (tested).
 * SMOTE-ENN: ours removes the rows of every class whose 3 neighbours do not all agree
-  (imbalanced-learn's SMOTEENN); smote-variants' ENN differs in its rule and falls back to
-  the unresampled data when it removes too much, so its scores need not match ours.
+  (imbalanced-learn's SMOTEENN); smote-variants' SMOTE_ENN returns the *unresampled* data
+  whenever its ENN leaves fewer majority than minority rows (its log says "ENN removed too
+  many samples", on many folds of the small sets), which is why its G-mean and F1 are far
+  lower: the AUC gap is a difference of method, not a defect of ours.
 * The last row is not a fidelity pair: it shows what Tomek-link cleaning adds on top of
   ProWSyn, which imbalanced-learn's SMOTETomek cannot combine (its issue #589).
 """
