@@ -23,6 +23,7 @@ from sklearn.utils.metadata_routing import _routing_enabled
 from sklearn.utils.validation import check_random_state
 
 from ..base import ProvenanceMixin
+from ..utils._routing import build_router
 
 __all__ = []
 
@@ -95,6 +96,50 @@ class _BaseSelector(ProvenanceMixin, BaseCleaningSampler):
         tags.input_tags.sparse = self._accept_sparse
         tags.sampler_tags.sample_indices = True
         return tags
+
+
+class _CVRoutingMixin:
+    """``fit_resample(X, y, *, groups=None, **fit_params)`` for the selectors
+    that cross-fit an inner ``estimator``: ``groups`` go to the ``cv``
+    splitter, the estimator's metadata to each training fold (routed by
+    what it requested when metadata routing is enabled)."""
+
+    def fit_resample(self, X, y, *, groups=None, **fit_params):
+        """Score the rows with the cross-fitted estimator, drop the flagged ones.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for a group-aware ``cv`` splitter (``GroupKFold``);
+            inside a Pipeline with metadata routing, request them with
+            ``set_fit_resample_request(groups=True)``.
+        **fit_params : dict
+            Parameters of ``estimator.fit`` (with metadata routing enabled,
+            what it requested), sliced to each training fold.
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe}
+        y_resampled : {ndarray, series}
+        """
+        return super().fit_resample(X, y, groups=groups, **fit_params)
+
+    def _estimator(self):
+        return self._default_estimator() if self.estimator is None else self.estimator
+
+    def get_metadata_routing(self):
+        """Metadata routing: ``fit_resample`` routes to ``estimator.fit``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        return build_router(
+            self, self_request=True,
+            estimator=(self._estimator(), [("fit_resample", "fit")]),
+        )  # fmt: skip
 
 
 def _label(c):

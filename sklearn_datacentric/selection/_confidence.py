@@ -13,8 +13,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from ..utils._routing import build_router, routed_params
-from ._base import _BaseSelector, _check_predict_proba, out_of_fold_proba
+from ..utils._routing import routed_params
+from ._base import (
+    _BaseSelector,
+    _check_predict_proba,
+    _CVRoutingMixin,
+    out_of_fold_proba,
+)
 
 __all__ = [
     "ConfidenceSelector",
@@ -202,7 +207,7 @@ def _default_classifier():
     )
 
 
-class ConfidenceSelector(_BaseSelector):
+class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
     """Drop likely label errors found by confident learning on out-of-fold probabilities.
 
     Out-of-fold predicted probabilities of any classifier (cross-fitted over
@@ -310,42 +315,7 @@ class ConfidenceSelector(_BaseSelector):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def fit_resample(self, X, y, *, groups=None, **fit_params):
-        """Flag label errors with out-of-fold probabilities, drop them.
-
-        Parameters
-        ----------
-        X : {array-like, dataframe} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        groups : array-like of shape (n_samples,), default=None
-            Group labels for a group-aware ``cv`` splitter (``GroupKFold``);
-            inside a Pipeline with metadata routing, request them with
-            ``set_fit_resample_request(groups=True)``.
-        **fit_params : dict
-            Parameters of ``estimator.fit`` (with metadata routing enabled,
-            what it requested), sliced to each training fold.
-
-        Returns
-        -------
-        X_resampled : {ndarray, dataframe}
-        y_resampled : {ndarray, series}
-        """
-        return super().fit_resample(X, y, groups=groups, **fit_params)
-
-    def _estimator(self):
-        return _default_classifier() if self.estimator is None else self.estimator
-
-    def get_metadata_routing(self):
-        """Metadata routing: ``fit_resample`` routes to ``estimator.fit``.
-
-        Returns
-        -------
-        routing : MetadataRouter
-        """
-        return build_router(
-            self, self_request=True,
-            estimator=(self._estimator(), [("fit_resample", "fit")]),
-        )  # fmt: skip
+    _default_estimator = staticmethod(_default_classifier)
 
     def _score_and_flag(self, X, y, groups=None, **fit_params):
         est = clone(self._estimator())

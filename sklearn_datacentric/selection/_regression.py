@@ -11,8 +11,8 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import _check_method_params, check_random_state
 
 from ..base import BaseRegressionSampler
-from ..utils._routing import build_router, routed_params
-from ._base import _set_random_state, _take_rows
+from ..utils._routing import routed_params
+from ._base import _CVRoutingMixin, _set_random_state, _take_rows
 
 __all__ = ["RegressionResidualSelector"]
 
@@ -25,7 +25,7 @@ def _default_regressor():
     return HistGradientBoostingRegressor(max_iter=100, early_stopping=False)
 
 
-class RegressionResidualSelector(BaseRegressionSampler):
+class RegressionResidualSelector(_CVRoutingMixin, BaseRegressionSampler):
     """Drop likely errors of a continuous target: residuals scaled by uncertainty.
 
     Out-of-fold residuals ``r_i = y_i - f_{-k(i)}(x_i)`` are divided by an
@@ -135,42 +135,7 @@ class RegressionResidualSelector(BaseRegressionSampler):
         tags.sampler_tags.sample_indices = True
         return tags
 
-    def fit_resample(self, X, y, *, groups=None, **fit_params):
-        """Flag rows with outlying out-of-fold residuals, drop them.
-
-        Parameters
-        ----------
-        X : {array-like, dataframe} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        groups : array-like of shape (n_samples,), default=None
-            Group labels for a group-aware ``cv`` splitter (``GroupKFold``);
-            inside a Pipeline with metadata routing, request them with
-            ``set_fit_resample_request(groups=True)``.
-        **fit_params : dict
-            Parameters of ``estimator.fit`` (with metadata routing enabled,
-            what it requested), sliced to each training fold.
-
-        Returns
-        -------
-        X_resampled : {ndarray, dataframe}
-        y_resampled : {ndarray, series}
-        """
-        return super().fit_resample(X, y, groups=groups, **fit_params)
-
-    def _estimator(self):
-        return _default_regressor() if self.estimator is None else self.estimator
-
-    def get_metadata_routing(self):
-        """Metadata routing: ``fit_resample`` routes to ``estimator.fit``.
-
-        Returns
-        -------
-        routing : MetadataRouter
-        """
-        return build_router(
-            self, self_request=True,
-            estimator=(self._estimator(), [("fit_resample", "fit")]),
-        )  # fmt: skip
+    _default_estimator = staticmethod(_default_regressor)
 
     def _splits(self, X, y, rng, groups=None):
         if isinstance(self.cv, Integral):
