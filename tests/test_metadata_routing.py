@@ -187,3 +187,50 @@ def test_every_meta_estimator_has_a_router(meta):
 
     routing = get_routing_for_object(meta)
     assert "estimator" in routing._route_mappings
+
+
+def _training_rows(est, n):
+    rng = np.random.RandomState(est.random_state)
+    return est._split(n, rng)[0]
+
+
+@pytest.mark.parametrize("use_routing", [False, True])
+def test_conformal_regressor_fits_estimator_with_training_rows_metadata(use_routing):
+    from sklearn_datacentric.conformal import SplitConformalRegressor
+
+    X, y = make_regression(n_samples=200, n_features=3, noise=5.0, random_state=0)
+    w = np.random.default_rng(0).uniform(0.2, 3.0, len(y))
+    with sklearn.config_context(enable_metadata_routing=use_routing):
+        lr = LinearRegression()
+        if use_routing:
+            lr.set_fit_request(sample_weight=True)
+        cp = SplitConformalRegressor(lr, random_state=0).fit(X, y, sample_weight=w)
+    tr = _training_rows(cp, len(y))
+    ref = LinearRegression().fit(X[tr], y[tr], sample_weight=w[tr])
+    np.testing.assert_allclose(cp.estimator_.coef_, ref.coef_)
+
+
+def test_weighted_conformal_stacked_path_metadata(routing):
+    from sklearn_datacentric.conformal import WeightedConformalRegressor
+
+    X, y = make_regression(n_samples=240, n_features=3, noise=5.0, random_state=1)
+    Xs, ys, Xt = X[:180], y[:180], X[180:] + 0.3
+    X_all, y_all, domain = pack_source_target(Xs, ys, Xt)
+    w = np.random.default_rng(1).uniform(0.2, 3.0, len(y_all))
+    lr = LinearRegression().set_fit_request(sample_weight=True)
+    cp = WeightedConformalRegressor(lr, random_state=0)
+    cp.fit(X_all, y_all, sample_domain=domain, sample_weight=w)
+    tr = _training_rows(cp, len(ys))
+    ref = LinearRegression().fit(Xs[tr], ys[tr], sample_weight=w[:180][tr])
+    np.testing.assert_allclose(cp.estimator_.coef_, ref.coef_)
+
+
+def test_conformal_prefit_with_fit_params_is_an_error():
+    from sklearn_datacentric.conformal import SplitConformalClassifier
+
+    X, y = make_classification(n_samples=100, random_state=0)
+    clf = LogisticRegression().fit(X, y)
+    with pytest.raises(ValueError, match="prefit=True fits nothing"):
+        SplitConformalClassifier(clf, prefit=True).fit(
+            X, y, sample_weight=np.ones(len(y))
+        )
