@@ -15,6 +15,7 @@ from sklearn_datacentric.covariate_shift import (
 from sklearn_datacentric.mixup import KNNMixupRegressor, SoftTargetClassifier
 from sklearn_datacentric.pipeline import make_pipeline
 from sklearn_datacentric.selection import (
+    AreaUnderMarginSelector,
     ConfidenceSelector,
     EL2NPruner,
     RegressionResidualSelector,
@@ -178,6 +179,7 @@ def test_el2n_and_uncertainty_route_to_estimator(clf_data, routing):
         ConfidenceSelector(),
         RegressionResidualSelector(),
         EL2NPruner(),
+        AreaUnderMarginSelector(),
         UncertaintySampler(),
     ],
     ids=lambda e: type(e).__name__,

@@ -98,11 +98,50 @@ class _BaseSelector(ProvenanceMixin, BaseCleaningSampler):
         return tags
 
 
-class _CVRoutingMixin:
+class _EstimatorRoutingMixin:
+    """Metadata routing of the selectors that fit an inner ``estimator``:
+    ``fit_resample(X, y, **fit_params)`` passes its parameters (with metadata
+    routing enabled, what the estimator requested) to every fit of it.
+    Subclasses set ``_default_estimator`` (a function of no argument)."""
+
+    def fit_resample(self, X, y, **fit_params):
+        """Score the rows with the fitted estimator(s), drop the flagged ones.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        **fit_params : dict
+            Parameters of ``estimator.fit`` (with metadata routing enabled,
+            what it requested).
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe}
+        y_resampled : {ndarray, series}
+        """
+        return super().fit_resample(X, y, **fit_params)
+
+    def _estimator(self):
+        return self._default_estimator() if self.estimator is None else self.estimator
+
+    def get_metadata_routing(self):
+        """Metadata routing: ``fit_resample`` routes to ``estimator.fit``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        return build_router(
+            self, self_request=True,
+            estimator=(self._estimator(), [("fit_resample", "fit")]),
+        )  # fmt: skip
+
+
+class _CVRoutingMixin(_EstimatorRoutingMixin):
     """``fit_resample(X, y, *, groups=None, **fit_params)`` for the selectors
-    that cross-fit an inner ``estimator``: ``groups`` go to the ``cv``
-    splitter, the estimator's metadata to each training fold (routed by
-    what it requested when metadata routing is enabled)."""
+    that cross-fit their ``estimator``: ``groups`` go to the ``cv`` splitter,
+    the estimator's metadata to each training fold."""
 
     def fit_resample(self, X, y, *, groups=None, **fit_params):
         """Score the rows with the cross-fitted estimator, drop the flagged ones.
@@ -125,21 +164,6 @@ class _CVRoutingMixin:
         y_resampled : {ndarray, series}
         """
         return super().fit_resample(X, y, groups=groups, **fit_params)
-
-    def _estimator(self):
-        return self._default_estimator() if self.estimator is None else self.estimator
-
-    def get_metadata_routing(self):
-        """Metadata routing: ``fit_resample`` routes to ``estimator.fit``.
-
-        Returns
-        -------
-        routing : MetadataRouter
-        """
-        return build_router(
-            self, self_request=True,
-            estimator=(self._estimator(), [("fit_resample", "fit")]),
-        )  # fmt: skip
 
 
 def _label(c):

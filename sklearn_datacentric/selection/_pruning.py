@@ -12,9 +12,14 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_random_state
 
-from ..utils._routing import build_router, routed_params
+from ..utils._routing import routed_params
 from ..utils.validation import check_keep_ratio
-from ._base import _BaseSelector, _check_predict_proba, _set_random_state
+from ._base import (
+    _BaseSelector,
+    _check_predict_proba,
+    _EstimatorRoutingMixin,
+    _set_random_state,
+)
 
 __all__ = ["EL2NPruner", "RandomPruner", "RepeatedRandomSubsetSampler", "el2n_scores"]
 
@@ -80,7 +85,7 @@ class _BasePruner(_BaseSelector):
             del self._y_original
 
 
-class EL2NPruner(_BasePruner):
+class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
     """Keep the hardest rows by EL2N score, optionally skipping the very hardest.
 
     EL2N (Paul et al. 2021) scores a row by the L2 norm of its error vector
@@ -172,40 +177,10 @@ class EL2NPruner(_BasePruner):
         self.on_class_removal = on_class_removal
         self.random_state = random_state
 
-    def _estimator(self):
-        if self.estimator is not None:
-            return self.estimator
+    @staticmethod
+    def _default_estimator():
         return make_pipeline(
             StandardScaler(), MLPClassifier(hidden_layer_sizes=(64,), max_iter=10)
-        )
-
-    def fit_resample(self, X, y, **fit_params):
-        """Score every row by EL2N, keep the rows chosen by ``keep_ratio``.
-
-        Parameters
-        ----------
-        X : {array-like, dataframe} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        **fit_params : dict
-            Parameters of every short training's ``estimator.fit`` (with
-            metadata routing enabled, what it requested).
-
-        Returns
-        -------
-        X_resampled : {ndarray, dataframe}
-        y_resampled : {ndarray, series}
-        """
-        return super().fit_resample(X, y, **fit_params)
-
-    def get_metadata_routing(self):
-        """Metadata routing: ``fit_resample`` routes to ``estimator.fit``.
-
-        Returns
-        -------
-        routing : MetadataRouter
-        """
-        return build_router(
-            self, estimator=(self._estimator(), [("fit_resample", "fit")])
         )
 
     def _score_and_flag(self, X, y, **fit_params):
