@@ -8,6 +8,8 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "base",
+    "calibration",
+    "combine",
     "conformal",
     "covariate_shift",
     "datasets",
@@ -17,6 +19,8 @@ __all__ = [
     "neural",
     "ordinal",
     "over_sampling",
+    "pipeline",
     "selection",
+    "under_sampling",
     "utils",
 ]

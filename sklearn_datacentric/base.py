@@ -19,6 +19,7 @@ from imblearn.base import BaseSampler
 from imblearn.over_sampling.base import BaseOverSampler as _ImbBaseOverSampler
 from imblearn.utils._validation import ArraysTransformer
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin
+from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import validate_data
 
 __all__ = [
@@ -93,6 +94,64 @@ class Provenance:
     def n_output(self):
         return self.seed.shape[0]
 
+    def _check_single_seed(self):
+        if np.any(self.seed < 0):
+            raise ValueError(
+                "Some output rows have no single seed row; their values cannot "
+                "be propagated by seed."
+            )
+
+    def carry(self, values, *, key=None, how=None):
+        """Carry one per-row metadata value (1-D, 2-D or pandas) to the output.
+
+        Parameters
+        ----------
+        values : array-like of shape (n_input,) or (n_input, ...)
+            One value (or row of values) per input row.
+        key : str, default=None
+            Name of the metadata; chooses ``how`` when it is None.
+        how : {"seed", "interpolate"}, default=None
+            None interpolates ``key="sample_weight"`` along each synthetic
+            row's segment and copies every other key from the seed row.
+
+        Returns
+        -------
+        carried : ndarray or the pandas type of ``values``
+        """
+        if how is None:
+            how = "interpolate" if key == "sample_weight" else "seed"
+        if how == "interpolate" and getattr(values, "ndim", np.ndim(values)) == 1:
+            return self.propagate(values, how="interpolate")
+        self._check_single_seed()
+        out = _safe_indexing(values, self.seed)
+        if hasattr(out, "reset_index"):  # pandas: a fresh index, like the rows
+            out = out.reset_index(drop=True)
+        return out
+
+    def take(self, rows):
+        """The record of the output rows ``rows`` (a later step kept them).
+
+        Composes this record with a sampler that keeps or reorders output
+        rows (a cleaner after an over-sampler): the parents stay rows of the
+        original input.
+
+        Parameters
+        ----------
+        rows : array-like of int
+            Output rows of this record, in their new order.
+
+        Returns
+        -------
+        provenance : Provenance
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        return type(self)(
+            seed=self.seed[rows],
+            partner=self.partner[rows],
+            gap=self.gap[rows],
+            synthetic=self.synthetic[rows],
+        )
+
     def propagate(self, values, *, how="seed"):
         """Carry per-row values (weights, groups, ...) to the output rows.
 
@@ -113,11 +172,7 @@ class Provenance:
         values = np.asarray(values)
         if how not in ("seed", "interpolate"):
             raise ValueError(f"how must be 'seed' or 'interpolate', got {how!r}.")
-        if np.any(self.seed < 0):
-            raise ValueError(
-                "Some output rows have no single seed row; their values cannot "
-                "be propagated by seed."
-            )
+        self._check_single_seed()
         if values.ndim != 1 or values.shape[0] <= self.seed.max(initial=-1):
             raise ValueError(
                 "values must be 1-D with one entry per row given to fit_resample."

@@ -17,12 +17,14 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
+    _check_method_params,
     check_consistent_length,
     check_is_fitted,
     column_or_1d,
     validate_data,
 )
 
+from ..utils._routing import build_router, routed_params
 from ..utils.domain import split_source_target
 from ..utils.validation import check_finite_target, check_same_n_features
 
@@ -303,9 +305,10 @@ class _BaseConformal(BaseEstimator):
     def _validate_fit_input(self, X, y, X_target=None, sample_domain=None):
         """Validate X/y, separate source and target rows.
 
-        Returns ``(X_src, y_src, X_tgt)``; ``X_src``/``X_tgt`` are in the
-        container given (DataFrame rows kept as DataFrame) for the wrapped
-        estimator, validated numerically on the side.
+        Returns ``(X_src, X_src_v, y_src, X_tgt, X_tgt_v, source_rows)``;
+        ``X_src``/``X_tgt`` are in the container given (DataFrame rows kept
+        as DataFrame) for the wrapped estimator, ``*_v`` validated
+        numerically; ``source_rows`` are the source rows' indices in ``X``.
         """
         if y is None:
             raise ValueError(
@@ -347,7 +350,7 @@ class _BaseConformal(BaseEstimator):
                 f"Found n_samples={n} source sample(s); at least 2 are needed to "
                 "split them into a training and a calibration set."
             )
-        return Xs, Xs_v, ys, Xt, Xt_v
+        return Xs, Xs_v, ys, Xt, Xt_v, np.flatnonzero(mask)
 
     def _check_X(self, X):
         Xv = validate_data(self, X, reset=False)
@@ -377,21 +380,45 @@ class _BaseConformal(BaseEstimator):
         return est
 
     # -- the models behind the score -----------------------------------------
-    def _build_score(self, X_train, y_train):
+    def _build_score(self, X_train, y_train, **params):
         """Fit (or take prefit) the wrapped model(s); return the score object."""
         raise NotImplementedError
 
+    def get_metadata_routing(self):
+        """Metadata routing: ``fit`` routes to ``estimator.fit``.
+
+        Per-row metadata is restricted to the rows the estimator is fitted on
+        (the training part of the source rows).
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        est = self.estimator
+        if est is None or isinstance(est, tuple):  # a prefit pair is not fitted
+            est = self._default_estimator()
+        return build_router(self, self_request=True, estimator=(est, [("fit", "fit")]))
+
     # -- fit / conformalize ---------------------------------------------------
-    def _fit(self, X, y, X_target=None, sample_domain=None):
+    def _fit(self, X, y, X_target=None, sample_domain=None, **fit_params):
         self._validate_params()
-        Xs, Xs_v, ys, Xt, Xt_v = self._validate_fit_input(X, y, X_target, sample_domain)
+        params = routed_params(self, "fit", fit_params)
+        Xs, Xs_v, ys, Xt, Xt_v, rows = self._validate_fit_input(
+            X, y, X_target, sample_domain
+        )
         rng = check_random_state(self.random_state)
         if self.prefit:
+            if params:
+                raise ValueError(
+                    f"prefit=True fits nothing, so the fit parameters {sorted(params)} "
+                    "cannot be used; fit the estimator with them first."
+                )
             self.score_ = self._build_score(None, None)
             cal = np.arange(Xs_v.shape[0])
         else:
             tr, cal = self._split(Xs_v.shape[0], rng)
-            self.score_ = self._build_score(_take(Xs, tr), ys[tr])
+            params = _check_method_params(X, params, rows[tr])
+            self.score_ = self._build_score(_take(Xs, tr), ys[tr], **params)
         self._conformalize(_take(Xs, cal), Xs_v[cal], ys[cal], Xs, Xs_v, Xt, Xt_v, rng)
         return self
 
@@ -471,10 +498,10 @@ class _BaseConformal(BaseEstimator):
 class _RegressorConformalMixin:
     """predict / predict_interval for the conformal regressors."""
 
-    def _build_score(self, X_train, y_train):
-        return self._build_regression_score(X_train, y_train)
+    def _build_score(self, X_train, y_train, **params):
+        return self._build_regression_score(X_train, y_train, **params)
 
-    def _build_regression_score(self, X_train, y_train):
+    def _build_regression_score(self, X_train, y_train, **params):
         method = getattr(self, "method", "absolute")
         if method == "absolute":
             if self.prefit:
@@ -486,7 +513,7 @@ class _RegressorConformalMixin:
                     self.estimator
                     if self.estimator is not None
                     else self._default_estimator()
-                ).fit(X_train, y_train)
+                ).fit(X_train, y_train, **params)
             self.estimator_ = est
             return _AbsoluteScore(est)
         # conformalized quantile regression
@@ -508,8 +535,12 @@ class _RegressorConformalMixin:
                     "quantile regressor to be fitted at both levels."
                 )
             name = _quantile_param(base)
-            lo = clone(base).set_params(**{name: alpha / 2}).fit(X_train, y_train)
-            hi = clone(base).set_params(**{name: 1 - alpha / 2}).fit(X_train, y_train)
+            lo = clone(base).set_params(**{name: alpha / 2})
+            hi = clone(base).set_params(**{name: 1 - alpha / 2})
+            lo, hi = (
+                lo.fit(X_train, y_train, **params),
+                hi.fit(X_train, y_train, **params),
+            )
         self.estimator_ = (lo, hi)
         return _CQRScore(lo, hi)
 
@@ -552,10 +583,10 @@ class _RegressorConformalMixin:
 class _ClassifierConformalMixin:
     """predict / predict_proba / predict_set for the conformal classifiers."""
 
-    def _build_score(self, X_train, y_train):
-        return self._build_classification_score(X_train, y_train)
+    def _build_score(self, X_train, y_train, **params):
+        return self._build_classification_score(X_train, y_train, **params)
 
-    def _build_classification_score(self, X_train, y_train):
+    def _build_classification_score(self, X_train, y_train, **params):
         if self.prefit:
             if self.estimator is None:
                 raise ValueError("prefit=True requires a fitted estimator.")
@@ -565,7 +596,7 @@ class _ClassifierConformalMixin:
                 self.estimator
                 if self.estimator is not None
                 else self._default_estimator()
-            ).fit(X_train, y_train)
+            ).fit(X_train, y_train, **params)
         if not hasattr(est, "predict_proba"):
             raise TypeError(
                 f"{type(est).__name__} has no predict_proba; conformal "

@@ -65,7 +65,7 @@ def _check_weights(w, n, name):
 class _ShiftFitMixin:
     """fit / conformalize with an unlabelled target sample."""
 
-    def fit(self, X, y, X_target=None, sample_domain=None):
+    def fit(self, X, y, X_target=None, sample_domain=None, **fit_params):
         """Fit the model (unless prefit) and calibrate for the target sample.
 
         Parameters
@@ -77,12 +77,16 @@ class _ShiftFitMixin:
             Unlabelled target sample.
         sample_domain : array-like of shape (n_samples,), default=None
             skada's layout: negative values mark target rows of ``X``.
+        **fit_params : dict
+            Passed to ``estimator.fit`` (with metadata routing enabled, what
+            it requested); per-row values are restricted to the training
+            rows of the source sample.
 
         Returns
         -------
         self : object
         """
-        return self._fit(X, y, X_target, sample_domain)
+        return self._fit(X, y, X_target, sample_domain, **fit_params)
 
     def conformalize(self, X, y, X_target=None, sample_domain=None):
         """Recalibrate on new data (and target sample), keeping the model.

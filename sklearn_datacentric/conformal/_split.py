@@ -19,19 +19,22 @@ __all__ = ["SplitConformalRegressor", "SplitConformalClassifier"]
 
 
 class _SplitCalibration:
-    def fit(self, X, y):
+    def fit(self, X, y, **fit_params):
         """Fit the estimator (unless prefit) and calibrate.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
+        **fit_params : dict
+            Passed to ``estimator.fit`` (with metadata routing enabled, what
+            it requested); per-row values are restricted to the training rows.
 
         Returns
         -------
         self : object
         """
-        return self._fit(X, y)
+        return self._fit(X, y, **fit_params)
 
     def conformalize(self, X, y):
         """Recalibrate on new data, keeping the fitted model(s).

@@ -9,10 +9,17 @@ from sklearn.base import (
     clone,
 )
 from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    _num_samples,
+    check_is_fitted,
+    validate_data,
+)
 
+from ..utils._routing import build_router, routed_params
 from ..utils.validation import check_sample_weight_support
 from ._base import _source_target
 from ._density_ratio import DiscriminativeDensityRatio
@@ -31,6 +38,14 @@ def _is_masked(y):
             [v is None or (isinstance(v, float) and np.isnan(v)) for v in y]
         )
     return np.zeros(y.shape, dtype=bool)
+
+
+def _source_rows(value, source, n_rows):
+    """A per-row fit parameter restricted to the source rows."""
+    if hasattr(value, "__len__") and not isinstance(value, (str, dict)):
+        if _num_samples(value) == n_rows and not source.all():
+            return _safe_indexing(value, np.flatnonzero(source))
+    return value
 
 
 def _domain_rows(y, sample_domain):
@@ -80,7 +95,11 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
         sample_domain : array-like of int of shape (n_samples,), default=None
             skada's domain labels (negative = target rows of ``X``).
         **fit_params : dict
-            Passed to ``estimator.fit`` (not ``sample_weight``).
+            Passed to ``estimator.fit``; with metadata routing enabled, the
+            metadata ``estimator`` requested.  Per-row values are restricted
+            to the source rows on the stacked (``sample_domain``) path.  A
+            ``sample_weight`` given here is a prior weight per row: the
+            estimator is fitted with its product with the importance weights.
 
         Returns
         -------
@@ -93,11 +112,8 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
             else clone(self.estimator)
         )
         check_sample_weight_support(est, purpose="importance weights")
-        if "sample_weight" in fit_params:
-            raise TypeError(
-                "sample_weight is set by the weighter; pass prior weights by "
-                "scaling the data or use the weighter directly."
-            )
+        params = routed_params(self, "fit", fit_params)
+        n_rows = _num_samples(X)
         X, y = validate_data(
             self,
             X,
@@ -106,9 +122,11 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
             y_numeric=not self._is_clf,
             ensure_all_finite=True,
         )
-        Xs, ys, Xt, _ = _source_target(
+        Xs, ys, Xt, source = _source_target(
             self, X, y, X_target, sample_domain, validate=False
         )
+        params = {k: _source_rows(v, source, n_rows) for k, v in params.items()}
+        prior = params.pop("sample_weight", None)
         weighting = (
             DiscriminativeDensityRatio()
             if self.weighting is None
@@ -116,13 +134,25 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
         )
         self.weighting_ = weighting.fit(Xs, X_target=Xt)
         w = np.asarray(self.weighting_.weights_, dtype=np.float64)
+        if prior is not None:
+            w = w * _check_sample_weight(prior, Xs)
         self.has_target_ = Xt is not None
-        self.estimator_ = est.fit(Xs, ys, sample_weight=w, **fit_params)
+        self.estimator_ = est.fit(Xs, ys, sample_weight=w, **params)
         if self._is_clf:
             self.classes_ = self.estimator_.classes_
         return self
 
     _keep_dtype = False
+
+    def get_metadata_routing(self):
+        """Metadata routing: ``fit`` routes to ``estimator.fit``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        est = self._default_estimator() if self.estimator is None else self.estimator
+        return build_router(self, self_request=True, estimator=(est, [("fit", "fit")]))
 
     def _check_X(self, X):
         check_is_fitted(self, "estimator_")

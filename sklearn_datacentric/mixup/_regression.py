@@ -7,12 +7,13 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clon
 from sklearn.cluster import KMeans
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _num_samples, check_is_fitted, validate_data
 
-from ..base import BaseRegressionSampler
+from ..base import BaseRegressionSampler, Provenance
 from ..neighbors import NearestNeighbors
+from ..utils._routing import build_router, routed_params
 from ._base import mix_matrix, resolve_n_out, stack_rows, uniform_anchors
 from ._kernels import cmixup_partners_kernel
 from ._pairs import build_cell_index, check_all_have_partners, parse_criterion
@@ -451,7 +452,7 @@ class KNNMixupRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.n_samples = n_samples
         self.random_state = random_state
 
-    def _mix_fit(self, X, y, k_rows, table, rng):
+    def _mix_fit(self, X, y, k_rows, table, rng, params, per_row=()):
         n = X.shape[0]
         m = resolve_n_out(self.n_samples, n)
         anchors = uniform_anchors(n, m, rng)
@@ -459,10 +460,25 @@ class KNNMixupRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         lam = rng.beta(self.alpha, self.alpha, size=m)
         X_all = stack_rows([X, mix_matrix(X, anchors, partners, lam)])
         y_all = np.concatenate([y, lam * y[anchors] + (1 - lam) * y[partners]])
+        # per-row metadata follows the rows: x = x_a + (1 - lam)(x_p - x_a)
+        rows = Provenance.from_parts(np.arange(n), anchors, partners, 1 - lam)
+        params = {
+            k: rows.carry(v, key=k) if k in per_row else v for k, v in params.items()
+        }
         est = Ridge() if self.estimator is None else self.estimator
-        return clone(est).fit(X_all, y_all)
+        return clone(est).fit(X_all, y_all, **params)
 
-    def fit(self, X, y):
+    def get_metadata_routing(self):
+        """Metadata routing: ``fit`` routes to ``estimator.fit``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        est = Ridge() if self.estimator is None else self.estimator
+        return build_router(self, estimator=(est, [("fit", "fit")]))
+
+    def fit(self, X, y, **fit_params):
         """Choose k on a validation split, then fit on all rows plus mixed rows.
 
         Parameters
@@ -471,6 +487,12 @@ class KNNMixupRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             Training data.
         y : array-like of shape (n_samples,)
             Continuous target.
+        **fit_params : dict
+            Passed to ``estimator.fit`` (with metadata routing enabled, what
+            it requested).  Per-row values (``sample_weight``, ...) follow
+            the rows: split with them, and carried to each mixed row
+            (``sample_weight`` interpolated with the row's ``lambda``, any
+            other key copied from its anchor).
 
         Returns
         -------
@@ -478,6 +500,13 @@ class KNNMixupRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             The fitted regressor.
         """
         self._validate_params()
+        params = routed_params(self, "fit", fit_params)
+        n_rows = _num_samples(X)
+        per_row = {
+            k: v for k, v in params.items()
+            if hasattr(v, "__len__") and not isinstance(v, (str, dict))
+            and _num_samples(v) == n_rows
+        }  # fmt: skip
         X, y = validate_data(self, X, y, y_numeric=True, dtype=[np.float64, np.float32])
         y = y.astype(np.float64)
         grid = np.asarray(self.n_neighbors)
@@ -498,9 +527,13 @@ class KNNMixupRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             )
         rng = check_random_state(self.random_state)
         seed = rng.randint(0, 2**31 - 1)
-        X_fit, X_val, y_fit, y_val = train_test_split(
-            X, y, test_size=self.validation_fraction, random_state=seed
+        X_fit, X_val, y_fit, y_val, idx_fit, _ = train_test_split(
+            X, y, np.arange(n), test_size=self.validation_fraction, random_state=seed
         )
+        params_fit = {
+            k: _safe_indexing(v, idx_fit) if k in per_row else v
+            for k, v in params.items()
+        }
         n_fit = X_fit.shape[0]
         if n_fit < 2:
             raise ValueError("The fitting part of the validation split has < 2 rows.")
@@ -508,7 +541,15 @@ class KNNMixupRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         table = _knn_table(X_fit, int(grid_fit.max()))
         errors = []
         for k in grid_fit:
-            est = self._mix_fit(X_fit, y_fit, np.full(n_fit, k, np.int64), table, rng)
+            est = self._mix_fit(
+                X_fit,
+                y_fit,
+                np.full(n_fit, k, np.int64),
+                table,
+                rng,
+                params_fit,
+                per_row,
+            )
             errors.append((est.predict(X_val) - y_val) ** 2)
         errors = np.asarray(errors)  # (n_candidates, n_val)
         global_best = int(np.argmin(errors.mean(axis=1)))
@@ -535,7 +576,7 @@ class KNNMixupRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             self.validation_errors_ = errs
             self.n_neighbors_ = grid[best]
             k_rows = grid_all[best][self.clusterer_.labels_].astype(np.int64)
-        self.estimator_ = self._mix_fit(X, y, k_rows, table_all, rng)
+        self.estimator_ = self._mix_fit(X, y, k_rows, table_all, rng, params, per_row)
         return self
 
     def predict(self, X):

@@ -14,6 +14,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._routing import build_router, routed_params
 from ..utils.validation import check_sample_weight_support
 from ._selective import SelectiveMixup
 
@@ -104,7 +105,7 @@ class SoftTargetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, groups=None, sample_weight=None):
+    def fit(self, X, y, groups=None, sample_weight=None, **fit_params):
         """Mix, duplicate with weights lambda / 1 - lambda, and fit.
 
         Parameters
@@ -118,15 +119,18 @@ class SoftTargetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             Interpolated onto the mixed rows, then multiplied by
             ``lambda`` / ``1 - lambda``.
+        **fit_params : dict
+            Other parameters of ``estimator.fit`` (with metadata routing
+            enabled, what it requested), passed unchanged: per-row values
+            cannot follow the duplicated mixed rows.
 
         Returns
         -------
         self : object
             The fitted classifier.
         """
-        est = self.estimator
-        if est is None:
-            est = LogisticRegression(max_iter=1000)
+        est = self._inner()
+        params = routed_params(self, "fit", fit_params)
         check_sample_weight_support(est, purpose="mixup's soft-target weights")
         if type_of_target(y) in (
             "multilabel-indicator",
@@ -145,9 +149,29 @@ class SoftTargetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             X, y, groups=groups, sample_weight=sample_weight
         )
         self.mixer_ = mixer
-        self.estimator_ = clone(est).fit(X_w, y_w, sample_weight=w)
+        self.estimator_ = clone(est).fit(X_w, y_w, sample_weight=w, **params)
         self.classes_ = self.estimator_.classes_
         return self
+
+    def _inner(self):
+        return (
+            LogisticRegression(max_iter=1000) if self.estimator is None
+            else self.estimator
+        )  # fmt: skip
+
+    def get_metadata_routing(self):
+        """Metadata routing: ``fit`` routes to ``estimator.fit``.
+
+        ``groups`` and ``sample_weight`` are this estimator's own (the mixer
+        uses them); other metadata the estimator requested is passed on.
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        return build_router(
+            self, self_request=True, estimator=(self._inner(), [("fit", "fit")])
+        )
 
     def _check_X(self, X):
         check_is_fitted(self)

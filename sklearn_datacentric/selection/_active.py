@@ -18,6 +18,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..utils._routing import build_router, routed_params
 from ._base import _check_predict_proba
 
 __all__ = [
@@ -126,13 +127,28 @@ class UncertaintySampler(BaseEstimator):
         self.strategy = strategy
         self.random_state = random_state
 
-    def fit(self, X, y):
+    def _estimator(self):
+        return _default_classifier() if self.estimator is None else self.estimator
+
+    def get_metadata_routing(self):
+        """Metadata routing: ``fit`` routes to ``estimator.fit``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        return build_router(self, estimator=(self._estimator(), [("fit", "fit")]))
+
+    def fit(self, X, y, **fit_params):
         """Fit the model on the labelled rows.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
+        **fit_params : dict
+            Passed to ``estimator.fit`` (with metadata routing enabled, what
+            it requested).
 
         Returns
         -------
@@ -147,9 +163,9 @@ class UncertaintySampler(BaseEstimator):
                 "UncertaintySampler needs labelled rows of at least 2 classes; "
                 f"got one class ({self.classes_[0]!r})."
             )
-        est = _default_classifier() if self.estimator is None else clone(self.estimator)
+        est = clone(self._estimator())
         _check_predict_proba(est, "UncertaintySampler")
-        self.estimator_ = est.fit(X, y)
+        self.estimator_ = est.fit(X, y, **routed_params(self, "fit", fit_params))
         self._rng = check_random_state(self.random_state)
         return self
 

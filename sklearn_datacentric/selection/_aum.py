@@ -8,7 +8,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_random_state
 
-from ._base import _BaseSelector, _set_random_state
+from ..utils._routing import routed_params
+from ._base import _BaseSelector, _EstimatorRoutingMixin, _set_random_state
 
 __all__ = ["AreaUnderMarginSelector", "margins_from_logits"]
 
@@ -87,7 +88,7 @@ def _training_margins(est, X, y_col):
     return np.asarray(out)
 
 
-class AreaUnderMarginSelector(_BaseSelector):
+class AreaUnderMarginSelector(_EstimatorRoutingMixin, _BaseSelector):
     """Drop likely label errors ranked by the area under the margin (AUM).
 
     The margin of a training row at a training step is the logit of its
@@ -199,7 +200,10 @@ class AreaUnderMarginSelector(_BaseSelector):
         self.on_class_removal = on_class_removal
         self.random_state = random_state
 
-    def _score_and_flag(self, X, y):
+    _default_estimator = staticmethod(_default_booster)
+
+    def _score_and_flag(self, X, y, **fit_params):
+        params = routed_params(self, "fit_resample", fit_params)
         rng = check_random_state(self.random_state)
         n = X.shape[0]
         c = int(y.max()) + 1
@@ -211,7 +215,7 @@ class AreaUnderMarginSelector(_BaseSelector):
             )
         perm = rng.permutation(n)
         slices = [perm[:m], perm[m : 2 * m]]
-        base = _default_booster() if self.estimator is None else self.estimator
+        base = self._estimator()
         run_aum = np.empty((2, n))
         thr_mask = np.zeros((2, n), dtype=bool)
         cutoffs = np.empty(2)
@@ -221,7 +225,7 @@ class AreaUnderMarginSelector(_BaseSelector):
             thr_mask[r, thr] = True
             est = clone(base)
             _set_random_state(est, rng.randint(np.iinfo(np.int32).max))
-            est.fit(X, y_run)
+            est.fit(X, y_run, **params)
             margins = _training_margins(est, X, y_run)
             run_aum[r] = margins.mean(axis=0)
             cutoffs[r] = np.percentile(run_aum[r, thr], self.percentile)

@@ -19,9 +19,11 @@ import numpy as np
 from imblearn.under_sampling.base import BaseCleaningSampler
 from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_predict
 from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metadata_routing import _routing_enabled
 from sklearn.utils.validation import check_random_state
 
 from ..base import ProvenanceMixin
+from ..utils._routing import build_router
 
 __all__ = []
 
@@ -49,22 +51,26 @@ class _BaseSelector(ProvenanceMixin, BaseCleaningSampler):
             X = _densify_pandas_sparse(X)
         return super()._check_X_y(X, y, accept_sparse=accept)
 
-    def _fit_resample(self, X, y):
+    def _fit_resample(self, X, y, **params):
         classes, y_enc = np.unique(y, return_inverse=True)
         if classes.shape[0] < 2:  # pragma: no cover - caught by imblearn first
             raise ValueError(
                 "The target 'y' needs to have more than 1 class; got a single class."
             )
-        scores, flagged = self._score_and_flag(X, y_enc)
+        scores, flagged = self._score_and_flag(X, y_enc, **params)
         self.scores_ = np.asarray(scores, dtype=np.float64)
         self.mask_ = np.asarray(flagged, dtype=bool)
         targeted = np.isin(y, np.asarray(list(self.sampling_strategy_.keys())))
         drop = self.mask_ & targeted
         drop = self._protect_classes(y, classes, drop)
-        kept = np.flatnonzero(~drop)
+        kept = self._order_kept(np.flatnonzero(~drop), y)
         self.sample_indices_ = kept
         self._set_provenance(kept)
         return _take_rows(X, kept), y[kept]
+
+    def _order_kept(self, kept, y):
+        """Order of the kept rows in the output (their input order here)."""
+        return kept
 
     def _protect_classes(self, y, classes, drop):
         lost = [c for c in classes if np.all(drop[y == c])]
@@ -90,6 +96,74 @@ class _BaseSelector(ProvenanceMixin, BaseCleaningSampler):
         tags.input_tags.sparse = self._accept_sparse
         tags.sampler_tags.sample_indices = True
         return tags
+
+
+class _EstimatorRoutingMixin:
+    """Metadata routing of the selectors that fit an inner ``estimator``:
+    ``fit_resample(X, y, **fit_params)`` passes its parameters (with metadata
+    routing enabled, what the estimator requested) to every fit of it.
+    Subclasses set ``_default_estimator`` (a function of no argument)."""
+
+    def fit_resample(self, X, y, **fit_params):
+        """Score the rows with the fitted estimator(s), drop the flagged ones.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        **fit_params : dict
+            Parameters of ``estimator.fit`` (with metadata routing enabled,
+            what it requested).
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe}
+        y_resampled : {ndarray, series}
+        """
+        return super().fit_resample(X, y, **fit_params)
+
+    def _estimator(self):
+        return self._default_estimator() if self.estimator is None else self.estimator
+
+    def get_metadata_routing(self):
+        """Metadata routing: ``fit_resample`` routes to ``estimator.fit``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        return build_router(
+            self, self_request=True,
+            estimator=(self._estimator(), [("fit_resample", "fit")]),
+        )  # fmt: skip
+
+
+class _CVRoutingMixin(_EstimatorRoutingMixin):
+    """``fit_resample(X, y, *, groups=None, **fit_params)`` for the selectors
+    that cross-fit their ``estimator``: ``groups`` go to the ``cv`` splitter,
+    the estimator's metadata to each training fold."""
+
+    def fit_resample(self, X, y, *, groups=None, **fit_params):
+        """Score the rows with the cross-fitted estimator, drop the flagged ones.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for a group-aware ``cv`` splitter (``GroupKFold``);
+            inside a Pipeline with metadata routing, request them with
+            ``set_fit_resample_request(groups=True)``.
+        **fit_params : dict
+            Parameters of ``estimator.fit`` (with metadata routing enabled,
+            what it requested), sliced to each training fold.
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe}
+        y_resampled : {ndarray, series}
+        """
+        return super().fit_resample(X, y, groups=groups, **fit_params)
 
 
 def _label(c):
@@ -152,7 +226,9 @@ def _check_cv_classes(y_enc, classes, cv):
         )
 
 
-def out_of_fold_proba(estimator, X, y, *, cv=5, random_state=None, n_jobs=None):
+def out_of_fold_proba(
+    estimator, X, y, *, cv=5, random_state=None, n_jobs=None, groups=None, params=None
+):
     """Cross-fitted predicted probabilities of every row.
 
     Each row's probabilities come from a clone of ``estimator`` fitted on the
@@ -169,6 +245,13 @@ def out_of_fold_proba(estimator, X, y, *, cv=5, random_state=None, n_jobs=None):
         Shuffling of the stratified folds.
     n_jobs : int, default=None
         Folds fitted in parallel.
+    groups : array-like of shape (n_samples,), default=None
+        Group labels for a group-aware ``cv`` splitter (``GroupKFold``, ...);
+        ignored by the stratified folds of an integer ``cv``.
+    params : dict, default=None
+        Parameters of ``estimator.fit`` (per-row values are sliced to each
+        training fold).  With metadata routing enabled, only the metadata
+        the estimator requested.
 
     Returns
     -------
@@ -187,7 +270,13 @@ def out_of_fold_proba(estimator, X, y, *, cv=5, random_state=None, n_jobs=None):
         )
     else:
         splitter = check_cv(cv, y_enc, classifier=True)
+    params = dict(params or {})
+    if _routing_enabled():  # groups travel with the other metadata
+        if groups is not None:
+            params["groups"] = groups
+        groups = None
     proba = cross_val_predict(
-        estimator, X, y_enc, cv=splitter, method="predict_proba", n_jobs=n_jobs
-    )
+        estimator, X, y_enc, cv=splitter, method="predict_proba", n_jobs=n_jobs,
+        groups=groups, params=params,
+    )  # fmt: skip
     return np.asarray(proba, dtype=np.float64)

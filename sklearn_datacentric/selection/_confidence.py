@@ -13,7 +13,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from ._base import _BaseSelector, _check_predict_proba, out_of_fold_proba
+from ..utils._routing import routed_params
+from ._base import (
+    _BaseSelector,
+    _check_predict_proba,
+    _CVRoutingMixin,
+    out_of_fold_proba,
+)
 
 __all__ = [
     "ConfidenceSelector",
@@ -201,7 +207,7 @@ def _default_classifier():
     )
 
 
-class ConfidenceSelector(_BaseSelector):
+class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
     """Drop likely label errors found by confident learning on out-of-fold probabilities.
 
     Out-of-fold predicted probabilities of any classifier (cross-fitted over
@@ -309,12 +315,16 @@ class ConfidenceSelector(_BaseSelector):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def _score_and_flag(self, X, y):
-        est = _default_classifier() if self.estimator is None else clone(self.estimator)
+    _default_estimator = staticmethod(_default_classifier)
+
+    def _score_and_flag(self, X, y, groups=None, **fit_params):
+        est = clone(self._estimator())
         _check_predict_proba(est, "ConfidenceSelector")
+        params = routed_params(self, "fit_resample", fit_params)
         proba = out_of_fold_proba(
-            est, X, y, cv=self.cv, random_state=self.random_state, n_jobs=self.n_jobs
-        )
+            est, X, y, cv=self.cv, random_state=self.random_state,
+            n_jobs=self.n_jobs, groups=groups, params=params,
+        )  # fmt: skip
         self.oof_proba_ = proba
         Q, _, thresholds = confident_joint(y, proba)
         self.confident_joint_ = Q

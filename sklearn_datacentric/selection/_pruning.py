@@ -12,8 +12,14 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_random_state
 
+from ..utils._routing import routed_params
 from ..utils.validation import check_keep_ratio
-from ._base import _BaseSelector, _check_predict_proba, _set_random_state
+from ._base import (
+    _BaseSelector,
+    _check_predict_proba,
+    _EstimatorRoutingMixin,
+    _set_random_state,
+)
 
 __all__ = ["EL2NPruner", "RandomPruner", "RepeatedRandomSubsetSampler", "el2n_scores"]
 
@@ -69,17 +75,17 @@ class _BasePruner(_BaseSelector):
         pruned[order[n_off + n_keep :]] = True
         return pruned
 
-    def _fit_resample(self, X, y):
+    def _fit_resample(self, X, y, **params):
         # sampling_strategy_ is in the original label space; the base class
         # gives _score_and_flag encoded labels, so map the targeted classes.
         self._y_original = y
         try:
-            return super()._fit_resample(X, y)
+            return super()._fit_resample(X, y, **params)
         finally:
             del self._y_original
 
 
-class EL2NPruner(_BasePruner):
+class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
     """Keep the hardest rows by EL2N score, optionally skipping the very hardest.
 
     EL2N (Paul et al. 2021) scores a row by the L2 norm of its error vector
@@ -171,18 +177,18 @@ class EL2NPruner(_BasePruner):
         self.on_class_removal = on_class_removal
         self.random_state = random_state
 
-    def _score_and_flag(self, X, y):
+    @staticmethod
+    def _default_estimator():
+        return make_pipeline(
+            StandardScaler(), MLPClassifier(hidden_layer_sizes=(64,), max_iter=10)
+        )
+
+    def _score_and_flag(self, X, y, **fit_params):
         check_keep_ratio(self.keep_ratio)
         rng = check_random_state(self.random_state)
         default = self.estimator is None
-        base = (
-            make_pipeline(
-                StandardScaler(),
-                MLPClassifier(hidden_layer_sizes=(64,), max_iter=10),
-            )
-            if default
-            else self.estimator
-        )
+        base = self._estimator()
+        params = routed_params(self, "fit_resample", fit_params)
         _check_predict_proba(base, "EL2NPruner")
         total = np.zeros(X.shape[0])
         seeded = True
@@ -192,7 +198,7 @@ class EL2NPruner(_BasePruner):
             with warnings.catch_warnings():
                 if default:
                     warnings.simplefilter("ignore", ConvergenceWarning)
-                est.fit(X, y)
+                est.fit(X, y, **params)
             proba = est.predict_proba(X)
             col = np.searchsorted(est.classes_, y)
             total += el2n_scores(proba, col)

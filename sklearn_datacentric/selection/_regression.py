@@ -8,10 +8,11 @@ from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.model_selection import KFold, check_cv
 from sklearn.utils._param_validation import HasMethods, Interval
-from sklearn.utils.validation import check_random_state
+from sklearn.utils.validation import _check_method_params, check_random_state
 
 from ..base import BaseRegressionSampler
-from ._base import _set_random_state, _take_rows
+from ..utils._routing import routed_params
+from ._base import _CVRoutingMixin, _set_random_state, _take_rows
 
 __all__ = ["RegressionResidualSelector"]
 
@@ -24,7 +25,7 @@ def _default_regressor():
     return HistGradientBoostingRegressor(max_iter=100, early_stopping=False)
 
 
-class RegressionResidualSelector(BaseRegressionSampler):
+class RegressionResidualSelector(_CVRoutingMixin, BaseRegressionSampler):
     """Drop likely errors of a continuous target: residuals scaled by uncertainty.
 
     Out-of-fold residuals ``r_i = y_i - f_{-k(i)}(x_i)`` are divided by an
@@ -134,7 +135,9 @@ class RegressionResidualSelector(BaseRegressionSampler):
         tags.sampler_tags.sample_indices = True
         return tags
 
-    def _splits(self, X, y, rng):
+    _default_estimator = staticmethod(_default_regressor)
+
+    def _splits(self, X, y, rng, groups=None):
         if isinstance(self.cv, Integral):
             if X.shape[0] < self.cv:
                 raise ValueError(
@@ -143,26 +146,29 @@ class RegressionResidualSelector(BaseRegressionSampler):
             cv = KFold(self.cv, shuffle=True, random_state=rng.randint(2**31 - 1))
         else:
             cv = check_cv(self.cv, y)
-        return list(cv.split(X, y))
+        return list(cv.split(X, y, groups))
 
-    def _fit_resample(self, X, y):
+    def _fit_resample(self, X, y, groups=None, **fit_params):
         rng = check_random_state(self.random_state)
-        base = _default_regressor() if self.estimator is None else self.estimator
+        base = self._estimator()
+        params = routed_params(self, "fit_resample", fit_params)
         n = X.shape[0]
-        splits = self._splits(X, y, rng)
+        splits = self._splits(X, y, rng, groups)
         pred = np.empty(n)
         epi = np.zeros(n)
         for train, test in splits:
             est = clone(base)
             _set_random_state(est, rng.randint(2**31 - 1))
-            pred[test] = est.fit(X[train], y[train]).predict(X[test])
+            fold = _check_method_params(X, params, train)
+            pred[test] = est.fit(X[train], y[train], **fold).predict(X[test])
             if self.n_bootstrap:
                 boots = np.empty((self.n_bootstrap, test.shape[0]))
                 for b in range(self.n_bootstrap):
                     sample = train[rng.randint(0, train.shape[0], train.shape[0])]
                     est_b = clone(base)
                     _set_random_state(est_b, rng.randint(2**31 - 1))
-                    boots[b] = est_b.fit(X[sample], y[sample]).predict(X[test])
+                    boot = _check_method_params(X, params, sample)
+                    boots[b] = est_b.fit(X[sample], y[sample], **boot).predict(X[test])
                 epi[test] = boots.std(axis=0, ddof=1) if self.n_bootstrap > 1 else 0.0
         resid = y - pred
         abs_r = np.abs(resid)

@@ -12,11 +12,14 @@ __all__ = ["all_estimators", "PUBLIC_MODULES"]
 PUBLIC_MODULES = (
     "neighbors",
     "over_sampling",
+    "under_sampling",
+    "combine",
     "mixup",
     "covariate_shift",
     "conformal",
     "ordinal",
     "selection",
+    "calibration",
     "neural",
 )
 
