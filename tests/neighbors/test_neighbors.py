@@ -14,8 +14,9 @@ from sklearn_datacentric.neighbors._kernels import kneighbors_reference
 
 @pytest.fixture(scope="module")
 def data():
-    X, _ = make_classification(n_samples=3000, n_features=8, n_informative=5,
-                               random_state=0)
+    X, _ = make_classification(
+        n_samples=3000, n_features=8, n_informative=5, random_state=0
+    )
     return X
 
 
@@ -57,8 +58,9 @@ def test_csr_matches_dense():
     nn = NearestNeighbors(n_neighbors=5).fit(Xs)
     assert nn.effective_algorithm_ == "brute"
     dist, ind = nn.kneighbors()
-    ref_d, ref_i = kneighbors_reference(Xs.toarray(), Xs.toarray(), 5,
-                                        exclude=np.arange(500))
+    ref_d, ref_i = kneighbors_reference(
+        Xs.toarray(), Xs.toarray(), 5, exclude=np.arange(500)
+    )
     np.testing.assert_array_equal(ind, ref_i)
     np.testing.assert_allclose(dist, ref_d, atol=1e-7)
 
@@ -90,8 +92,9 @@ def test_duplicates_never_return_self():
 
 @pytest.mark.parametrize("n_features", [6, 30])
 def test_approximate_guarantee_and_recall(n_features):
-    X, _ = make_classification(n_samples=4000, n_features=n_features,
-                               n_informative=4, random_state=0)
+    X, _ = make_classification(
+        n_samples=4000, n_features=n_features, n_informative=4, random_state=0
+    )
     k, eps = 5, 1.0
     approx = NearestNeighbors(n_neighbors=k, algorithm="approximate", eps=eps)
     d_a, i_a = approx.fit(X).kneighbors()
@@ -136,7 +139,7 @@ def test_mixed_distance_neighbors(n):
     Xc = rng.randn(n, 3)
     codes = rng.randint(0, 4, size=(n, 2))
     penalty = 0.7
-    dist, ind = mixed_kneighbors_self(Xc, codes, penalty, 4)
+    dist, ind = mixed_kneighbors_self(Xc, codes, np.sqrt(penalty), 4)
     ref_i, D = _mixed_reference(Xc, codes, penalty, 4)
     ref_d = np.sqrt(np.take_along_axis(D, ref_i, axis=1))
     np.testing.assert_allclose(dist, ref_d, atol=1e-12)
