@@ -208,7 +208,8 @@ def _safe_scale(max_abs, n_features):
     ``n_features`` dimensions cannot overflow (1.0 when not needed)."""
     if not max_abs * np.sqrt(max(n_features, 1)) > _SAFE_MAGNITUDE:
         return 1.0
-    return float(2.0 ** np.ceil(np.log2(max_abs)))
+    # at most 2**1023 (the largest finite power of two): then |x| < 2
+    return float(np.ldexp(1.0, min(int(np.ceil(np.log2(max_abs))), 1023)))
 
 
 def _max_abs(X):
@@ -313,9 +314,14 @@ class NearestNeighbors(BaseEstimator):
 
     n_jobs : int, default=None
         Number of numba threads of the search (BLAS runs single-threaded
-        inside the search).
-        ``None`` means 1 unless in a :obj:`joblib.parallel_backend` context;
-        ``-1`` means all the threads numba has.
+        inside the search).  ``None`` follows scikit-learn's pairwise
+        reductions: every CPU available to the process, lowered by
+        ``OMP_NUM_THREADS``, by :func:`threadpoolctl.threadpool_limits`
+        (``user_api="openmp"``) and by joblib's inner thread cap
+        (``joblib.parallel_config(inner_max_num_threads=...)``; joblib's
+        workers receive it as ``OMP_NUM_THREADS``).  An int is read as
+        joblib does (``-1``: all CPUs); never more than numba's thread
+        pool.  Results do not depend on the number of threads.
 
     Attributes
     ----------

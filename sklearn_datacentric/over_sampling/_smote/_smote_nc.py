@@ -44,7 +44,7 @@ def _median_std(Xc):
     top = float(np.max(np.abs(Xc))) if Xc.size else 0.0
     scale = 1.0
     if top > 1e150:
-        scale = float(2.0 ** np.ceil(np.log2(top)))
+        scale = float(np.ldexp(1.0, min(int(np.ceil(np.log2(top))), 1023)))
         Xc = Xc / scale
     return float(np.median(np.std(Xc, axis=0))) * scale
 
@@ -87,7 +87,8 @@ class SMOTENC(BaseSMOTE):
         encoded matrix (continuous features then one-hot columns scaled by
         ``median_std / sqrt(2)``, a CSR matrix).
     n_jobs : int, default=None
-        Threads of the neighbour search and of the generation (``None``: 1).
+        Threads of the neighbour search (``None``: the CPUs, bounded as in
+        :class:`SMOTE`).
 
     Attributes
     ----------
@@ -436,7 +437,8 @@ class SMOTEN(BaseSMOTE):
         Number of neighbours, or an estimator fitted on the per-value class
         distributions (whose Euclidean neighbours then replace VDM ones).
     n_jobs : int, default=None
-        Threads of the neighbour search (``None``: 1).
+        Threads of the neighbour search (``None``: the CPUs, bounded as in
+        :class:`SMOTE`).
 
     Attributes
     ----------
