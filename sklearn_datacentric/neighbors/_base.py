@@ -206,7 +206,7 @@ def _in_blocks(n_items, run, check, *, first=256, align=1):
 def _safe_scale(max_abs, n_features):
     """A power of two dividing the data so that squared distances in
     ``n_features`` dimensions cannot overflow (1.0 when not needed)."""
-    if not max_abs * np.sqrt(max(n_features, 1)) > _SAFE_MAGNITUDE:
+    if not max_abs > _SAFE_MAGNITUDE / np.sqrt(max(n_features, 1)):
         return 1.0
     # at most 2**1023 (the largest finite power of two): then |x| < 2
     return float(np.ldexp(1.0, min(int(np.ceil(np.log2(max_abs))), 1023)))
