@@ -5,6 +5,7 @@ Cases (issue 3):
 * ``make_classification(n_samples=1_000_000, n_features=10, n_informative=5,
   weights=[0.9], random_state=0)``: SMOTE, BorderlineSMOTE, ADASYN;
 * 100k x 50 dense (``n_informative=10``, same weights);
+* 200k x 64 dense, 5% minority (SMOTE, BorderlineSMOTE; issue 15);
 * a CSR case (50k x 1000, density 1%, 10% minority);
 * SMOTENC: 50k rows x (5 continuous + one 1,000-level nominal column) against
   imbalanced-learn, and 500k rows with one 10,000-level nominal column for
@@ -16,7 +17,8 @@ Each call runs in a forked child (``_harness.measure``): wall seconds and peak
 resident memory above the child's start; numba kernels are compiled (loaded
 from cache) in a warm-up on tiny data before timing.  imbalanced-learn uses
 its defaults (exact scikit-learn neighbours, single-threaded KD-tree or
-brute force); this package is run with ``n_jobs=1`` and ``n_jobs=-1``.
+brute force); this package is run at its default (``n_jobs=None``: the
+CPUs, bounded as scikit-learn's reductions) and with ``n_jobs=1``.
 
 Run: ``nice -n 10 python benchmarks/bench_smote.py`` (about 10 minutes on 2
 cores); writes ``benchmarks/results/smote.md``.
@@ -52,14 +54,19 @@ def _cpu_seconds():
 
 
 def _warmup():
-    X, y = make_classification(n_samples=3000, n_features=6, weights=[0.9],
+    # sizes above the numpy path of small problems, so that the numba
+    # kernels (tree, brute force, CSR, generation) are loaded before timing
+    X, y = make_classification(n_samples=30000, n_features=6, weights=[0.9],
                                random_state=0)
-    Xs = sparse.csr_matrix(np.where(np.abs(X) > 1, X, 0.0))
+    Xw, yw = make_classification(n_samples=4000, n_features=40, weights=[0.5],
+                                 random_state=0)
+    Xs = sparse.csr_matrix(np.where(np.abs(Xw) > 1, Xw, 0.0))
     for cls in (ours.SMOTE, ours.BorderlineSMOTE, ours.ADASYN):
-        for nj in (1, -1):
+        for nj in (None, 1):
             cls(n_jobs=nj).fit_resample(X, y)
             cls(n_jobs=nj).fit_resample(X.astype(np.float32), y)
-            cls(n_jobs=nj).fit_resample(Xs, y)
+            cls(n_jobs=nj).fit_resample(Xw, yw)
+            cls(n_jobs=nj).fit_resample(Xs, yw)
     ours.BorderlineSMOTE(kind="borderline-2").fit_resample(X, y)
     Xc = np.column_stack([X, np.arange(3000) % 7])
     ours.SMOTENC(categorical_features=[6]).fit_resample(Xc, y)
@@ -98,14 +105,14 @@ def compare(case, X, y, samplers, rows):
         mine = getattr(ours, name)
         r_imb = _run(lambda a=anchor: a(random_state=0).fit_resample(X, y), anchor=True)
         print(f"{case} {name} imblearn {r_imb['seconds']:.1f}s", flush=True)
-        for n_jobs in (1, -1):
+        for n_jobs in (None, 1):
             r = _run(lambda m=mine, j=n_jobs: m(random_state=0, n_jobs=j).fit_resample(X, y))
             same = r["result"]["n_out"] == r_imb["result"]["n_out"]
             cpu_imb, cpu_ours = r_imb["result"]["cpu_s"], r["result"]["cpu_s"]
             rows.append({
                 "case": case,
                 "sampler": name,
-                "n_jobs (ours)": n_jobs,
+                "n_jobs (ours)": "default" if n_jobs is None else n_jobs,
                 "imblearn s": r_imb["seconds"],
                 "ours s": r["seconds"],
                 "speed-up": r_imb["seconds"] / r["seconds"],
@@ -180,6 +187,13 @@ def main():
                                    weights=[0.9], random_state=0)
     compare(f"{len(y50) // 1000}k x 50", X50, y50,
             ["SMOTE", "BorderlineSMOTE", "ADASYN"], rows)
+    # wide data, 5% minority (issue 15): the brute-force path (d >= 32)
+    X64, y64 = make_classification(n_samples=20_000 if QUICK else 200_000,
+                                   n_features=64, n_informative=16,
+                                   weights=[0.95], random_state=0)
+    compare(f"{len(y64) // 1000}k x 64, 5% minority", X64, y64,
+            ["SMOTE", "BorderlineSMOTE"], rows)
+    del X64, y64
     rng = np.random.RandomState(0)
     n_s = 5_000 if QUICK else 50_000
     Xs = sparse.random(n_s, 1000, density=0.01, format="csr", random_state=rng)
@@ -204,12 +218,15 @@ def main():
         "neighbours) against sklearn_datacentric in the same run, same data; "
         "wall seconds and peak resident memory above the start of a forked "
         "child (`benchmarks/_harness.py`), and CPU seconds of the call (all "
-        "threads; less sensitive to other jobs on the machine). `n_jobs=-1` "
-        "uses all numba threads. The machine is shared with other jobs: "
+        "threads; less sensitive to other jobs on the machine). `default` is "
+        "`n_jobs=None`: the CPUs, as scikit-learn's neighbour reductions use "
+        "them (here 2); imbalanced-learn at its defaults also uses every "
+        "core in its brute force (scikit-learn's OpenMP reductions). The "
+        "machine (2 cores) was shared with other jobs while this ran: "
         "wall-time ratios are noisy, compare within a row.\n\n"
         "## SMOTE, BorderlineSMOTE, ADASYN\n\n"
         + markdown_table(rows, cols)
-        + "\n\n## SMOTENC (n_jobs=1)\n\n"
+        + "\n\n## SMOTENC (default n_jobs)\n\n"
         + markdown_table(nc_rows, ["case", "imblearn s", "ours s", "speed-up",
                                    "imblearn peak MiB", "ours peak MiB"])
         + "\n\n## Approximate neighbour mode (self k-NN, n_jobs=1)\n\n"
