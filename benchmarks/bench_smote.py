@@ -58,7 +58,7 @@ def _warmup():
     # kernels (tree, brute force, CSR, generation) are loaded before timing
     X, y = make_classification(n_samples=30000, n_features=6, weights=[0.9],
                                random_state=0)
-    Xw, yw = make_classification(n_samples=4000, n_features=40, weights=[0.5],
+    Xw, yw = make_classification(n_samples=4000, n_features=40, weights=[0.8],
                                  random_state=0)
     Xs = sparse.csr_matrix(np.where(np.abs(Xw) > 1, Xw, 0.0))
     for cls in (ours.SMOTE, ours.BorderlineSMOTE, ours.ADASYN):
@@ -68,11 +68,10 @@ def _warmup():
             cls(n_jobs=nj).fit_resample(Xw, yw)
             cls(n_jobs=nj).fit_resample(Xs, yw)
     ours.BorderlineSMOTE(kind="borderline-2").fit_resample(X, y)
-    Xc = np.column_stack([X, np.arange(3000) % 7])
+    # SMOTE-NC: brute force (3,000 rows) and tree path (30,000 rows)
+    Xc = np.column_stack([X, np.arange(len(X)) % 7])
+    ours.SMOTENC(categorical_features=[6]).fit_resample(Xc[:3000], y[:3000])
     ours.SMOTENC(categorical_features=[6]).fit_resample(Xc, y)
-    # the tree path of SMOTE-NC (classes of 1024 samples or more)
-    Xc = np.tile(Xc, (8, 1)) + 1e-3 * np.arange(24000)[:, None]
-    ours.SMOTENC(categorical_features=[6]).fit_resample(Xc, np.tile(y, 8))
 
 
 def _warmup_imblearn():

@@ -208,8 +208,21 @@ def sample_partners_kernel(
     return out
 
 
-@njit(cache=True)
 def mix_rows_kernel(X, a, b, lam):
+    """``out[t] = lam[t] * X[a[t]] + (1 - lam[t]) * X[b[t]]``.
+
+    Small calls in numpy (the same operations, so the same values: a fresh
+    process without a numba cache does not compile), large ones in numba
+    without temporaries.
+    """
+    if a.shape[0] * X.shape[1] > 2**20:
+        return _mix_rows_jit(X, a, b, lam)
+    la = lam[:, None]
+    return (la * X[a] + (1.0 - la) * X[b]).astype(X.dtype, copy=False)
+
+
+@njit(cache=True)
+def _mix_rows_jit(X, a, b, lam):
     """``out[t] = lam[t] * X[a[t]] + (1 - lam[t]) * X[b[t]]`` without temporaries."""
     m = a.shape[0]
     d = X.shape[1]
