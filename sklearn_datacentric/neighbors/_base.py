@@ -338,6 +338,20 @@ class NearestNeighbors(BaseEstimator):
     sklearn.neighbors.NearestNeighbors : scikit-learn's engine (same results
         on exact algorithms, ties aside).
 
+    Notes
+    -----
+    * Small searches (queries x fitted points x (features + 1) up to about
+      6.7e7) run in plain numpy with the kernels' floating-point operations,
+      so that a process without a numba cache answers them without compiling;
+      the kernels' index (tree or brute-force blocks) is built on the first
+      search too big for numpy.  Both paths return the same neighbours.
+    * Ties: equal distances go to the smaller index, on every path.
+    * Coordinates beyond about 1e150 are divided by a power of two (exact)
+      before the search, so squared distances never overflow; distances are
+      multiplied back and capped at the largest float.
+    * Long searches run in blocks of about 0.1 s; Ctrl-C raises
+      ``KeyboardInterrupt`` between two blocks (main thread).
+
     References
     ----------
     .. [1] J. L. Bentley, "Multidimensional binary search trees used for
