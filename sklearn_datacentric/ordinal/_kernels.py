@@ -273,49 +273,12 @@ def cd_quadratic_lasso(H, g, theta, pen, alpha, max_sweeps, tol):
 
     Cyclic coordinate descent on ``z = theta + d``; returns ``(z, sweeps)``.
     Coordinates with no curvature are left at zero when penalised and
-    unchanged otherwise.  Few coordinates: the same loop in plain Python.
+    unchanged otherwise.  Few coordinates: the same code, interpreted.
     """
-    m = theta.shape[0]
-    if m > _SMALL_CD:
+    if theta.shape[0] > _SMALL_CD:
         return _cd_quadratic_lasso_jit(H, g, theta, pen, alpha, max_sweeps, tol)
-    Hl = np.asarray(H, dtype=np.float64).tolist()
-    gl = np.asarray(g, dtype=np.float64).tolist()
-    thr_l = (alpha * np.asarray(pen, dtype=np.float64)).tolist()
-    z = np.asarray(theta, dtype=np.float64).tolist()
-    r = [0.0] * m  # r = H (z - theta)
-    sweeps = 0
-    for sweep in range(max_sweeps):
-        sweeps = sweep + 1
-        maxdelta = 0.0
-        for j in range(m):
-            hjj = Hl[j][j]
-            thr = thr_l[j]
-            if hjj <= 1e-14:
-                if thr > 0.0 and z[j] != 0.0:
-                    delta = -z[j]
-                    z[j] = 0.0
-                    for l in range(m):
-                        r[l] += Hl[l][j] * delta
-                continue
-            zj = z[j]
-            u = hjj * zj - (gl[j] + r[j])
-            if u > thr:
-                znew = (u - thr) / hjj
-            elif u < -thr:
-                znew = (u + thr) / hjj
-            else:
-                znew = 0.0
-            delta = znew - zj
-            if delta != 0.0:
-                z[j] = znew
-                for l in range(m):
-                    r[l] += Hl[l][j] * delta
-                change = hjj * delta * delta
-                if change > maxdelta:
-                    maxdelta = change
-        if maxdelta < tol:
-            break
-    return np.array(z), sweeps
+    # the kernel's own Python code, interpreted
+    return _cd_quadratic_lasso_jit.py_func(H, g, theta, pen, alpha, max_sweeps, tol)
 
 
 # --------------------------------------------------------------------------
