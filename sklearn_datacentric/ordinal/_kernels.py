@@ -186,7 +186,7 @@ def _cd_quadratic_lasso_jit(H, g, theta, pen, alpha, max_sweeps, tol):
 # process without a numba cache then fits small data without compiling.
 # --------------------------------------------------------------------------
 _SMALL_ETA = 2**15  # entries of eta
-_SMALL_CD = 64  # coordinates of the quadratic lasso
+_SMALL_CD = 16  # coordinates of the quadratic lasso (interpreted: keep it small)
 
 
 def _sigmoid_np(t):
