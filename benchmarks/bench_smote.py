@@ -238,5 +238,103 @@ def main():
     print(write_results(name, "SMOTE family against imbalanced-learn", body))
 
 
+def profile():
+    """Where the time goes (issue 15, item 6) and the wide brute force
+    against scikit-learn at equal threads (item 3); CPU seconds of one
+    thread, robust to other jobs on a shared machine."""
+    from sklearn.neighbors import NearestNeighbors as SkNN
+    from threadpoolctl import threadpool_limits
+
+    import sklearn_datacentric.neighbors._base as nb
+    import sklearn_datacentric.over_sampling._smote._kernels as sk
+
+    n_big = 50_000 if QUICK else 1_000_000
+    X, y = make_classification(n_samples=n_big, n_features=10, n_informative=5,
+                               weights=[0.9], random_state=0)
+    phases = {}
+
+    def timed(obj, name, key):
+        f = getattr(obj, name)
+
+        def g(*a, **k):
+            t = time.process_time()
+            try:
+                return f(*a, **k)
+            finally:
+                phases[key] = phases.get(key, 0.0) + time.process_time() - t
+
+        setattr(obj, name, g)
+        return f
+
+    for name in ("SMOTE", "BorderlineSMOTE", "ADASYN"):
+        getattr(ours, name)(n_jobs=1).fit_resample(X[:40000], y[:40000])
+    orig = [(nb.NearestNeighbors, "_build_index",
+             timed(nb.NearestNeighbors, "_build_index", "tree build")),
+            (nb.NearestNeighbors, "_search_tree",
+             timed(nb.NearestNeighbors, "_search_tree", "tree query")),
+            (sk, "interpolate", timed(sk, "interpolate", "interpolation"))]
+    rows = []
+    for name in ("SMOTE", "BorderlineSMOTE", "ADASYN"):
+        with threadpool_limits(1):
+            t = time.process_time()
+            getattr(imb, name)(random_state=0).fit_resample(X, y)
+            cpu_imb = time.process_time() - t
+        phases.clear()
+        t = time.process_time()
+        getattr(ours, name)(random_state=0, n_jobs=1).fit_resample(X, y)
+        tot = time.process_time() - t
+        row = {"sampler": name, "imblearn CPU s": cpu_imb, "ours CPU s": tot,
+               "ratio": cpu_imb / tot}
+        for key in ("tree build", "tree query", "interpolation"):
+            row[f"{key} s"] = phases.get(key, 0.0)
+        row["other s (checks, draws, output)"] = tot - sum(phases.values())
+        rows.append(row)
+        print(row, flush=True)
+    for obj, attr, f in orig:
+        setattr(obj, attr, f)
+
+    n_w = 5_000 if QUICK else 20_000
+    Xw, _ = make_classification(n_samples=n_w, n_features=64, n_informative=16,
+                                random_state=0)
+    best = {}
+    for _ in range(2):  # interleaved, best of 2
+        for lib in ("scikit-learn", "ours"):
+            for dt in (np.float64, np.float32):
+                Xd = Xw.astype(dt)
+                with threadpool_limits(1):
+                    t = time.process_time()
+                    if lib == "ours":
+                        NearestNeighbors(n_neighbors=6, algorithm="brute",
+                                         n_jobs=1).fit(Xd).kneighbors()
+                    else:
+                        SkNN(n_neighbors=6, algorithm="brute",
+                             n_jobs=1).fit(Xd).kneighbors()
+                    c = time.process_time() - t
+                key = (lib, np.dtype(dt).name)
+                best[key] = min(best.get(key, np.inf), c)
+    wide = [{"dtype": dt, "scikit-learn CPU s": best[("scikit-learn", dt)],
+             "ours CPU s": best[("ours", dt)],
+             "ratio": best[("scikit-learn", dt)] / best[("ours", dt)]}
+            for dt in ("float64", "float32")]
+    body = (
+        "CPU seconds of one thread (`threadpool_limits(1)`, `n_jobs=1`), "
+        "measured in the same run on the same data; the machine (2 cores) "
+        "was shared with other jobs, which CPU seconds are less sensitive "
+        "to than wall time.\n\n"
+        f"## Where the time goes: {n_big // 1000}k x 10, 10% minority\n\n"
+        + markdown_table(rows, list(rows[0]))
+        + f"\n\n## Brute force, {n_w // 1000}k x 64 self k-NN (k=5), one "
+        "thread\n\n" + markdown_table(wide, list(wide[0]))
+        + "\n\nReproduce: `nice -n 5 python benchmarks/bench_smote.py "
+        "--profile`.\n"
+    )
+    name = "smote_profile_quick" if QUICK else "smote_profile"
+    print(write_results(name, "SMOTE family: profile and wide brute force",
+                        body))
+
+
 if __name__ == "__main__":
-    main()
+    if "--profile" in sys.argv:
+        profile()
+    else:
+        main()
