@@ -242,6 +242,49 @@ def _numpy_topk(D, k, exclude, row0, out_d, out_i):
     out_d[row0 : row0 + m] = np.take_along_axis(D, ind, axis=1)
 
 
+def _numpy_euclidean(Y, Q, k, exclude):
+    """Exact k nearest neighbours in numpy, the same result as the kernels.
+
+    A GEMM gives approximate squared distances; every point whose
+    approximate distance is within a rounding-error bound of the k-th
+    smallest is a candidate (so the true k nearest always are); the exact
+    squared distances of the candidates are then summed feature after
+    feature, in the order of the kernels (the same floating-point values),
+    and sorted by (distance, index).
+    """
+    n, d = Y.shape
+    n_q = Q.shape[0]
+    y_sq = np.einsum("ij,ij->i", Y, Y)
+    q_sq = np.einsum("ij,ij->i", Q, Q)
+    # |approx - exact| <= tol: a generous bound of the rounding of the
+    # expansion q_sq + y_sq - 2 <q, y> (relative error (d + 2) u per term)
+    tol = 4.0 * (d + 2) * np.finfo(np.float64).eps * (q_sq + y_sq.max(initial=0.0))
+    out_d = np.empty((n_q, k))
+    out_i = np.empty((n_q, k), dtype=np.int64)
+    step = max(1, _NUMPY_BLOCK // max(n, 1))
+    for qs in range(0, n_q, step):
+        qe = min(qs + step, n_q)
+        Qb = Q[qs:qe]
+        D = q_sq[qs:qe, None] + y_sq[None, :] - 2.0 * (Qb @ Y.T)
+        if exclude is not None:
+            ex = exclude[qs:qe]
+            rows = np.flatnonzero(ex >= 0)
+            D[rows, ex[rows]] = np.inf
+        kth = np.partition(D, k - 1, axis=1)[:, k - 1]
+        r, c = np.nonzero(D <= (kth + 2.0 * tol[qs:qe])[:, None])
+        exact = np.zeros(r.shape[0])
+        for f in range(d):
+            t = Y[c, f] - Qb[r, f]
+            exact += t * t
+        order = np.lexsort((c, exact, r))
+        r, c, exact = r[order], c[order], exact[order]
+        first = np.searchsorted(r, np.arange(qe - qs))
+        take = (first[:, None] + np.arange(k)[None, :]).ravel()
+        out_i[qs:qe] = c[take].reshape(-1, k)
+        out_d[qs:qe] = exact[take].reshape(-1, k)
+    return out_d, out_i
+
+
 def _numpy_dense_self(
     YT, Q, k, exclude, *, codes=None, qcodes=None, penalty=0.0, l1=False
 ):
@@ -654,9 +697,7 @@ class NearestNeighbors(BaseEstimator):
             if exclude is not None:
                 exclude = np.asarray(exclude, dtype=np.int64)
             Q = np.asarray(Q, dtype=np.float64)
-            sq, ind = _numpy_dense_self(
-                np.ascontiguousarray(self._raw.T), Q, k, exclude
-            )
+            sq, ind = _numpy_euclidean(self._raw, Q, k, exclude)
             return _finite_sqrt(sq, self._scale), ind
         self._ensure_index()
         if self._tree is not None:
