@@ -98,8 +98,37 @@ def partner_count(class_rel, dom_rel, n, nc, nd, nk):
     return n - nc - nd + nk
 
 
+def sample_partners_kernel(class_rel, dom_rel, anchors, *index):
+    """Draw one partner per anchor, uniformly from S(anchor) (see
+    :func:`_sample_partners_jit`).  Few anchors: the same code run by the
+    interpreter (a fresh process without a numba cache does not compile)."""
+    if anchors.shape[0] <= 2048:
+        return _interpreted("_sample_partners_jit")(class_rel, dom_rel, anchors, *index)
+    return _sample_partners_jit(class_rel, dom_rel, anchors, *index)
+
+
+_TWINS = {}
+
+
+def _interpreted(name):
+    """The Python code of the kernel ``name``, with every numba function it
+    calls replaced by its own Python code (built once)."""
+    if not _TWINS:
+        import types
+
+        scope = dict(globals())
+        for key, obj in globals().items():
+            py = getattr(obj, "py_func", None)
+            if py is not None:
+                scope[key] = types.FunctionType(
+                    py.__code__, scope, py.__name__, py.__defaults__, py.__closure__
+                )
+        _TWINS.update(scope)
+    return _TWINS[name]
+
+
 @njit(cache=True)
-def sample_partners_kernel(
+def _sample_partners_jit(
     class_rel,
     dom_rel,
     anchors,
