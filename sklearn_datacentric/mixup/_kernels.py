@@ -15,6 +15,9 @@ from numba import njit
 
 # relation codes of the class part and of the domain part of a criterion
 ANY, SAME, DIFF = 0, 1, 2
+# calls up to these sizes run without numba (no compile in a fresh process)
+_SMALL_ANCHORS = 2048
+_SMALL_MIX = 2**20
 
 
 @njit(cache=True)
@@ -102,7 +105,7 @@ def sample_partners_kernel(class_rel, dom_rel, anchors, *index):
     """Draw one partner per anchor, uniformly from S(anchor) (see
     :func:`_sample_partners_jit`).  Few anchors: the same code run by the
     interpreter (a fresh process without a numba cache does not compile)."""
-    if anchors.shape[0] <= 2048:
+    if anchors.shape[0] <= _SMALL_ANCHORS:
         return _interpreted("_sample_partners_jit")(class_rel, dom_rel, anchors, *index)
     return _sample_partners_jit(class_rel, dom_rel, anchors, *index)
 
@@ -244,7 +247,7 @@ def mix_rows_kernel(X, a, b, lam):
     process without a numba cache does not compile), large ones in numba
     without temporaries.
     """
-    if a.shape[0] * X.shape[1] > 2**20:
+    if a.shape[0] * X.shape[1] > _SMALL_MIX:
         return _mix_rows_jit(X, a, b, lam)
     la = lam[:, None]
     return (la * X[a] + (1.0 - la) * X[b]).astype(X.dtype, copy=False)
