@@ -237,9 +237,22 @@ def _numpy_topk(D, k, exclude, row0, out_d, out_i):
         ex = exclude[row0 : row0 + m]
         rows = np.flatnonzero(ex >= 0)
         D[rows, ex[rows]] = np.inf
-    ind = np.argsort(D, axis=1, kind="stable")[:, :k]
-    out_i[row0 : row0 + m] = ind
-    out_d[row0 : row0 + m] = np.take_along_axis(D, ind, axis=1)
+    # candidates: every value up to the k-th smallest (ties included), then
+    # a sort of the candidates only by (row, value, column)
+    kth = np.partition(D, k - 1, axis=1)[:, k - 1]
+    r, c = np.nonzero(D <= kth[:, None])
+    _first_k(r, c, D[r, c], k, out_d[row0 : row0 + m], out_i[row0 : row0 + m])
+
+
+def _first_k(r, c, v, k, out_d, out_i):
+    """Write the ``k`` smallest candidates ``(row r, column c, value v)`` of
+    each row, ordered by (value, column); every row has at least ``k``."""
+    order = np.lexsort((c, v, r))
+    r, c, v = r[order], c[order], v[order]
+    m = out_d.shape[0]
+    take = (np.searchsorted(r, np.arange(m))[:, None] + np.arange(k)).ravel()
+    out_i[...] = c[take].reshape(m, k)
+    out_d[...] = v[take].reshape(m, k)
 
 
 def _numpy_euclidean(Y, Q, k, exclude):
@@ -276,12 +289,7 @@ def _numpy_euclidean(Y, Q, k, exclude):
         for f in range(d):
             t = Y[c, f] - Qb[r, f]
             exact += t * t
-        order = np.lexsort((c, exact, r))
-        r, c, exact = r[order], c[order], exact[order]
-        first = np.searchsorted(r, np.arange(qe - qs))
-        take = (first[:, None] + np.arange(k)[None, :]).ravel()
-        out_i[qs:qe] = c[take].reshape(-1, k)
-        out_d[qs:qe] = exact[take].reshape(-1, k)
+        _first_k(r, c, exact, k, out_d[qs:qe], out_i[qs:qe])
     return out_d, out_i
 
 
