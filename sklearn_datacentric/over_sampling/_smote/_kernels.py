@@ -151,7 +151,8 @@ def interpolate_csr(X, seeds, partners, gaps):
     seeds = np.ascontiguousarray(seeds, dtype=np.int64)
     partners = np.ascontiguousarray(partners, dtype=np.int64)
     gaps = np.ascontiguousarray(gaps, dtype=np.float64)
-    if seeds.shape[0] * max(X.nnz // max(X.shape[0], 1), 1) <= _NUMPY_MAX_SIZE:
+    # the numpy version sorts the entries: a smaller threshold than dense
+    if seeds.shape[0] * max(X.nnz // max(X.shape[0], 1), 1) <= _NUMPY_MAX_SIZE // 16:
         return _interpolate_csr_numpy(X, seeds, partners, gaps)
     indptr = X.indptr.astype(np.int64, copy=False)
     counts = np.empty(seeds.shape[0], dtype=np.int64)
