@@ -32,8 +32,7 @@ def test_small_path_equals_kernels(K, monkeypatch):
     z_small = _kernels.cd_quadratic_lasso(H, g, theta, pen, 0.3, 5000, 1e-20)
     monkeypatch.setattr(_kernels, "_SMALL_ETA", 0)
     monkeypatch.setattr(_kernels, "_SMALL_CD", 0)
-    assert l_small == pytest.approx(_kernels.cumlogit_loss(eta, y, w, 1e-12),
-                                    rel=1e-12)
+    assert l_small == pytest.approx(_kernels.cumlogit_loss(eta, y, w, 1e-12), rel=1e-12)
     d_big = derivs()
     assert d_small[0] == pytest.approx(d_big[0], rel=1e-12)
     for a, b in zip(d_small[1], d_big[1]):
