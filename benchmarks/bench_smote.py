@@ -5,6 +5,7 @@ Cases (issue 3):
 * ``make_classification(n_samples=1_000_000, n_features=10, n_informative=5,
   weights=[0.9], random_state=0)``: SMOTE, BorderlineSMOTE, ADASYN;
 * 100k x 50 dense (``n_informative=10``, same weights);
+* 200k x 64 dense, 5% minority (SMOTE, BorderlineSMOTE; issue 15);
 * a CSR case (50k x 1000, density 1%, 10% minority);
 * SMOTENC: 50k rows x (5 continuous + one 1,000-level nominal column) against
   imbalanced-learn, and 500k rows with one 10,000-level nominal column for
@@ -16,7 +17,8 @@ Each call runs in a forked child (``_harness.measure``): wall seconds and peak
 resident memory above the child's start; numba kernels are compiled (loaded
 from cache) in a warm-up on tiny data before timing.  imbalanced-learn uses
 its defaults (exact scikit-learn neighbours, single-threaded KD-tree or
-brute force); this package is run with ``n_jobs=1`` and ``n_jobs=-1``.
+brute force); this package is run at its default (``n_jobs=None``: the
+CPUs, bounded as scikit-learn's reductions) and with ``n_jobs=1``.
 
 Run: ``nice -n 10 python benchmarks/bench_smote.py`` (about 10 minutes on 2
 cores); writes ``benchmarks/results/smote.md``.
@@ -52,20 +54,24 @@ def _cpu_seconds():
 
 
 def _warmup():
-    X, y = make_classification(n_samples=3000, n_features=6, weights=[0.9],
+    # sizes above the numpy path of small problems, so that the numba
+    # kernels (tree, brute force, CSR, generation) are loaded before timing
+    X, y = make_classification(n_samples=30000, n_features=6, weights=[0.9],
                                random_state=0)
-    Xs = sparse.csr_matrix(np.where(np.abs(X) > 1, X, 0.0))
+    Xw, yw = make_classification(n_samples=4000, n_features=40, weights=[0.8],
+                                 random_state=0)
+    Xs = sparse.csr_matrix(np.where(np.abs(Xw) > 1, Xw, 0.0))
     for cls in (ours.SMOTE, ours.BorderlineSMOTE, ours.ADASYN):
-        for nj in (1, -1):
+        for nj in (None, 1):
             cls(n_jobs=nj).fit_resample(X, y)
             cls(n_jobs=nj).fit_resample(X.astype(np.float32), y)
-            cls(n_jobs=nj).fit_resample(Xs, y)
+            cls(n_jobs=nj).fit_resample(Xw, yw)
+            cls(n_jobs=nj).fit_resample(Xs, yw)
     ours.BorderlineSMOTE(kind="borderline-2").fit_resample(X, y)
-    Xc = np.column_stack([X, np.arange(3000) % 7])
+    # SMOTE-NC: brute force (3,000 rows) and tree path (30,000 rows)
+    Xc = np.column_stack([X, np.arange(len(X)) % 7])
+    ours.SMOTENC(categorical_features=[6]).fit_resample(Xc[:3000], y[:3000])
     ours.SMOTENC(categorical_features=[6]).fit_resample(Xc, y)
-    # the tree path of SMOTE-NC (classes of 1024 samples or more)
-    Xc = np.tile(Xc, (8, 1)) + 1e-3 * np.arange(24000)[:, None]
-    ours.SMOTENC(categorical_features=[6]).fit_resample(Xc, np.tile(y, 8))
 
 
 def _warmup_imblearn():
@@ -98,14 +104,14 @@ def compare(case, X, y, samplers, rows):
         mine = getattr(ours, name)
         r_imb = _run(lambda a=anchor: a(random_state=0).fit_resample(X, y), anchor=True)
         print(f"{case} {name} imblearn {r_imb['seconds']:.1f}s", flush=True)
-        for n_jobs in (1, -1):
+        for n_jobs in (None, 1):
             r = _run(lambda m=mine, j=n_jobs: m(random_state=0, n_jobs=j).fit_resample(X, y))
             same = r["result"]["n_out"] == r_imb["result"]["n_out"]
             cpu_imb, cpu_ours = r_imb["result"]["cpu_s"], r["result"]["cpu_s"]
             rows.append({
                 "case": case,
                 "sampler": name,
-                "n_jobs (ours)": n_jobs,
+                "n_jobs (ours)": "default" if n_jobs is None else n_jobs,
                 "imblearn s": r_imb["seconds"],
                 "ours s": r["seconds"],
                 "speed-up": r_imb["seconds"] / r["seconds"],
@@ -180,6 +186,13 @@ def main():
                                    weights=[0.9], random_state=0)
     compare(f"{len(y50) // 1000}k x 50", X50, y50,
             ["SMOTE", "BorderlineSMOTE", "ADASYN"], rows)
+    # wide data, 5% minority (issue 15): the brute-force path (d >= 32)
+    X64, y64 = make_classification(n_samples=20_000 if QUICK else 200_000,
+                                   n_features=64, n_informative=16,
+                                   weights=[0.95], random_state=0)
+    compare(f"{len(y64) // 1000}k x 64, 5% minority", X64, y64,
+            ["SMOTE", "BorderlineSMOTE"], rows)
+    del X64, y64
     rng = np.random.RandomState(0)
     n_s = 5_000 if QUICK else 50_000
     Xs = sparse.random(n_s, 1000, density=0.01, format="csr", random_state=rng)
@@ -204,12 +217,15 @@ def main():
         "neighbours) against sklearn_datacentric in the same run, same data; "
         "wall seconds and peak resident memory above the start of a forked "
         "child (`benchmarks/_harness.py`), and CPU seconds of the call (all "
-        "threads; less sensitive to other jobs on the machine). `n_jobs=-1` "
-        "uses all numba threads. The machine is shared with other jobs: "
+        "threads; less sensitive to other jobs on the machine). `default` is "
+        "`n_jobs=None`: the CPUs, as scikit-learn's neighbour reductions use "
+        "them (here 2); imbalanced-learn at its defaults also uses every "
+        "core in its brute force (scikit-learn's OpenMP reductions). The "
+        "machine (2 cores) was shared with other jobs while this ran: "
         "wall-time ratios are noisy, compare within a row.\n\n"
         "## SMOTE, BorderlineSMOTE, ADASYN\n\n"
         + markdown_table(rows, cols)
-        + "\n\n## SMOTENC (n_jobs=1)\n\n"
+        + "\n\n## SMOTENC (default n_jobs)\n\n"
         + markdown_table(nc_rows, ["case", "imblearn s", "ours s", "speed-up",
                                    "imblearn peak MiB", "ours peak MiB"])
         + "\n\n## Approximate neighbour mode (self k-NN, n_jobs=1)\n\n"
@@ -222,5 +238,103 @@ def main():
     print(write_results(name, "SMOTE family against imbalanced-learn", body))
 
 
+def profile():
+    """Where the time goes (issue 15, item 6) and the wide brute force
+    against scikit-learn at equal threads (item 3); CPU seconds of one
+    thread, robust to other jobs on a shared machine."""
+    from sklearn.neighbors import NearestNeighbors as SkNN
+    from threadpoolctl import threadpool_limits
+
+    import sklearn_datacentric.neighbors._base as nb
+    import sklearn_datacentric.over_sampling._smote._kernels as sk
+
+    n_big = 50_000 if QUICK else 1_000_000
+    X, y = make_classification(n_samples=n_big, n_features=10, n_informative=5,
+                               weights=[0.9], random_state=0)
+    phases = {}
+
+    def timed(obj, name, key):
+        f = getattr(obj, name)
+
+        def g(*a, **k):
+            t = time.process_time()
+            try:
+                return f(*a, **k)
+            finally:
+                phases[key] = phases.get(key, 0.0) + time.process_time() - t
+
+        setattr(obj, name, g)
+        return f
+
+    for name in ("SMOTE", "BorderlineSMOTE", "ADASYN"):
+        getattr(ours, name)(n_jobs=1).fit_resample(X[:40000], y[:40000])
+    orig = [(nb.NearestNeighbors, "_build_index",
+             timed(nb.NearestNeighbors, "_build_index", "tree build")),
+            (nb.NearestNeighbors, "_search_tree",
+             timed(nb.NearestNeighbors, "_search_tree", "tree query")),
+            (sk, "interpolate", timed(sk, "interpolate", "interpolation"))]
+    rows = []
+    for name in ("SMOTE", "BorderlineSMOTE", "ADASYN"):
+        with threadpool_limits(1):
+            t = time.process_time()
+            getattr(imb, name)(random_state=0).fit_resample(X, y)
+            cpu_imb = time.process_time() - t
+        phases.clear()
+        t = time.process_time()
+        getattr(ours, name)(random_state=0, n_jobs=1).fit_resample(X, y)
+        tot = time.process_time() - t
+        row = {"sampler": name, "imblearn CPU s": cpu_imb, "ours CPU s": tot,
+               "ratio": cpu_imb / tot}
+        for key in ("tree build", "tree query", "interpolation"):
+            row[f"{key} s"] = phases.get(key, 0.0)
+        row["other s (checks, draws, output)"] = tot - sum(phases.values())
+        rows.append(row)
+        print(row, flush=True)
+    for obj, attr, f in orig:
+        setattr(obj, attr, f)
+
+    n_w = 5_000 if QUICK else 20_000
+    Xw, _ = make_classification(n_samples=n_w, n_features=64, n_informative=16,
+                                random_state=0)
+    best = {}
+    for _ in range(2):  # interleaved, best of 2
+        for lib in ("scikit-learn", "ours"):
+            for dt in (np.float64, np.float32):
+                Xd = Xw.astype(dt)
+                with threadpool_limits(1):
+                    t = time.process_time()
+                    if lib == "ours":
+                        NearestNeighbors(n_neighbors=6, algorithm="brute",
+                                         n_jobs=1).fit(Xd).kneighbors()
+                    else:
+                        SkNN(n_neighbors=6, algorithm="brute",
+                             n_jobs=1).fit(Xd).kneighbors()
+                    c = time.process_time() - t
+                key = (lib, np.dtype(dt).name)
+                best[key] = min(best.get(key, np.inf), c)
+    wide = [{"dtype": dt, "scikit-learn CPU s": best[("scikit-learn", dt)],
+             "ours CPU s": best[("ours", dt)],
+             "ratio": best[("scikit-learn", dt)] / best[("ours", dt)]}
+            for dt in ("float64", "float32")]
+    body = (
+        "CPU seconds of one thread (`threadpool_limits(1)`, `n_jobs=1`), "
+        "measured in the same run on the same data; the machine (2 cores) "
+        "was shared with other jobs, which CPU seconds are less sensitive "
+        "to than wall time.\n\n"
+        f"## Where the time goes: {n_big // 1000}k x 10, 10% minority\n\n"
+        + markdown_table(rows, list(rows[0]))
+        + f"\n\n## Brute force, {n_w // 1000}k x 64 self k-NN (k=5), one "
+        "thread\n\n" + markdown_table(wide, list(wide[0]))
+        + "\n\nReproduce: `nice -n 5 python benchmarks/bench_smote.py "
+        "--profile`.\n"
+    )
+    name = "smote_profile_quick" if QUICK else "smote_profile"
+    print(write_results(name, "SMOTE family: profile and wide brute force",
+                        body))
+
+
 if __name__ == "__main__":
-    main()
+    if "--profile" in sys.argv:
+        profile()
+    else:
+        main()

@@ -15,6 +15,9 @@ from numba import njit
 
 # relation codes of the class part and of the domain part of a criterion
 ANY, SAME, DIFF = 0, 1, 2
+# calls up to these sizes run without numba (no compile in a fresh process)
+_SMALL_ANCHORS = 2048
+_SMALL_MIX = 2**20
 
 
 @njit(cache=True)
@@ -98,8 +101,37 @@ def partner_count(class_rel, dom_rel, n, nc, nd, nk):
     return n - nc - nd + nk
 
 
+def sample_partners_kernel(class_rel, dom_rel, anchors, *index):
+    """Draw one partner per anchor, uniformly from S(anchor) (see
+    :func:`_sample_partners_jit`).  Few anchors: the same code run by the
+    interpreter (a fresh process without a numba cache does not compile)."""
+    if anchors.shape[0] <= _SMALL_ANCHORS:
+        return _interpreted("_sample_partners_jit")(class_rel, dom_rel, anchors, *index)
+    return _sample_partners_jit(class_rel, dom_rel, anchors, *index)
+
+
+_TWINS = {}
+
+
+def _interpreted(name):
+    """The Python code of the kernel ``name``, with every numba function it
+    calls replaced by its own Python code (built once)."""
+    if not _TWINS:
+        import types
+
+        scope = dict(globals())
+        for key, obj in globals().items():
+            py = getattr(obj, "py_func", None)
+            if py is not None:
+                scope[key] = types.FunctionType(
+                    py.__code__, scope, py.__name__, py.__defaults__, py.__closure__
+                )
+        _TWINS.update(scope)
+    return _TWINS[name]
+
+
 @njit(cache=True)
-def sample_partners_kernel(
+def _sample_partners_jit(
     class_rel,
     dom_rel,
     anchors,
@@ -208,8 +240,21 @@ def sample_partners_kernel(
     return out
 
 
-@njit(cache=True)
 def mix_rows_kernel(X, a, b, lam):
+    """``out[t] = lam[t] * X[a[t]] + (1 - lam[t]) * X[b[t]]``.
+
+    Small calls in numpy (the same operations, so the same values: a fresh
+    process without a numba cache does not compile), large ones in numba
+    without temporaries.
+    """
+    if a.shape[0] * X.shape[1] > _SMALL_MIX:
+        return _mix_rows_jit(X, a, b, lam)
+    la = lam[:, None]
+    return (la * X[a] + (1.0 - la) * X[b]).astype(X.dtype, copy=False)
+
+
+@njit(cache=True)
+def _mix_rows_jit(X, a, b, lam):
     """``out[t] = lam[t] * X[a[t]] + (1 - lam[t]) * X[b[t]]`` without temporaries."""
     m = a.shape[0]
     d = X.shape[1]

@@ -1,6 +1,10 @@
 """The k-nearest-neighbour estimator of the package (numba kernels)."""
 
 import numbers
+import os
+import signal
+import threading
+import time
 from contextlib import contextmanager
 
 import numba
@@ -24,11 +28,63 @@ _AUTO_TREE_MIN_SAMPLES = 1024
 _QUERY_BLOCK = 256
 _DATA_BLOCK = 1024
 _EXTRA_CANDIDATES = 4
+# Searches of at most this much work (queries x points x (features + 1))
+# run in plain numpy (precompiled): a fresh process without a numba cache
+# then answers small problems at once instead of compiling the kernels
+# (seconds per kernel).  Bigger searches compile (once per machine, cached)
+# and run the numba kernels.  Both paths return the same neighbours.
+_NUMPY_MAX_WORK = 2**26
+# fitted data up to this many values (n_samples x (n_features + 1)) are
+# kept as given, the kernels' index being built on the first big search
+_LAZY_MAX_SIZE = 2**21
+_NUMPY_BLOCK = 2**20  # elements of a distance block of the numpy path
+# A long kernel runs in blocks of about this many seconds, so that a
+# KeyboardInterrupt arrives between two blocks (a compiled kernel cannot be
+# interrupted).
+_BLOCK_SECONDS = 0.1
+# Largest coordinate magnitude whose squared distances cannot overflow in d
+# dimensions is about sqrt(max_float / (4 d)); data beyond _SAFE_MAGNITUDE
+# (divided by sqrt(d)) are divided by a power of two (exact) before the
+# search, and distances multiplied back.
+_SAFE_MAGNITUDE = 1e150
 
 
 def _n_threads(n_jobs):
-    n = effective_n_jobs(n_jobs)
+    """Number of numba threads of a search.
+
+    ``n_jobs=None`` follows scikit-learn's pairwise reductions: all the
+    threads OpenMP would use (the CPUs available to the process, lowered by
+    ``OMP_NUM_THREADS``, by :func:`threadpoolctl.threadpool_limits` on
+    ``"openmp"`` and by joblib's inner thread cap, which joblib's workers
+    receive as ``OMP_NUM_THREADS``); an explicit ``n_jobs`` is taken as
+    joblib reads it (``-1`` all CPUs).  Never more than numba's pool.
+    """
+    if n_jobs is None:
+        n = _default_threads()
+    else:
+        n = effective_n_jobs(n_jobs)
     return int(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
+
+
+def _default_threads():
+    try:
+        from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+
+        n = _openmp_effective_n_threads()
+    except ImportError:  # pragma: no cover - private helper moved
+        n = os.cpu_count() or 1
+    # a joblib context with an explicit inner cap (parallel_config(
+    # inner_max_num_threads=...)) bounds the threads of the calls inside it
+    try:
+        from joblib.parallel import get_active_backend
+
+        backend, _ = get_active_backend()
+        cap = getattr(backend, "inner_max_num_threads", None)
+        if cap:
+            n = min(n, int(cap))
+    except Exception:  # pragma: no cover - joblib internals changed
+        pass
+    return n
 
 
 _CONTROLLER = None
@@ -42,6 +98,64 @@ def _blas_controller():
     if _CONTROLLER is None:
         _CONTROLLER = ThreadpoolController()
     return _CONTROLLER
+
+
+class _Interrupts:
+    """Hold back SIGINT while compiled kernels run; raise it between blocks.
+
+    A Ctrl-C arriving inside a numba call cannot stop it, and a
+    KeyboardInterrupt raised by Python's handler while numba converts
+    arguments or results surfaces as ``SystemError``.  While this guard is
+    active (main thread only, and only over Python's default handler or a
+    Python handler), SIGINT just sets a flag; :meth:`check` (called between
+    blocks) and the exit of the guard then raise ``KeyboardInterrupt`` (or
+    call the user's handler) in plain Python.
+    """
+
+    _active = None  # the outermost guard of the main thread
+
+    def __init__(self):
+        self.hit = False
+        self._prev = None
+
+    def _handler(self, signum, frame):
+        self.hit = True
+
+    def __enter__(self):
+        if _Interrupts._active is not None:
+            return _Interrupts._active
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        prev = signal.getsignal(signal.SIGINT)
+        if not callable(prev):  # SIG_IGN / SIG_DFL / set from C: leave it
+            return self
+        signal.signal(signal.SIGINT, self._handler)
+        self._prev = prev
+        _Interrupts._active = self
+        return self
+
+    def _restore(self):
+        if self._prev is not None:
+            signal.signal(signal.SIGINT, self._prev)
+            self._prev = None
+            _Interrupts._active = None
+
+    def check(self):
+        if self.hit:
+            self.hit = False
+            prev = self._prev
+            self._restore()
+            if prev is None or prev is signal.default_int_handler:
+                raise KeyboardInterrupt
+            prev(signal.SIGINT, None)
+
+    def __exit__(self, exc_type, exc, tb):
+        if _Interrupts._active is not self:
+            return False
+        if exc_type is None:
+            self.check()
+        self._restore()
+        return False
 
 
 @contextmanager
@@ -58,6 +172,156 @@ def _numba_threads(n_jobs):
             yield n
     finally:
         numba.set_num_threads(old)
+
+
+@contextmanager
+def _kernel_session(n_jobs):
+    """numba threads set, BLAS single-threaded, SIGINT deferred.
+
+    Yields ``(n_threads, check)``: ``check()`` raises a pending
+    KeyboardInterrupt; call it between blocks of compiled work.
+    """
+    with _Interrupts() as guard, _numba_threads(n_jobs) as n:
+        yield n, guard.check
+
+
+def _in_blocks(n_items, run, check, *, first=256, align=1):
+    """Call ``run(start, stop)`` over ``range(n_items)`` in blocks sized to
+    take about ``_BLOCK_SECONDS`` each, calling ``check()`` between them."""
+    start = 0
+    size = max(align, first - first % align)
+    while start < n_items:
+        stop = min(start + size, n_items)
+        t = time.perf_counter()
+        run(start, stop)
+        check()
+        spent = time.perf_counter() - t
+        done = stop - start
+        start = stop
+        if spent > 0:
+            grow = min(4.0, max(0.25, _BLOCK_SECONDS / spent))
+            size = max(align, int(done * grow) // align * align)
+
+
+def _safe_scale(max_abs, n_features):
+    """A power of two dividing the data so that squared distances in
+    ``n_features`` dimensions cannot overflow (1.0 when not needed)."""
+    if not max_abs > _SAFE_MAGNITUDE / np.sqrt(max(n_features, 1)):
+        return 1.0
+    # at most 2**1023 (the largest finite power of two): then |x| < 2
+    return float(np.ldexp(1.0, min(int(np.ceil(np.log2(max_abs))), 1023)))
+
+
+def _max_abs(X):
+    if sparse.issparse(X):
+        return float(np.max(np.abs(X.data))) if X.nnz else 0.0
+    return float(np.max(np.abs(X))) if X.size else 0.0
+
+
+def _finite_sqrt(sq, scale):
+    """Distances from squared distances on the scaled data (capped at the
+    largest float: the distance between two finite points may exceed it)."""
+    out = np.sqrt(sq)
+    if scale != 1.0:
+        with np.errstate(over="ignore"):
+            out *= scale
+        np.minimum(out, np.finfo(np.float64).max, out=out)
+    return out
+
+
+def _numpy_topk(D, k, exclude, row0, out_d, out_i):
+    """Smallest ``k`` of each row of ``D`` by (value, column); column
+    ``exclude[row0 + r]`` of row ``r`` is skipped."""
+    m = D.shape[0]
+    if exclude is not None:
+        ex = exclude[row0 : row0 + m]
+        rows = np.flatnonzero(ex >= 0)
+        D[rows, ex[rows]] = np.inf
+    # candidates: every value up to the k-th smallest (ties included), then
+    # a sort of the candidates only by (row, value, column)
+    kth = np.partition(D, k - 1, axis=1)[:, k - 1]
+    r, c = np.nonzero(D <= kth[:, None])
+    _first_k(r, c, D[r, c], k, out_d[row0 : row0 + m], out_i[row0 : row0 + m])
+
+
+def _first_k(r, c, v, k, out_d, out_i):
+    """Write the ``k`` smallest candidates ``(row r, column c, value v)`` of
+    each row, ordered by (value, column); every row has at least ``k``."""
+    order = np.lexsort((c, v, r))
+    r, c, v = r[order], c[order], v[order]
+    m = out_d.shape[0]
+    take = (np.searchsorted(r, np.arange(m))[:, None] + np.arange(k)).ravel()
+    out_i[...] = c[take].reshape(m, k)
+    out_d[...] = v[take].reshape(m, k)
+
+
+def _numpy_euclidean(Y, Q, k, exclude):
+    """Exact k nearest neighbours in numpy, the same result as the kernels.
+
+    A GEMM gives approximate squared distances; every point whose
+    approximate distance is within a rounding-error bound of the k-th
+    smallest is a candidate (so the true k nearest always are); the exact
+    squared distances of the candidates are then summed feature after
+    feature, in the order of the kernels (the same floating-point values),
+    and sorted by (distance, index).
+    """
+    n, d = Y.shape
+    n_q = Q.shape[0]
+    y_sq = np.einsum("ij,ij->i", Y, Y)
+    q_sq = np.einsum("ij,ij->i", Q, Q)
+    # |approx - exact| <= tol: a generous bound of the rounding of the
+    # expansion q_sq + y_sq - 2 <q, y> (relative error (d + 2) u per term)
+    tol = 4.0 * (d + 2) * np.finfo(np.float64).eps * (q_sq + y_sq.max(initial=0.0))
+    out_d = np.empty((n_q, k))
+    out_i = np.empty((n_q, k), dtype=np.int64)
+    step = max(1, _NUMPY_BLOCK // max(n, 1))
+    for qs in range(0, n_q, step):
+        qe = min(qs + step, n_q)
+        Qb = Q[qs:qe]
+        D = q_sq[qs:qe, None] + y_sq[None, :] - 2.0 * (Qb @ Y.T)
+        if exclude is not None:
+            ex = exclude[qs:qe]
+            rows = np.flatnonzero(ex >= 0)
+            D[rows, ex[rows]] = np.inf
+        kth = np.partition(D, k - 1, axis=1)[:, k - 1]
+        r, c = np.nonzero(D <= (kth + 2.0 * tol[qs:qe])[:, None])
+        exact = np.zeros(r.shape[0])
+        for f in range(d):
+            t = Y[c, f] - Qb[r, f]
+            exact += t * t
+        _first_k(r, c, exact, k, out_d[qs:qe], out_i[qs:qe])
+    return out_d, out_i
+
+
+def _numpy_dense_self(
+    YT, Q, k, exclude, *, codes=None, qcodes=None, penalty=0.0, l1=False
+):
+    """Exact squared distances (summed feature after feature, in the order
+    of the kernels: the same floating-point results) and top-k in numpy.
+
+    ``YT`` holds the points feature-major ``(n_features, n)``; ``codes``
+    (``(n, n_nominal)``) add ``penalty`` per nominal mismatch; ``l1`` sums
+    absolute differences instead.
+    """
+    d, n = YT.shape
+    n_q = Q.shape[0]
+    out_d = np.empty((n_q, k))
+    out_i = np.empty((n_q, k), dtype=np.int64)
+    step = max(1, _NUMPY_BLOCK // max(n, 1))
+    for qs in range(0, n_q, step):
+        qe = min(qs + step, n_q)
+        D = np.zeros((qe - qs, n))
+        for f in range(d):
+            t = YT[f][None, :] - Q[qs:qe, f][:, None]
+            if l1:
+                D += np.abs(t)
+            else:
+                D += t * t
+        if codes is not None:
+            for f in range(codes.shape[1]):
+                D += penalty * (codes[:, f][None, :] != qcodes[qs:qe, f][:, None])
+        _numpy_topk(D, k, exclude, qs, out_d, out_i)
+    return out_d, out_i
 
 
 class NearestNeighbors(BaseEstimator):
@@ -101,9 +365,14 @@ class NearestNeighbors(BaseEstimator):
 
     n_jobs : int, default=None
         Number of numba threads of the search (BLAS runs single-threaded
-        inside the search).
-        ``None`` means 1 unless in a :obj:`joblib.parallel_backend` context;
-        ``-1`` means all the threads numba has.
+        inside the search).  ``None`` follows scikit-learn's pairwise
+        reductions: every CPU available to the process, lowered by
+        ``OMP_NUM_THREADS``, by :func:`threadpoolctl.threadpool_limits`
+        (``user_api="openmp"``) and by joblib's inner thread cap
+        (``joblib.parallel_config(inner_max_num_threads=...)``; joblib's
+        workers receive it as ``OMP_NUM_THREADS``).  An int is read as
+        joblib does (``-1``: all CPUs); never more than numba's thread
+        pool.  Results do not depend on the number of threads.
 
     Attributes
     ----------
@@ -119,6 +388,20 @@ class NearestNeighbors(BaseEstimator):
     --------
     sklearn.neighbors.NearestNeighbors : scikit-learn's engine (same results
         on exact algorithms, ties aside).
+
+    Notes
+    -----
+    * Small searches (queries x fitted points x (features + 1) up to about
+      6.7e7) run in plain numpy with the kernels' floating-point operations,
+      so that a process without a numba cache answers them without compiling;
+      the kernels' index (tree or brute-force blocks) is built on the first
+      search too big for numpy.  Both paths return the same neighbours.
+    * Ties: equal distances go to the smaller index, on every path.
+    * Coordinates beyond about 1e150 are divided by a power of two (exact)
+      before the search, so squared distances never overflow; distances are
+      multiplied back and capped at the largest float.
+    * Long searches run in blocks of about 0.1 s; Ctrl-C raises
+      ``KeyboardInterrupt`` between two blocks (main thread).
 
     References
     ----------
@@ -179,7 +462,10 @@ class NearestNeighbors(BaseEstimator):
         """
         self._validate_params()
         X = validate_data(
-            self, X, accept_sparse="csr", dtype=[np.float64, np.float32],
+            self,
+            X,
+            accept_sparse="csr",
+            dtype=[np.float64, np.float32],
             ensure_min_samples=1,
         )
         return self._fit_validated(X)
@@ -204,32 +490,90 @@ class NearestNeighbors(BaseEstimator):
             )
         self.effective_algorithm_ = algo
         self._tree = None
+        self._fit_T = None
+        self._raw = None
+        self._order = None
+        self._scale = _safe_scale(_max_abs(X), d)
         if sparse.issparse(X):
             Y = X.astype(np.float64)  # a copy: never keep a view on the input
+            if self._scale != 1.0:
+                Y.data /= self._scale
             Y.sort_indices()
             self._fit_X = Y
             self._fit_T = Y.T.tocsr()
             self._fit_sqnorm = np.asarray(Y.multiply(Y).sum(axis=1)).ravel()
-            self._order = None
-        elif algo == "brute":
-            Y = np.array(X, dtype=np.float64, order="C", copy=True)
+            return self
+        owned = self._scale != 1.0
+        if owned:
+            X = np.asarray(X, dtype=np.float64) / self._scale
+        if n * (d + 1) <= _LAZY_MAX_SIZE:
+            # small: searches run in numpy; the index of the kernels is
+            # built on the first search too big for numpy (if any)
+            self._raw = np.array(X, dtype=np.float64, order="C", copy=True)
+            self._fit_X = None
+            return self
+        self._build_index(np.ascontiguousarray(X, dtype=np.float64), owned)
+        return self
+
+    def _build_index(self, Xc, owned=False):
+        """The structures of the numba kernels (tree or brute force);
+        ``owned``: ``Xc`` is the engine's own copy (else it may be the
+        caller's array, which is never kept)."""
+        if self.effective_algorithm_ == "brute":
+            Y = Xc if owned else Xc.copy()
             self._fit_X = Y
             self._fit_sqnorm = np.einsum("ij,ij->i", Y, Y)
-            self._order = None
+            return
+        n = Xc.shape[0]
+        n_levels, _ = _kernels.tree_shape(n, self.leaf_size)
+        with _kernel_session(self.n_jobs) as (_, check):
+            idx, start, end, lo, hi, sdim, sval = _kernels.build_kdtree(
+                Xc, n_levels, check
+            )
+        # tree order, feature-major (the leaf scans vectorise over points)
+        self._fit_X = np.take(Xc.T, idx, axis=1)
+        self._order = idx
+        self._position = np.empty(n, dtype=np.int64)
+        self._position[idx] = np.arange(n)
+        self._tree = (start, end, lo, hi, sdim, sval, n_levels)
+
+    def _ensure_index(self):
+        if self._fit_X is None:
+            self._build_index(self._raw, owned=True)
+
+    def _is_small(self, n_queries):
+        return (
+            self._raw is not None
+            and n_queries * self.n_samples_fit_ * (self._raw.shape[1] + 1)
+            <= _NUMPY_MAX_WORK
+        )
+
+    def _rescale(self, scale):
+        """Rebuild the index on data divided by a larger power of two (a
+        query far larger than the fitted points)."""
+        if sparse.issparse(self._fit_X):
+            Y = self._fit_X.copy()
+            Y.data *= self._scale / scale
+            self._fit_X = Y
+            self._fit_T = Y.T.tocsr()
+            self._fit_sqnorm = np.asarray(Y.multiply(Y).sum(axis=1)).ravel()
         else:
-            Xc = np.ascontiguousarray(X, dtype=np.float64)
-            n_levels, _ = _kernels.tree_shape(n, self.leaf_size)
-            with _numba_threads(self.n_jobs):
-                idx, start, end, lo, hi, sdim, sval = _kernels.build_kdtree(
-                    Xc, n_levels
-                )
-            # tree order, feature-major (the leaf scans vectorise over points)
-            self._fit_X = np.take(Xc.T, idx, axis=1)
-            self._order = idx
-            self._position = np.empty(n, dtype=np.int64)
-            self._position[idx] = np.arange(n)
-            self._tree = (start, end, lo, hi, sdim, sval, n_levels)
-        return self
+            if self._raw is not None:
+                X = self._raw
+            elif self._tree is not None:
+                X = np.ascontiguousarray(self._fit_X[:, self._position].T)
+            else:
+                X = self._fit_X
+            X = X * (self._scale / scale)
+            small = self._raw is not None
+            self._raw = None
+            self._fit_X = None
+            self._tree = None
+            if small:
+                self._raw = X
+            else:
+                self._build_index(X, owned=True)
+        self._scale = scale
 
     def _check_k(self, n_neighbors, self_query):
         k = self.n_neighbors if n_neighbors is None else n_neighbors
@@ -240,8 +584,11 @@ class NearestNeighbors(BaseEstimator):
             raise ValueError(
                 f"Expected n_neighbors <= n_samples_fit{' - 1' if self_query else ''}"
                 f", but n_neighbors = {k}, n_samples_fit = {self.n_samples_fit_}"
-                + (" (querying the fitted points, each without itself)"
-                   if self_query else "")
+                + (
+                    " (querying the fitted points, each without itself)"
+                    if self_query
+                    else ""
+                )
                 + "."
             )
         return int(k)
@@ -273,10 +620,18 @@ class NearestNeighbors(BaseEstimator):
             dist, ind = self._kneighbors_fitted(None, n_neighbors)
         else:
             X = validate_data(
-                self, X, accept_sparse="csr", dtype=[np.float64, np.float32],
+                self,
+                X,
+                accept_sparse="csr",
+                dtype=[np.float64, np.float32],
                 reset=False,
             )
             k = self._check_k(n_neighbors, False)
+            scale = _safe_scale(_max_abs(X), X.shape[1])
+            if scale > self._scale:
+                self._rescale(scale)
+            if self._scale != 1.0:
+                X = X / self._scale  # a new array: the input is not modified
             dist, ind = self._query(X, k, None)
         return (dist, ind) if return_distance else ind
 
@@ -291,6 +646,9 @@ class NearestNeighbors(BaseEstimator):
         k = self._check_k(n_neighbors, True)
         n = self.n_samples_fit_
         rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+        if self._is_small(rows.shape[0]):
+            return self._query(self._raw[rows], k, rows)
+        self._ensure_index()
         if self._tree is not None:
             pos = self._position[rows]
             perm = np.argsort(pos, kind="stable")
@@ -308,23 +666,48 @@ class NearestNeighbors(BaseEstimator):
     def _search_tree(self, Q, k, exclude_pos):
         start, end, lo, hi, sdim, sval, n_levels = self._tree
         n_q = Q.shape[0]
+        Q = np.ascontiguousarray(Q, dtype=np.float64)
         out_d = np.empty((n_q, k), dtype=np.float64)
         out_i = np.empty((n_q, k), dtype=np.int64)
         if exclude_pos is None:
             exclude_pos = np.full(n_q, -1, dtype=np.int64)
         eps = float(self.eps) if self.effective_algorithm_ == "approximate" else 0.0
-        with _numba_threads(self.n_jobs) as n_threads:
-            chunk = max(1, min(256, -(-n_q // (4 * n_threads))))
-            _kernels.kdtree_query(
-                self._fit_X, self._order, start, end, lo, hi, sdim, sval,
-                n_levels, np.ascontiguousarray(Q, dtype=np.float64), exclude_pos, k, eps,
-                out_d, out_i, chunk,
-            )
-        np.sqrt(out_d, out=out_d)
-        return out_d, out_i
+        with _kernel_session(self.n_jobs) as (n_threads, check):
+
+            def run(a, b):
+                chunk = max(1, min(256, -(-(b - a) // (4 * n_threads))))
+                _kernels.kdtree_query(
+                    self._fit_X,
+                    self._order,
+                    start,
+                    end,
+                    lo,
+                    hi,
+                    sdim,
+                    sval,
+                    n_levels,
+                    Q[a:b],
+                    exclude_pos[a:b],
+                    k,
+                    eps,
+                    out_d[a:b],
+                    out_i[a:b],
+                    chunk,
+                )
+
+            _in_blocks(n_q, run, check, first=1024 * n_threads)
+        return _finite_sqrt(out_d, self._scale), out_i
 
     def _query(self, Q, k, exclude):
-        """Search for queries ``Q``; ``exclude[q]`` is a fitted index to skip."""
+        """Search for queries ``Q`` (on the scale of the fitted data);
+        ``exclude[q]`` is a fitted index to skip."""
+        if self._is_small(Q.shape[0]) and not sparse.issparse(Q):
+            if exclude is not None:
+                exclude = np.asarray(exclude, dtype=np.int64)
+            Q = np.asarray(Q, dtype=np.float64)
+            sq, ind = _numpy_euclidean(self._raw, Q, k, exclude)
+            return _finite_sqrt(sq, self._scale), ind
+        self._ensure_index()
         if self._tree is not None:
             excl = None
             if exclude is not None:
@@ -342,8 +725,6 @@ class NearestNeighbors(BaseEstimator):
         exclude = np.asarray(exclude, dtype=np.int64)
         if kc > n - (exclude >= 0).any():
             kc = k
-        out_d = np.full((n_q, kc), np.inf)
-        out_i = np.full((n_q, kc), -1, dtype=np.int64)
         if is_sparse:
             Q = sparse.csr_matrix(Q, dtype=np.float64)
             q_sq = np.asarray(Q.multiply(Q).sum(axis=1)).ravel()
@@ -351,7 +732,21 @@ class NearestNeighbors(BaseEstimator):
             Q = np.ascontiguousarray(Q, dtype=np.float64)
             q_sq = np.einsum("ij,ij->i", Q, Q)
         y_sq = self._fit_sqnorm
-        with _numba_threads(self.n_jobs):
+        if is_sparse and n_q * n <= _NUMPY_MAX_WORK:
+            # small: the distances of the GEMM expansion, as the kernel forms
+            # them, and a stable numpy top-k
+            out_d = np.empty((n_q, k))
+            out_i = np.empty((n_q, k), dtype=np.int64)
+            step = max(1, _NUMPY_BLOCK // max(n, 1))
+            for qs in range(0, n_q, step):
+                qe = min(qs + step, n_q)
+                G = (Q[qs:qe] @ self._fit_T).toarray()
+                D = np.maximum(q_sq[qs:qe, None] + y_sq[None, :] - 2.0 * G, 0.0)
+                _numpy_topk(D, k, exclude, qs, out_d, out_i)
+            return _finite_sqrt(out_d, self._scale), out_i
+        out_d = np.full((n_q, kc), np.inf)
+        out_i = np.full((n_q, kc), -1, dtype=np.int64)
+        with _kernel_session(self.n_jobs) as (n_threads, check):
             if is_sparse:
                 for qs in range(0, n_q, _QUERY_BLOCK):
                     qe = min(qs + _QUERY_BLOCK, n_q)
@@ -360,40 +755,65 @@ class NearestNeighbors(BaseEstimator):
                         ye = min(ys + _DATA_BLOCK, n)
                         G = (Qb @ self._fit_T[:, ys:ye]).toarray()
                         _kernels.merge_topk_gemm(
-                            G, q_sq[qs:qe], y_sq, ys, exclude[qs:qe],
-                            out_d[qs:qe], out_i[qs:qe],
+                            G,
+                            q_sq[qs:qe],
+                            y_sq,
+                            ys,
+                            exclude[qs:qe],
+                            out_d[qs:qe],
+                            out_i[qs:qe],
                         )
+                    check()
             else:
-                _kernels.brute_topk(
-                    Q, self._fit_X, q_sq, y_sq, exclude, out_d, out_i,
-                    _QUERY_BLOCK, _DATA_BLOCK,
+                res_d = np.empty((n_q, k))
+                res_i = np.empty((n_q, k), dtype=np.int64)
+
+                def run(a, b):
+                    _kernels.brute_topk(
+                        Q[a:b],
+                        self._fit_X,
+                        q_sq[a:b],
+                        y_sq,
+                        exclude[a:b],
+                        out_d[a:b],
+                        out_i[a:b],
+                        _QUERY_BLOCK,
+                        _DATA_BLOCK,
+                    )
+                    res_d[a:b], res_i[a:b] = _kernels.exact_sqdist_topk(
+                        Q[a:b], self._fit_X, out_i[a:b], k
+                    )
+
+                _in_blocks(
+                    n_q, run, check, first=_QUERY_BLOCK * n_threads, align=_QUERY_BLOCK
                 )
-                out_d, out_i = _kernels.exact_sqdist_topk(Q, self._fit_X, out_i, k)
-        np.sqrt(out_d, out=out_d)
-        return out_d, out_i
+                out_d, out_i = res_d, res_i
+        return _finite_sqrt(out_d, self._scale), out_i
 
 
-def mixed_kneighbors_self(X_cont, codes, penalty, k, *, n_jobs=None, leaf_size=32):
+def mixed_kneighbors_self(X_cont, codes, mismatch, k, *, n_jobs=None, leaf_size=32):
     """k nearest neighbours of every point among the others, SMOTE-NC distance.
 
     The squared distance between two points is the squared Euclidean distance
-    of their continuous parts plus ``penalty`` per nominal column where they
-    differ (Chawla et al. 2002 use ``penalty = median_std ** 2``).  Exact:
+    of their continuous parts plus ``mismatch ** 2`` per nominal column where
+    they differ (Chawla et al. 2002 use ``mismatch = median_std``).  Exact:
     a KD-tree over the continuous part (its box distances remain lower bounds
-    of the mixed distance) up to 16 continuous features, a brute force above.
-    Memory is O(n * (d + n_nominal + k)), whatever the number of categories.
+    of the mixed distance) up to 16 continuous features, a brute force above;
+    small problems in numpy.  Ties go to the smaller index.  Memory is
+    O(n * (d + n_nominal + k)), whatever the number of categories.
 
     Parameters
     ----------
     X_cont : ndarray of shape (n_samples, n_continuous)
     codes : ndarray of shape (n_samples, n_nominal), integer
         Nominal values encoded as integers.
-    penalty : float
-        Cost of one nominal mismatch (squared-distance units).
+    mismatch : float
+        Distance contributed by one nominal mismatch (its square is added
+        to the squared distance).
     k : int
         Number of neighbours.
     n_jobs : int, default=None
-        Number of threads.
+        Number of threads (see :class:`NearestNeighbors`).
 
     Returns
     -------
@@ -405,40 +825,98 @@ def mixed_kneighbors_self(X_cont, codes, penalty, k, *, n_jobs=None, leaf_size=3
     n, d = X_cont.shape
     if k > n - 1:
         raise ValueError(f"k={k} neighbours need at least {k + 1} points, got {n}.")
-    with _numba_threads(n_jobs) as n_threads:
+    # a common power-of-two scale keeps the squared distances finite
+    scale = _safe_scale(max(_max_abs(X_cont), abs(float(mismatch))), d + codes.shape[1])
+    if scale != 1.0:
+        X_cont = X_cont / scale
+    penalty = (float(mismatch) / scale) ** 2
+    if n * n * (d + codes.shape[1] + 1) <= _NUMPY_MAX_WORK:
+        dist, ind = _numpy_dense_self(
+            np.ascontiguousarray(X_cont.T),
+            X_cont,
+            k,
+            np.arange(n),
+            codes=codes,
+            qcodes=codes,
+            penalty=penalty,
+        )
+        return _finite_sqrt(dist, scale), ind
+    with _kernel_session(n_jobs) as (n_threads, check):
+        dist = np.empty((n, k))
+        ind = np.empty((n, k), dtype=np.int64)
         if d == 0 or d > _AUTO_TREE_MAX_DIM or n < _AUTO_TREE_MIN_SAMPLES:
-            dist, ind = _kernels.brute_mixed_self(
-                X_cont, codes, k, float(penalty), False
-            )
+
+            def run(a, b):
+                _kernels.brute_mixed_self(
+                    X_cont, codes, penalty, False, a, dist[a:b], ind[a:b]
+                )
+
+            _in_blocks(n, run, check, first=64 * n_threads)
         else:
             n_levels, _ = _kernels.tree_shape(n, leaf_size)
-            idx, start, end, lo, hi, _, _ = _kernels.build_kdtree(X_cont, n_levels)
+            idx, start, end, lo, hi, _, _ = _kernels.build_kdtree(
+                X_cont, n_levels, check
+            )
             data = np.ascontiguousarray(X_cont[idx])
             tcodes = np.ascontiguousarray(codes[idx])
-            dist = np.empty((n, k))
-            ind = np.empty((n, k), dtype=np.int64)
-            chunk = max(1, min(256, -(-n // (4 * n_threads))))
-            _kernels.kdtree_query_mixed(
-                data, tcodes, idx, start, end, lo, hi, n_levels, data, tcodes,
-                np.arange(n, dtype=np.int64), k, float(penalty), dist, ind, chunk,
-            )
+            excl = np.arange(n, dtype=np.int64)
+
+            def run(a, b):
+                chunk = max(1, min(256, -(-(b - a) // (4 * n_threads))))
+                _kernels.kdtree_query_mixed(
+                    data,
+                    tcodes,
+                    idx,
+                    start,
+                    end,
+                    lo,
+                    hi,
+                    n_levels,
+                    data[a:b],
+                    tcodes[a:b],
+                    excl[a:b],
+                    k,
+                    penalty,
+                    dist[a:b],
+                    ind[a:b],
+                    chunk,
+                )
+
+            _in_blocks(n, run, check, first=1024 * n_threads)
             # rows were queried in tree order; put them back in input order
             dist_out = np.empty_like(dist)
             ind_out = np.empty_like(ind)
             dist_out[idx] = dist
             ind_out[idx] = ind
             dist, ind = dist_out, ind_out
-    return np.sqrt(dist), ind
+    return _finite_sqrt(dist, scale), ind
 
 
 def l1_kneighbors_self(E, k, *, n_jobs=None):
     """k nearest neighbours of every row of ``E`` among the others, L1
-    distance (brute force, O(n * k) memory).  Returns (dist, ind)."""
+    distance (brute force, O(n * k) memory; numpy on small problems).
+    Returns (dist, ind); ties go to the smaller index."""
     E = np.ascontiguousarray(E, dtype=np.float64)
-    n = E.shape[0]
+    n, d = E.shape
     if k > n - 1:
         raise ValueError(f"k={k} neighbours need at least {k + 1} points, got {n}.")
-    with _numba_threads(n_jobs):
-        return _kernels.brute_mixed_self(
-            E, np.zeros((n, 0), dtype=np.int64), k, 0.0, True
+    scale = _safe_scale(_max_abs(E), d)
+    if scale != 1.0:
+        E = E / scale  # |E| <= 1: sums of absolute differences stay finite
+    if n * n * (d + 1) <= _NUMPY_MAX_WORK:
+        dist, ind = _numpy_dense_self(
+            np.ascontiguousarray(E.T), E, k, np.arange(n), l1=True
         )
+    else:
+        dist = np.empty((n, k))
+        ind = np.empty((n, k), dtype=np.int64)
+        codes = np.zeros((n, 0), dtype=np.int64)
+        with _kernel_session(n_jobs) as (n_threads, check):
+
+            def run(a, b):
+                _kernels.brute_mixed_self(E, codes, 0.0, True, a, dist[a:b], ind[a:b])
+
+            _in_blocks(n, run, check, first=64 * n_threads)
+    if scale != 1.0:
+        dist = np.minimum(dist * scale, np.finfo(np.float64).max)
+    return dist, ind

@@ -21,6 +21,7 @@ from numba import njit, prange
 
 __all__ = [
     "build_kdtree",
+    "build_kdtree_level",
     "kdtree_query",
     "merge_topk_block",
     "exact_sqdist_topk",
@@ -105,7 +106,40 @@ def _node_box(X, idx, start, end, lo, hi, node):
 
 
 @njit(parallel=True, cache=True)
-def build_kdtree(X, n_levels):
+def build_kdtree_level(
+    X, level, last, idx, node_start, node_end, lo, hi, split_dim, split_val
+):
+    """Build one level of a balanced KD-tree (see :func:`build_kdtree`):
+    the bounding box of each node of ``level`` and, unless ``last``, its
+    median split on the dimension of largest spread."""
+    d = X.shape[1]
+    first = 2**level - 1
+    count = 2**level
+    for c in prange(count):
+        node = first + c
+        start = node_start[node]
+        end = node_end[node]
+        _node_box(X, idx, start, end, lo, hi, node)
+        if not last:
+            best = 0
+            spread = -1.0
+            for f in range(d):
+                s = hi[node, f] - lo[node, f]
+                if s > spread:
+                    spread = s
+                    best = f
+            mid = start + (end - start) // 2
+            if end - start > 1:
+                _select_nth(idx, X, best, start, end, mid)
+            split_dim[node] = best
+            split_val[node] = X[idx[mid], best] if end > mid else 0.0
+            node_start[2 * node + 1] = start
+            node_end[2 * node + 1] = mid
+            node_start[2 * node + 2] = mid
+            node_end[2 * node + 2] = end
+
+
+def build_kdtree(X, n_levels, check=None):
     """Build a balanced KD-tree.
 
     Node ``i`` has children ``2i + 1`` and ``2i + 2``; the nodes of the last
@@ -113,10 +147,12 @@ def build_kdtree(X, n_levels):
     split_dim, split_val)``: ``idx`` the permutation putting points in tree
     order, the range of each node in that order, its bounding box and the
     coordinate/value of its split (left child <= value <= right child).
+    One compiled call per level; ``check`` (if given) is called between
+    levels (the interrupt check of the caller).
     """
     n, d = X.shape
     n_nodes = 2**n_levels - 1
-    idx = np.arange(n).astype(np.int64)
+    idx = np.arange(n, dtype=np.int64)
     node_start = np.zeros(n_nodes, dtype=np.int64)
     node_end = np.zeros(n_nodes, dtype=np.int64)
     lo = np.empty((n_nodes, d), dtype=np.float64)
@@ -125,30 +161,20 @@ def build_kdtree(X, n_levels):
     split_val = np.zeros(n_nodes, dtype=np.float64)
     node_end[0] = n
     for level in range(n_levels):
-        first = 2**level - 1
-        count = 2**level
-        for c in prange(count):
-            node = first + c
-            start = node_start[node]
-            end = node_end[node]
-            _node_box(X, idx, start, end, lo, hi, node)
-            if level < n_levels - 1:
-                best = 0
-                spread = -1.0
-                for f in range(d):
-                    s = hi[node, f] - lo[node, f]
-                    if s > spread:
-                        spread = s
-                        best = f
-                mid = start + (end - start) // 2
-                if end - start > 1:
-                    _select_nth(idx, X, best, start, end, mid)
-                split_dim[node] = best
-                split_val[node] = X[idx[mid], best] if end > mid else 0.0
-                node_start[2 * node + 1] = start
-                node_end[2 * node + 1] = mid
-                node_start[2 * node + 2] = mid
-                node_end[2 * node + 2] = end
+        build_kdtree_level(
+            X,
+            level,
+            level == n_levels - 1,
+            idx,
+            node_start,
+            node_end,
+            lo,
+            hi,
+            split_dim,
+            split_val,
+        )
+        if check is not None:
+            check()
     return idx, node_start, node_end, lo, hi, split_dim, split_val
 
 
@@ -165,12 +191,19 @@ def _box_sqdist(q, lo, hi, node):
 
 @njit(cache=True)
 def _push_topk(best_d, best_i, dist, ind):
-    """Insert (dist, ind) in the sorted arrays if it beats the worst."""
+    """Insert (dist, ind) in the sorted arrays if it beats the worst.
+
+    Order is (distance, index): on equal distances the smaller index wins,
+    whatever the order in which candidates arrive (tree searches visit
+    points out of index order), so every path returns the same neighbours.
+    """
     k = best_d.shape[0]
-    if dist >= best_d[k - 1]:
+    if dist > best_d[k - 1] or (dist == best_d[k - 1] and ind >= best_i[k - 1] >= 0):
         return
     j = k - 1
-    while j > 0 and best_d[j - 1] > dist:
+    while j > 0 and (
+        best_d[j - 1] > dist or (best_d[j - 1] == dist and best_i[j - 1] > ind)
+    ):
         best_d[j] = best_d[j - 1]
         best_i[j] = best_i[j - 1]
         j -= 1
@@ -179,9 +212,25 @@ def _push_topk(best_d, best_i, dist, ind):
 
 
 @njit(cache=True)
-def _search_one(q, dataT, order, node_start, node_end, lo, hi, split_dim,
-                split_val, n_levels, exclude, shrink, best_d, best_i, stack_n,
-                stack_d, acc):
+def _search_one(
+    q,
+    dataT,
+    order,
+    node_start,
+    node_end,
+    lo,
+    hi,
+    split_dim,
+    split_val,
+    n_levels,
+    exclude,
+    shrink,
+    best_d,
+    best_i,
+    stack_n,
+    stack_d,
+    acc,
+):
     d = dataT.shape[0]
     k = best_d.shape[0]
     for j in range(k):
@@ -195,7 +244,7 @@ def _search_one(q, dataT, order, node_start, node_end, lo, hi, split_dim,
         sp -= 1
         node = stack_n[sp]
         md = stack_d[sp]
-        if md * shrink >= best_d[k - 1]:
+        if md * shrink > best_d[k - 1]:
             continue
         pruned = False
         while node < first_leaf:
@@ -211,13 +260,13 @@ def _search_one(q, dataT, order, node_start, node_end, lo, hi, split_dim,
                 near = left + 1
                 far = left
             df = _box_sqdist(q, lo, hi, far)
-            if df * shrink < best_d[k - 1]:
+            if df * shrink <= best_d[k - 1]:
                 stack_n[sp] = far
                 stack_d[sp] = df
                 sp += 1
             if md > 0.0:
                 md = _box_sqdist(q, lo, hi, near)
-                if md * shrink >= best_d[k - 1]:
+                if md * shrink > best_d[k - 1]:
                     pruned = True
                     break
             node = near
@@ -238,14 +287,30 @@ def _search_one(q, dataT, order, node_start, node_end, lo, hi, split_dim,
         worst = best_d[k - 1]
         for j in range(m):
             s = acc[j]
-            if s < worst and s0 + j != exclude:
+            if s <= worst and s0 + j != exclude:
                 _push_topk(best_d, best_i, s, order[s0 + j])
                 worst = best_d[k - 1]
 
 
 @njit(parallel=True, cache=True)
-def kdtree_query(dataT, order, node_start, node_end, lo, hi, split_dim,
-                 split_val, n_levels, Q, exclude, k, eps, out_d, out_i, chunk):
+def kdtree_query(
+    dataT,
+    order,
+    node_start,
+    node_end,
+    lo,
+    hi,
+    split_dim,
+    split_val,
+    n_levels,
+    Q,
+    exclude,
+    k,
+    eps,
+    out_d,
+    out_i,
+    chunk,
+):
     """k nearest neighbours of each row of ``Q`` in the tree.
 
     ``dataT`` holds the fitted points in tree order, feature-major (shape
@@ -270,9 +335,25 @@ def kdtree_query(dataT, order, node_start, node_end, lo, hi, split_dim,
         acc = np.empty(leaf_max, dtype=np.float64)
         stop = min((c + 1) * chunk, n_q)
         for r in range(c * chunk, stop):
-            _search_one(Q[r], dataT, order, node_start, node_end, lo, hi,
-                        split_dim, split_val, n_levels, exclude[r], shrink,
-                        best_d, best_i, stack_n, stack_d, acc)
+            _search_one(
+                Q[r],
+                dataT,
+                order,
+                node_start,
+                node_end,
+                lo,
+                hi,
+                split_dim,
+                split_val,
+                n_levels,
+                exclude[r],
+                shrink,
+                best_d,
+                best_i,
+                stack_n,
+                stack_d,
+                acc,
+            )
             for j in range(k):
                 out_d[r, j] = best_d[j]
                 out_i[r, j] = best_i[j]
@@ -316,9 +397,9 @@ def merge_topk_gemm(G, q_sq, y_sq, col_offset, exclude, out_d, out_i):
         qs = q_sq[r]
         worst = bd[k - 1]
         for c in range(n_c):
-            s = qs + y_sq[col_offset + c] - 2.0 * G[r, c]
+            s = max(qs + y_sq[col_offset + c] - 2.0 * G[r, c], 0.0)
             if s < worst and c != ex:
-                _push_topk(bd, bi, max(s, 0.0), col_offset + c)
+                _push_topk(bd, bi, s, col_offset + c)
                 worst = bd[k - 1]
 
 
@@ -351,9 +432,9 @@ def brute_topk(Q, Y, q_sq, y_sq, exclude, out_d, out_i, q_block, y_block):
                 ex = exclude[rr] - ys
                 qsq = q_sq[rr]
                 for c in range(ye - ys):
-                    s = qsq + y_sq[ys + c] - 2.0 * G[r, c]
+                    s = max(qsq + y_sq[ys + c] - 2.0 * G[r, c], 0.0)
                     if s < worst and c != ex:
-                        _push_topk(bd, bi, max(s, 0.0), ys + c)
+                        _push_topk(bd, bi, s, ys + c)
                         worst = bd[k - 1]
 
 
@@ -380,7 +461,9 @@ def exact_sqdist_topk(Q, Y, cand_i, k):
             if s < bd[k - 1] or (s == bd[k - 1] and j < bi[k - 1]):
                 # stable on ties: the smaller index first
                 jj = k - 1
-                while jj > 0 and (bd[jj - 1] > s or (bd[jj - 1] == s and bi[jj - 1] > j)):
+                while jj > 0 and (
+                    bd[jj - 1] > s or (bd[jj - 1] == s and bi[jj - 1] > j)
+                ):
                     bd[jj] = bd[jj - 1]
                     bi[jj] = bi[jj - 1]
                     jj -= 1
@@ -421,9 +504,24 @@ def kneighbors_reference(X_fit, X_query, k, exclude=None):
 
 
 @njit(cache=True)
-def _search_one_mixed(q, qc, data, codes, order, node_start, node_end, lo, hi,
-                      n_levels, exclude, penalty, best_d, best_i, stack_n,
-                      stack_d):
+def _search_one_mixed(
+    q,
+    qc,
+    data,
+    codes,
+    order,
+    node_start,
+    node_end,
+    lo,
+    hi,
+    n_levels,
+    exclude,
+    penalty,
+    best_d,
+    best_i,
+    stack_n,
+    stack_d,
+):
     d = data.shape[1]
     n_cat = codes.shape[1]
     k = best_d.shape[0]
@@ -437,7 +535,7 @@ def _search_one_mixed(q, qc, data, codes, order, node_start, node_end, lo, hi,
     while sp > 0:
         sp -= 1
         node = stack_n[sp]
-        if stack_d[sp] >= best_d[k - 1]:
+        if stack_d[sp] > best_d[k - 1]:
             continue
         pruned = False
         while node < first_leaf:
@@ -449,11 +547,11 @@ def _search_one_mixed(q, qc, data, codes, order, node_start, node_end, lo, hi,
                 near, far, dn, df = left, right, dl, dr
             else:
                 near, far, dn, df = right, left, dr, dl
-            if df < best_d[k - 1]:
+            if df <= best_d[k - 1]:
                 stack_n[sp] = far
                 stack_d[sp] = df
                 sp += 1
-            if dn >= best_d[k - 1]:
+            if dn > best_d[k - 1]:
                 pruned = True
                 break
             node = near
@@ -469,14 +567,29 @@ def _search_one_mixed(q, qc, data, codes, order, node_start, node_end, lo, hi,
             for f in range(n_cat):
                 if codes[j, f] != qc[f]:
                     s += penalty
-            if s < best_d[k - 1]:
+            if s <= best_d[k - 1]:
                 _push_topk(best_d, best_i, s, order[j])
 
 
 @njit(parallel=True, cache=True)
-def kdtree_query_mixed(data, codes, order, node_start, node_end, lo, hi,
-                       n_levels, Q, Qc, exclude, k, penalty, out_d, out_i,
-                       chunk):
+def kdtree_query_mixed(
+    data,
+    codes,
+    order,
+    node_start,
+    node_end,
+    lo,
+    hi,
+    n_levels,
+    Q,
+    Qc,
+    exclude,
+    k,
+    penalty,
+    out_d,
+    out_i,
+    chunk,
+):
     """:func:`kdtree_query` for the SMOTE-NC distance (``codes`` are the
     integer nominal values of the fitted points, in tree order)."""
     n_q = Q.shape[0]
@@ -488,18 +601,34 @@ def kdtree_query_mixed(data, codes, order, node_start, node_end, lo, hi,
         stack_d = np.empty(n_levels + 2, dtype=np.float64)
         stop = min((c + 1) * chunk, n_q)
         for r in range(c * chunk, stop):
-            _search_one_mixed(Q[r], Qc[r], data, codes, order, node_start,
-                              node_end, lo, hi, n_levels, exclude[r], penalty,
-                              best_d, best_i, stack_n, stack_d)
+            _search_one_mixed(
+                Q[r],
+                Qc[r],
+                data,
+                codes,
+                order,
+                node_start,
+                node_end,
+                lo,
+                hi,
+                n_levels,
+                exclude[r],
+                penalty,
+                best_d,
+                best_i,
+                stack_n,
+                stack_d,
+            )
             for j in range(k):
                 out_d[r, j] = best_d[j]
                 out_i[r, j] = best_i[j]
 
 
 @njit(parallel=True, cache=True)
-def brute_mixed_self(X, codes, k, penalty, weights_l1):
-    """Exact k nearest neighbours of every point among the others (each
-    point excluded from its own list), by brute force.
+def brute_mixed_self(X, codes, penalty, weights_l1, r0, out_d, out_i):
+    """Exact k nearest neighbours of points ``r0, r0 + 1, ...`` (one per
+    row of ``out_d``/``out_i``) among all the others (each point excluded
+    from its own list), by brute force.
 
     The squared distance is ``sum((a - b)**2) + penalty * mismatches`` when
     ``weights_l1`` is False; with ``weights_l1`` True it is the L1 distance
@@ -508,9 +637,9 @@ def brute_mixed_self(X, codes, k, penalty, weights_l1):
     """
     n, d = X.shape
     n_cat = codes.shape[1]
-    out_d = np.empty((n, k), dtype=np.float64)
-    out_i = np.empty((n, k), dtype=np.int64)
-    for r in prange(n):
+    m, k = out_d.shape
+    for rr in prange(m):
+        r = r0 + rr
         bd = np.full(k, np.inf)
         bi = np.full(k, -1, dtype=np.int64)
         for j in range(n):
@@ -529,6 +658,5 @@ def brute_mixed_self(X, codes, k, penalty, weights_l1):
                         s += penalty
             if s < bd[k - 1]:
                 _push_topk(bd, bi, s, j)
-        out_d[r] = bd
-        out_i[r] = bi
-    return out_d, out_i
+        out_d[rr] = bd
+        out_i[rr] = bi

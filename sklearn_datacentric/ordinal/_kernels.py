@@ -45,7 +45,7 @@ def _softplus(t):
 
 
 @njit(cache=True, nogil=True)
-def cumlogit_loss(eta, y, w, pmin):
+def _cumlogit_loss_jit(eta, y, w, pmin):
     """Weighted mean negative log-likelihood (masked below ``pmin``)."""
     n, km1 = eta.shape
     logpmin = -np.log(pmin)
@@ -71,7 +71,7 @@ def cumlogit_loss(eta, y, w, pmin):
 
 
 @njit(cache=True, nogil=True)
-def cumlogit_derivs(eta, y, w, pmin, grad, hdiag, hoff):
+def _cumlogit_derivs_jit(eta, y, w, pmin, grad, hdiag, hoff):
     """Loss, and its first and second derivatives with respect to ``eta``.
 
     Fills ``grad`` and ``hdiag`` (``(n, K - 1)``) and ``hoff`` (``(n, K - 2)``,
@@ -135,7 +135,7 @@ def cumlogit_derivs(eta, y, w, pmin, grad, hdiag, hoff):
 
 
 @njit(cache=True, nogil=True)
-def cd_quadratic_lasso(H, g, theta, pen, alpha, max_sweeps, tol):
+def _cd_quadratic_lasso_jit(H, g, theta, pen, alpha, max_sweeps, tol):
     """Minimise ``g'd + d'Hd/2 + alpha * sum(pen * |theta + d|)`` over ``d``.
 
     Cyclic coordinate descent on ``z = theta + d``; returns ``(z, sweeps)``.
@@ -179,6 +179,106 @@ def cd_quadratic_lasso(H, g, theta, pen, alpha, max_sweeps, tol):
         if maxdelta < tol:
             break
     return z, sweeps
+
+
+# --------------------------------------------------------------------------
+# Small problems run the same formulas in numpy / plain Python: a fresh
+# process without a numba cache then fits small data without compiling.
+# --------------------------------------------------------------------------
+_SMALL_ETA = 2**15  # entries of eta
+_SMALL_CD = 16  # coordinates of the quadratic lasso (interpreted: keep it small)
+
+
+def _sigmoid_np(t):
+    e = np.exp(-np.abs(t))
+    return np.where(t >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _softplus_np(t):
+    return np.where(t > 0, t, 0.0) + np.log1p(np.exp(-np.abs(t)))
+
+
+def _loss_terms(eta, y, pmin):
+    """Per-sample masked negative log-likelihood and the pieces of the
+    derivatives, with the formulas of the kernels."""
+    n, km1 = eta.shape
+    idx = np.arange(n)
+    logpmin = -np.log(pmin)
+    u = eta[idx, np.minimum(y, km1 - 1)]
+    v = eta[idx, np.maximum(y - 1, 0)]
+    first = y == 0
+    last = y == km1
+    mid = ~first & ~last
+    li = np.full(n, logpmin)
+    li[first] = _softplus_np(-u[first])
+    li[last] = _softplus_np(v[last])
+    um, vm = u[mid], v[mid]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = _sigmoid_np(um) * _sigmoid_np(-vm) * (-np.expm1(vm - um))
+        ok = (um > vm) & (p >= pmin)
+        lm = np.where(ok, -np.log(p), logpmin)
+    li[mid] = lm
+    mid_ok = np.zeros(n, dtype=bool)
+    mid_ok[mid] = ok
+    return li, u, v, first, last, mid_ok, logpmin
+
+
+def cumlogit_loss(eta, y, w, pmin):
+    """Weighted mean negative log-likelihood (masked below ``pmin``)."""
+    if eta.size > _SMALL_ETA:
+        return _cumlogit_loss_jit(eta, y, w, pmin)
+    li, *_, logpmin = _loss_terms(eta, y, pmin)
+    return float(np.sum(w * np.minimum(li, logpmin)))
+
+
+def cumlogit_derivs(eta, y, w, pmin, grad, hdiag, hoff):
+    """Loss, and its first and second derivatives with respect to ``eta``.
+
+    Fills ``grad`` and ``hdiag`` (``(n, K - 1)``) and ``hoff`` (``(n, K - 2)``,
+    the cross derivative between boundaries ``k`` and ``k + 1``) in place,
+    already multiplied by the sample weights; returns the loss.
+    """
+    if eta.size > _SMALL_ETA:
+        return _cumlogit_derivs_jit(eta, y, w, pmin, grad, hdiag, hoff)
+    n, km1 = eta.shape
+    grad[:] = 0.0
+    hdiag[:] = 0.0
+    hoff[:] = 0.0
+    li, u, v, first, last, mid, logpmin = _loss_terms(eta, y, pmin)
+    idx = np.arange(n)
+    r = idx[first & (li < logpmin)]
+    fu = _sigmoid_np(u[r])
+    grad[r, 0] = -w[r] * (1.0 - fu)
+    hdiag[r, 0] = w[r] * fu * (1.0 - fu)
+    r = idx[last & (li < logpmin)]
+    fv = _sigmoid_np(v[r])
+    grad[r, km1 - 1] = w[r] * fv
+    hdiag[r, km1 - 1] = w[r] * fv * (1.0 - fv)
+    r = idx[mid]  # the terms kept (p >= pmin)
+    c, wi = y[r], w[r]
+    Fu, Fv = _sigmoid_np(u[r]), _sigmoid_np(v[r])
+    p = Fu * (1.0 - Fv) * (-np.expm1(v[r] - u[r]))
+    ru = Fu * (1.0 - Fu) / p
+    rv = Fv * (1.0 - Fv) / p
+    grad[r, c] = -wi * ru
+    grad[r, c - 1] = wi * rv
+    hdiag[r, c] = wi * (ru * ru - ru * (1.0 - 2.0 * Fu))
+    hdiag[r, c - 1] = wi * (rv * rv + rv * (1.0 - 2.0 * Fv))
+    hoff[r, c - 1] = -wi * ru * rv
+    return float(np.sum(w * np.minimum(li, logpmin)))
+
+
+def cd_quadratic_lasso(H, g, theta, pen, alpha, max_sweeps, tol):
+    """Minimise ``g'd + d'Hd/2 + alpha * sum(pen * |theta + d|)`` over ``d``.
+
+    Cyclic coordinate descent on ``z = theta + d``; returns ``(z, sweeps)``.
+    Coordinates with no curvature are left at zero when penalised and
+    unchanged otherwise.  Few coordinates: the same code, interpreted.
+    """
+    if theta.shape[0] > _SMALL_CD:
+        return _cd_quadratic_lasso_jit(H, g, theta, pen, alpha, max_sweeps, tol)
+    # the kernel's own Python code, interpreted
+    return _cd_quadratic_lasso_jit.py_func(H, g, theta, pen, alpha, max_sweeps, tol)
 
 
 # --------------------------------------------------------------------------

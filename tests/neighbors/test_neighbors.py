@@ -14,8 +14,9 @@ from sklearn_datacentric.neighbors._kernels import kneighbors_reference
 
 @pytest.fixture(scope="module")
 def data():
-    X, _ = make_classification(n_samples=3000, n_features=8, n_informative=5,
-                               random_state=0)
+    X, _ = make_classification(
+        n_samples=3000, n_features=8, n_informative=5, random_state=0
+    )
     return X
 
 
@@ -57,8 +58,9 @@ def test_csr_matches_dense():
     nn = NearestNeighbors(n_neighbors=5).fit(Xs)
     assert nn.effective_algorithm_ == "brute"
     dist, ind = nn.kneighbors()
-    ref_d, ref_i = kneighbors_reference(Xs.toarray(), Xs.toarray(), 5,
-                                        exclude=np.arange(500))
+    ref_d, ref_i = kneighbors_reference(
+        Xs.toarray(), Xs.toarray(), 5, exclude=np.arange(500)
+    )
     np.testing.assert_array_equal(ind, ref_i)
     np.testing.assert_allclose(dist, ref_d, atol=1e-7)
 
@@ -90,8 +92,9 @@ def test_duplicates_never_return_self():
 
 @pytest.mark.parametrize("n_features", [6, 30])
 def test_approximate_guarantee_and_recall(n_features):
-    X, _ = make_classification(n_samples=4000, n_features=n_features,
-                               n_informative=4, random_state=0)
+    X, _ = make_classification(
+        n_samples=4000, n_features=n_features, n_informative=4, random_state=0
+    )
     k, eps = 5, 1.0
     approx = NearestNeighbors(n_neighbors=k, algorithm="approximate", eps=eps)
     d_a, i_a = approx.fit(X).kneighbors()
@@ -136,7 +139,7 @@ def test_mixed_distance_neighbors(n):
     Xc = rng.randn(n, 3)
     codes = rng.randint(0, 4, size=(n, 2))
     penalty = 0.7
-    dist, ind = mixed_kneighbors_self(Xc, codes, penalty, 4)
+    dist, ind = mixed_kneighbors_self(Xc, codes, np.sqrt(penalty), 4)
     ref_i, D = _mixed_reference(Xc, codes, penalty, 4)
     ref_d = np.sqrt(np.take_along_axis(D, ref_i, axis=1))
     np.testing.assert_allclose(dist, ref_d, atol=1e-12)
@@ -150,3 +153,134 @@ def test_l1_neighbors():
     D = np.abs(E[:, None] - E[None]).sum(-1)
     np.fill_diagonal(D, np.inf)
     np.testing.assert_array_equal(ind, np.argsort(D, axis=1)[:, :3])
+
+
+# -- the numpy path of small searches and the numba kernels agree -----------
+
+
+def _grid(n_side=12, d=3):
+    # integer grid points, each twice: many exactly equal distances
+    g = np.stack(np.meshgrid(*[np.arange(n_side)] * d), -1).reshape(-1, d)
+    return np.repeat(g.astype(np.float64), 2, axis=0)[: 2 * 1100]
+
+
+def _search_all(X, algorithm, k=6):
+    nn = NearestNeighbors(n_neighbors=k, algorithm=algorithm, leaf_size=8).fit(X)
+    Q = np.asarray(X[::7]) if not sparse.issparse(X) else X[::7]
+    return nn.kneighbors(), nn.kneighbors(Q), nn._kneighbors_fitted([3, 0, 3])
+
+
+@pytest.mark.parametrize("algorithm", ["kd_tree", "brute"])
+@pytest.mark.parametrize("kind", ["random", "ties"])
+def test_numpy_path_equals_kernels(algorithm, kind, monkeypatch, data):
+    from sklearn_datacentric.neighbors import _base
+
+    X = data[:1500] if kind == "random" else _grid()
+    small = _search_all(X, algorithm)
+    monkeypatch.setattr(_base, "_NUMPY_MAX_WORK", 0)
+    monkeypatch.setattr(_base, "_LAZY_MAX_SIZE", 0)
+    big = _search_all(X, algorithm)
+    for (ds, i_s), (db, ib) in zip(small, big):
+        np.testing.assert_array_equal(i_s, ib)
+        np.testing.assert_array_equal(ds, db)
+    # ties go to the smaller index, as in the reference
+    ref_d, ref_i = kneighbors_reference(X, X, 6, exclude=np.arange(len(X)))
+    np.testing.assert_array_equal(small[0][1], ref_i)
+
+
+def test_numpy_path_equals_kernels_csr(monkeypatch):
+    from sklearn_datacentric.neighbors import _base
+
+    rng = np.random.RandomState(0)
+    Xs = sparse.random(400, 30, density=0.1, random_state=rng, format="csr")
+    Xs = sparse.vstack([Xs, Xs[:50]], format="csr")  # duplicates: ties
+    small = _search_all(Xs, "brute")
+    monkeypatch.setattr(_base, "_NUMPY_MAX_WORK", 0)
+    big = _search_all(Xs, "brute")
+    for (ds, i_s), (db, ib) in zip(small, big):
+        np.testing.assert_array_equal(i_s, ib)
+        np.testing.assert_array_equal(ds, db)
+
+
+def test_numpy_path_equals_kernels_mixed_and_l1(monkeypatch):
+    from sklearn_datacentric.neighbors import _base
+
+    rng = np.random.RandomState(0)
+    Xc = np.round(rng.randn(1200, 3), 1)  # rounded: ties
+    codes = rng.randint(0, 3, size=(1200, 2))
+    E = np.round(rng.rand(300, 4), 1)
+    small = (mixed_kneighbors_self(Xc, codes, 0.5, 5), l1_kneighbors_self(E, 4))
+    monkeypatch.setattr(_base, "_NUMPY_MAX_WORK", 0)
+    big = (mixed_kneighbors_self(Xc, codes, 0.5, 5), l1_kneighbors_self(E, 4))
+    for (ds, i_s), (db, ib) in zip(small, big):
+        np.testing.assert_array_equal(i_s, ib)
+        np.testing.assert_array_equal(ds, db)
+
+
+def test_small_fit_builds_no_index(data):
+    nn = NearestNeighbors(n_neighbors=3).fit(data[:500])
+    nn.kneighbors()
+    assert nn._fit_X is None and nn._tree is None  # numpy path, nothing compiled
+
+
+# -- overflow: finite input, finite distances, no -1 ------------------------
+
+
+@pytest.mark.parametrize("path", ["numpy", "kernels"])
+@pytest.mark.parametrize("algorithm", ["kd_tree", "brute"])
+def test_huge_coordinates(algorithm, path, monkeypatch, data):
+    from sklearn_datacentric.neighbors import _base
+
+    if path == "kernels":
+        monkeypatch.setattr(_base, "_NUMPY_MAX_WORK", 0)
+        monkeypatch.setattr(_base, "_LAZY_MAX_SIZE", 0)
+    X = data[:1200]
+    # a power of two: the neighbours of X * c are those of X, distances * c
+    c = 2.0**900  # about 8e270: squared distances would overflow
+    d0, i0 = NearestNeighbors(n_neighbors=4, algorithm=algorithm).fit(X).kneighbors()
+    nn = NearestNeighbors(n_neighbors=4, algorithm=algorithm).fit(X * c)
+    d1, i1 = nn.kneighbors()
+    np.testing.assert_array_equal(i1, i0)
+    np.testing.assert_allclose(d1, d0 * c, rtol=1e-12)
+    # external queries, also far larger than the fitted points
+    Q = X[:20] * c
+    np.testing.assert_array_equal(nn.kneighbors(Q)[1][:, 1:], i0[:20, :3])
+    nn_small = NearestNeighbors(n_neighbors=2, algorithm=algorithm).fit(X)
+    d2, i2 = nn_small.kneighbors(np.full((3, X.shape[1]), 1e300))
+    assert np.all(np.isfinite(d2)) and np.all(i2 >= 0)
+    # near the largest float: distances above it are capped, never inf
+    Y = np.array([[1e308, -1e308], [-1e308, 1e308], [1e308, 1e308], [0.0, 0.0]])
+    dy, iy = NearestNeighbors(n_neighbors=3, algorithm=algorithm).fit(Y).kneighbors()
+    assert np.all(np.isfinite(dy)) and np.all(iy >= 0)
+    assert set(iy[3]) == {0, 1, 2}
+
+
+@pytest.mark.parametrize("path", ["numpy", "kernels"])
+def test_huge_coordinates_csr(path, monkeypatch):
+    from sklearn_datacentric.neighbors import _base
+
+    if path == "kernels":
+        monkeypatch.setattr(_base, "_NUMPY_MAX_WORK", 0)
+    rng = np.random.RandomState(0)
+    Xs = sparse.random(300, 20, density=0.3, random_state=rng, format="csr")
+    c = 2.0**900
+    d0, i0 = NearestNeighbors(n_neighbors=4).fit(Xs).kneighbors()
+    d1, i1 = NearestNeighbors(n_neighbors=4).fit(Xs * c).kneighbors()
+    np.testing.assert_array_equal(i1, i0)
+    np.testing.assert_allclose(d1, d0 * c, rtol=1e-12)
+
+
+@pytest.mark.parametrize("n", [300, 1500])  # numpy and kernel sizes
+def test_huge_coordinates_mixed(n, monkeypatch):
+    from sklearn_datacentric.neighbors import _base
+
+    if n > 1000:
+        monkeypatch.setattr(_base, "_NUMPY_MAX_WORK", 0)
+    rng = np.random.RandomState(0)
+    Xc = rng.randn(n, 3)
+    codes = rng.randint(0, 4, size=(n, 2))
+    c = 2.0**900
+    d0, i0 = mixed_kneighbors_self(Xc, codes, 0.8, 4)
+    d1, i1 = mixed_kneighbors_self(Xc * c, codes, 0.8 * c, 4)
+    np.testing.assert_array_equal(i1, i0)
+    np.testing.assert_allclose(d1, d0 * c, rtol=1e-12)

@@ -460,3 +460,183 @@ def test_sample_pairs_uniform_over_pairs():
     # multinomial, 12 cells of 1/12: 5 standard deviations
     assert np.all(np.abs(freq - 1 / 12) < 5 * np.sqrt(1 / 12 * 11 / 12 / 60_000))
     assert gaps.min() >= 0 and gaps.max() < 1
+
+
+# -- numpy path of small calls against the numba kernels --------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_generation_numpy_path_equals_kernels(dtype, monkeypatch):
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 7).astype(dtype)
+    X[rng.rand(60, 7) < 0.6] = 0.0
+    seeds = rng.randint(0, 60, 400)
+    partners = rng.randint(0, 60, 400)
+    gaps = rng.rand(400)
+    codes = rng.randint(0, 4, size=(60, 3))
+    neigh = rng.randint(0, 60, size=(400, 6))
+    tie_u = rng.rand(400, 3)
+    Xs = sparse.csr_matrix(X)
+
+    def run():
+        return (
+            _kernels.interpolate(X, seeds, partners, gaps),
+            _kernels.interpolate_csr(Xs, seeds, partners, gaps),
+            _kernels.nominal_mode(codes, neigh),
+            _kernels.nominal_mode(codes, neigh, tie_u=tie_u),
+        )
+
+    small = run()
+    monkeypatch.setattr(_kernels, "_NUMPY_MAX_SIZE", 0)
+    big = run()
+    np.testing.assert_array_equal(small[0], big[0])
+    for a, b in ((small[1], big[1]),):
+        assert a.dtype == b.dtype == dtype
+        np.testing.assert_array_equal(a.indptr, b.indptr)
+        np.testing.assert_array_equal(a.indices, b.indices)
+        np.testing.assert_array_equal(a.data, b.data)
+    np.testing.assert_array_equal(small[2], big[2])
+    np.testing.assert_array_equal(small[3], big[3])
+    np.testing.assert_array_equal(
+        small[3], _kernels.nominal_mode_reference(codes, neigh, tie_u=tie_u)
+    )
+
+
+@pytest.mark.parametrize("cls", [SMOTE, BorderlineSMOTE, ADASYN])
+def test_samplers_same_output_on_numpy_and_kernel_paths(cls, monkeypatch):
+    from sklearn_datacentric.neighbors import _base as nn_base
+
+    X, y = make_classification(n_samples=1500, n_features=6, weights=[0.8],
+                               random_state=0)
+    small = cls(random_state=0).fit_resample(X, y)
+    monkeypatch.setattr(nn_base, "_NUMPY_MAX_WORK", 0)
+    monkeypatch.setattr(nn_base, "_LAZY_MAX_SIZE", 0)
+    monkeypatch.setattr(_kernels, "_NUMPY_MAX_SIZE", 0)
+    big = cls(random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(small[0], big[0])
+    np.testing.assert_array_equal(small[1], big[1])
+
+
+# -- overflow: huge finite coordinates --------------------------------------
+
+
+@pytest.mark.parametrize("path", ["numpy", "kernels"])
+@pytest.mark.parametrize("cls", [SMOTE, BorderlineSMOTE, ADASYN])
+def test_samplers_with_huge_coordinates(cls, path, monkeypatch):
+    from sklearn_datacentric.neighbors import _base as nn_base
+
+    if path == "kernels":
+        monkeypatch.setattr(nn_base, "_NUMPY_MAX_WORK", 0)
+        monkeypatch.setattr(nn_base, "_LAZY_MAX_SIZE", 0)
+        monkeypatch.setattr(_kernels, "_NUMPY_MAX_SIZE", 0)
+    X, y = make_classification(n_samples=1200, n_features=5, weights=[0.8],
+                               random_state=0)
+    c = 2.0**900  # exact scaling: same neighbours, same draws, points * c
+    ref = cls(random_state=0).fit_resample(X, y)
+    X_res, y_res = cls(random_state=0).fit_resample(X * c, y)
+    np.testing.assert_array_equal(y_res, ref[1])
+    np.testing.assert_array_equal(X_res, ref[0] * c)
+    # near the largest float, segments longer than it stay finite
+    Xh = np.where(X > 0, 1.7e308, -1.7e308)
+    X_res, _ = cls(random_state=0).fit_resample(Xh, y)
+    assert np.all(np.isfinite(X_res))
+
+
+@pytest.mark.parametrize("path", ["numpy", "kernels"])
+def test_csr_with_huge_coordinates(path, monkeypatch):
+    from sklearn_datacentric.neighbors import _base as nn_base
+
+    if path == "kernels":
+        monkeypatch.setattr(nn_base, "_NUMPY_MAX_WORK", 0)
+        monkeypatch.setattr(_kernels, "_NUMPY_MAX_SIZE", 0)
+    X, y = make_classification(n_samples=600, n_features=8, weights=[0.8],
+                               random_state=0)
+    X[np.abs(X) < 0.8] = 0.0
+    Xs = sparse.csr_matrix(X)
+    c = 2.0**900
+    ref = SMOTE(random_state=0).fit_resample(Xs, y)
+    X_res, y_res = SMOTE(random_state=0).fit_resample(Xs * c, y)
+    np.testing.assert_array_equal(X_res.toarray(), ref[0].toarray() * c)
+    Xh = sparse.csr_matrix(np.sign(X) * 1.7e308)
+    X_res, _ = SMOTE(random_state=0).fit_resample(Xh, y)
+    assert np.all(np.isfinite(X_res.data))
+
+
+@pytest.mark.parametrize("n", [400, 1500])  # numpy and kernel paths
+def test_smotenc_with_huge_coordinates(n, monkeypatch):
+    from sklearn_datacentric.neighbors import _base as nn_base
+
+    if n > 1000:
+        monkeypatch.setattr(nn_base, "_NUMPY_MAX_WORK", 0)
+        monkeypatch.setattr(_kernels, "_NUMPY_MAX_SIZE", 0)
+    rng = np.random.RandomState(0)
+    Xc = rng.randn(n, 3)
+    cat = rng.randint(0, 3, size=(n, 1)).astype(float)
+    y = (rng.rand(n) < 0.2).astype(int)
+    c = 2.0**900
+    sm = SMOTENC(categorical_features=[3], random_state=0)
+    ref = sm.fit_resample(np.hstack([Xc, cat]), y)
+    X_res, y_res = SMOTENC(categorical_features=[3], random_state=0).fit_resample(
+        np.hstack([Xc * c, cat]), y
+    )
+    np.testing.assert_array_equal(X_res[:, 3], ref[0][:, 3])
+    np.testing.assert_array_equal(X_res[:, :3], ref[0][:, :3] * c)
+    assert np.all(np.isfinite(X_res))
+
+
+# -- Ctrl-C: KeyboardInterrupt within a second, never SystemError -----------
+
+_INTERRUPT_CHILD = r"""
+import time
+import numpy as np
+from sklearn_datacentric.over_sampling import SMOTE, BorderlineSMOTE, ADASYN
+rng = np.random.RandomState(0)
+X = rng.randn(200_000, 10)
+y = (rng.rand(200_000) < 0.1).astype(int)
+for cls in (SMOTE, BorderlineSMOTE, ADASYN):
+    cls(random_state=0).fit_resample(X[:30000], y[:30000])  # load the kernels
+    print("ready", flush=True)
+    try:
+        while True:
+            cls(random_state=0).fit_resample(X, y)
+    except KeyboardInterrupt:
+        print("interrupted", time.perf_counter(), flush=True)
+raise KeyboardInterrupt
+"""
+
+
+def test_ctrl_c_raises_keyboard_interrupt_quickly():
+    import os
+    import pathlib
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(root))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPT_CHILD],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    latency = []
+    try:
+        for _ in range(3):  # SMOTE, BorderlineSMOTE, ADASYN on 200k rows
+            assert proc.stdout.readline().strip() == "ready"
+            time.sleep(1.0)  # inside the resampling
+            sent = time.perf_counter()
+            proc.send_signal(signal.SIGINT)
+            line = proc.stdout.readline()
+            assert line.startswith("interrupted"), (line, proc.stderr.read())
+            # perf_counter is CLOCK_MONOTONIC, shared by processes on Linux
+            latency.append(float(line.split()[1]) - sent)
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    err = proc.stderr.read()
+    assert "SystemError" not in err
+    assert err.rstrip().endswith("KeyboardInterrupt"), err[-2000:]
+    assert max(latency) < 1.0, latency

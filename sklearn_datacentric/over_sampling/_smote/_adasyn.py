@@ -43,7 +43,8 @@ class ADASYN(BaseSMOTE):
         Number of nearest neighbours (or a neighbours estimator whose
         ``n_neighbors`` counts the sample itself).
     n_jobs : int, default=None
-        Threads of the neighbour search and of the generation (``None``: 1).
+        Threads of the neighbour search (``None``: the CPUs, bounded as in
+        :class:`SMOTE`).
 
     Attributes
     ----------

@@ -53,7 +53,8 @@ class BorderlineSMOTE(BaseSMOTE):
     kind : {"borderline-1", "borderline-2"}, default="borderline-1"
         The variant.
     n_jobs : int, default=None
-        Threads of the neighbour search and of the generation (``None``: 1).
+        Threads of the neighbour search (``None``: the CPUs, bounded as in
+        :class:`SMOTE`).
 
     Attributes
     ----------

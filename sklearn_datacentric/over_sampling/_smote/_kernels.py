@@ -13,6 +13,11 @@ The ``*_reference`` functions are plain numpy versions the tests compare to.
 import numpy as np
 from numba import njit, prange
 
+# Calls producing at most this many values run in plain numpy (the same
+# floating-point operations, so the same results): a fresh process without
+# a numba cache then resamples small data without compiling the kernels.
+_NUMPY_MAX_SIZE = 2**22
+
 __all__ = [
     "interpolate",
     "interpolate_csr",
@@ -60,8 +65,27 @@ def interpolate(X, seeds, partners, gaps, out=None):
     gaps = np.ascontiguousarray(gaps, dtype=np.float64)
     if out is None:
         out = np.empty((seeds.shape[0], X.shape[1]), dtype=X.dtype)
-    _interpolate_into(X, seeds, partners, gaps, out)
+    if seeds.shape[0] * X.shape[1] <= _NUMPY_MAX_SIZE:
+        a = np.asarray(X[seeds], dtype=np.float64)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out[...] = a + gaps[:, None] * (np.asarray(X[partners], np.float64) - a)
+    else:
+        _interpolate_into(X, seeds, partners, gaps, out)
+    _fix_overflow(X, seeds, partners, gaps, out)
     return out
+
+
+def _fix_overflow(X, seeds, partners, gaps, out):
+    """Rows where ``x_p - x_s`` overflowed (finite points beyond about
+    1e308 apart): recompute them as ``(1 - g) x_s + g x_p``, which stays
+    finite for finite points."""
+    if out.dtype.kind != "f" or np.isfinite(out).all():
+        return
+    bad = np.flatnonzero(~np.isfinite(out).all(axis=1))
+    a = np.asarray(X[seeds[bad]], dtype=np.float64)
+    b = np.asarray(X[partners[bad]], dtype=np.float64)
+    g = gaps[bad, None]
+    out[bad] = (1.0 - g) * a + g * b
 
 
 @njit(parallel=True, cache=True)
@@ -87,8 +111,7 @@ def _csr_count(indptr, indices, seeds, partners, counts):
 
 
 @njit(parallel=True, cache=True)
-def _csr_fill(indptr, indices, data, seeds, partners, gaps, out_ptr, out_ind,
-              out_data):
+def _csr_fill(indptr, indices, data, seeds, partners, gaps, out_ptr, out_ind, out_data):
     for r in prange(seeds.shape[0]):
         a = seeds[r]
         b = partners[r]
@@ -128,6 +151,9 @@ def interpolate_csr(X, seeds, partners, gaps):
     seeds = np.ascontiguousarray(seeds, dtype=np.int64)
     partners = np.ascontiguousarray(partners, dtype=np.int64)
     gaps = np.ascontiguousarray(gaps, dtype=np.float64)
+    # the numpy version sorts the entries: a smaller threshold than dense
+    if seeds.shape[0] * max(X.nnz // max(X.shape[0], 1), 1) <= _NUMPY_MAX_SIZE // 16:
+        return _interpolate_csr_numpy(X, seeds, partners, gaps)
     indptr = X.indptr.astype(np.int64, copy=False)
     counts = np.empty(seeds.shape[0], dtype=np.int64)
     _csr_count(indptr, X.indices, seeds, partners, counts)
@@ -136,10 +162,52 @@ def interpolate_csr(X, seeds, partners, gaps):
     nnz = int(out_ptr[-1])
     out_ind = np.empty(nnz, dtype=X.indices.dtype)
     out_data = np.empty(nnz, dtype=X.dtype)
-    _csr_fill(indptr, X.indices, X.data, seeds, partners, gaps, out_ptr,
-              out_ind, out_data)
+    _csr_fill(
+        indptr, X.indices, X.data, seeds, partners, gaps, out_ptr, out_ind, out_data
+    )
+    if not np.isfinite(out_data).all():  # finite parents beyond 1e308 apart
+        return _interpolate_csr_numpy(X, seeds, partners, gaps)
     return sparse.csr_matrix(
         (out_data, out_ind, out_ptr), shape=(seeds.shape[0], X.shape[1])
+    )
+
+
+def _interpolate_csr_numpy(X, seeds, partners, gaps):
+    """:func:`interpolate_csr` in numpy: the same pattern (union of both
+    parents, explicit zeros kept) and the same floating-point operations."""
+    from scipy import sparse
+
+    n_new, n_cols = seeds.shape[0], X.shape[1]
+    A = X[seeds]
+    B = X[partners]
+    rows_a = np.repeat(np.arange(n_new, dtype=np.int64), np.diff(A.indptr))
+    rows_b = np.repeat(np.arange(n_new, dtype=np.int64), np.diff(B.indptr))
+    key_a = rows_a * n_cols + A.indices
+    key_b = rows_b * n_cols + B.indices
+    keys = np.union1d(key_a, key_b)
+    va = np.zeros(keys.shape[0])
+    vb = np.zeros(keys.shape[0])
+    in_a = np.zeros(keys.shape[0], dtype=bool)
+    in_b = np.zeros(keys.shape[0], dtype=bool)
+    pa = np.searchsorted(keys, key_a)
+    pb = np.searchsorted(keys, key_b)
+    va[pa] = A.data
+    vb[pb] = B.data
+    in_a[pa] = True
+    in_b[pb] = True
+    g = gaps[keys // n_cols]
+    with np.errstate(over="ignore", invalid="ignore"):
+        data = np.where(
+            in_a & in_b, va + g * (vb - va), np.where(in_a, va - g * va, g * vb)
+        )
+    both = in_a & in_b & ~np.isfinite(data)
+    if both.any():  # finite parents beyond 1e308 apart
+        data[both] = (1.0 - g[both]) * va[both] + g[both] * vb[both]
+    indptr = np.zeros(n_new + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys // n_cols, minlength=n_new), out=indptr[1:])
+    return sparse.csr_matrix(
+        (data.astype(X.dtype), (keys % n_cols).astype(X.indices.dtype), indptr),
+        shape=(n_new, n_cols),
     )
 
 
@@ -214,10 +282,34 @@ def nominal_mode(codes, neighbors, *, tie_u=None):
     neighbors = np.ascontiguousarray(neighbors, dtype=np.int64)
     out = np.empty((neighbors.shape[0], codes.shape[1]), dtype=np.int64)
     smallest = tie_u is None
+    if neighbors.size * codes.shape[1] <= _NUMPY_MAX_SIZE:
+        return _nominal_mode_numpy(codes, neighbors, tie_u)
     if smallest:
         tie_u = np.zeros((1, 1))
-    _nominal_mode(codes, neighbors, np.ascontiguousarray(tie_u, dtype=np.float64),
-                  smallest, out)
+    _nominal_mode(
+        codes, neighbors, np.ascontiguousarray(tie_u, dtype=np.float64), smallest, out
+    )
+    return out
+
+
+def _nominal_mode_numpy(codes, neighbors, tie_u):
+    """:func:`nominal_mode` vectorised in numpy (small calls)."""
+    n_new, k = neighbors.shape
+    out = np.empty((n_new, codes.shape[1]), dtype=np.int64)
+    for f in range(codes.shape[1]):
+        v = np.sort(codes[neighbors, f], axis=1)
+        first = np.ones((n_new, k), dtype=bool)  # first of a run of equal values
+        first[:, 1:] = v[:, 1:] != v[:, :-1]
+        cnt = (v[:, :, None] == v[:, None, :]).sum(axis=2)
+        tied = first & (cnt == cnt.max(axis=1, keepdims=True))
+        n_tied = tied.sum(axis=1)
+        if tie_u is None:
+            pick = np.zeros(n_new, dtype=np.int64)
+        else:
+            pick = np.minimum((tie_u[:, f] * n_tied).astype(np.int64), n_tied - 1)
+        # the pick-th smallest tied value
+        col = np.argmax(tied & (np.cumsum(tied, axis=1) == pick[:, None] + 1), axis=1)
+        out[:, f] = v[np.arange(n_new), col]
     return out
 
 

@@ -43,8 +43,11 @@ class SMOTE(BaseSMOTE):
         algorithm="approximate")`` or scikit-learn's ``NearestNeighbors``).
 
     n_jobs : int, default=None
-        Threads of the neighbour search and of the generation.  ``None``
-        means 1 (scikit-learn's convention), ``-1`` all.
+        Threads of the neighbour search.  ``None`` uses the CPUs the way
+        scikit-learn's neighbour reductions do (all of them, bounded by
+        ``OMP_NUM_THREADS``, threadpoolctl limits and joblib's inner thread
+        cap; see :class:`~sklearn_datacentric.neighbors.NearestNeighbors`),
+        ``-1`` all.  The output does not depend on it.
 
     Attributes
     ----------

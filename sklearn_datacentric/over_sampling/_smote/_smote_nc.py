@@ -36,6 +36,19 @@ def _take_columns(X, cols, *, dense=False):
     return X[:, cols]
 
 
+def _median_std(Xc):
+    """Median of the standard deviations of the columns of ``Xc``, finite
+    for any finite data (huge values are divided by a power of two first,
+    exactly, so that the variance does not overflow)."""
+    Xc = np.asarray(Xc, dtype=np.float64)
+    top = float(np.max(np.abs(Xc))) if Xc.size else 0.0
+    scale = 1.0
+    if top > 1e150:
+        scale = float(np.ldexp(1.0, min(int(np.ceil(np.log2(top))), 1023)))
+        Xc = Xc / scale
+    return float(np.median(np.std(Xc, axis=0))) * scale
+
+
 class SMOTENC(BaseSMOTE):
     """SMOTE for data with nominal and continuous features (SMOTE-NC).
 
@@ -74,7 +87,8 @@ class SMOTENC(BaseSMOTE):
         encoded matrix (continuous features then one-hot columns scaled by
         ``median_std / sqrt(2)``, a CSR matrix).
     n_jobs : int, default=None
-        Threads of the neighbour search and of the generation (``None``: 1).
+        Threads of the neighbour search (``None``: the CPUs, bounded as in
+        :class:`SMOTE`).
 
     Attributes
     ----------
@@ -135,12 +149,22 @@ class SMOTENC(BaseSMOTE):
     }
     _test_params = {"categorical_features": [0]}
 
-    def __init__(self, categorical_features="auto", *, categorical_encoder=None,
-                 sampling_strategy="auto", random_state=None, k_neighbors=5,
-                 n_jobs=None):
-        super().__init__(sampling_strategy=sampling_strategy,
-                         random_state=random_state, k_neighbors=k_neighbors,
-                         n_jobs=n_jobs)
+    def __init__(
+        self,
+        categorical_features="auto",
+        *,
+        categorical_encoder=None,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        n_jobs=None,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+            n_jobs=n_jobs,
+        )
         self.categorical_features = categorical_features
         self.categorical_encoder = categorical_encoder
 
@@ -156,16 +180,13 @@ class SMOTENC(BaseSMOTE):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         if sparse.issparse(X):
             raise TypeError(
-                "SMOTENC does not accept sparse X; pass a dense array or a "
-                "DataFrame."
+                "SMOTENC does not accept sparse X; pass a dense array or a DataFrame."
             )
         if not _is_pandas_df(X) and not hasattr(X, "__array__"):
             X = np.asarray(X, dtype=object if not _numeric_list(X) else None)
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
         if getattr(X, "ndim", 2) != 2:
-            raise ValueError(
-                f"Expected a 2-D X, got an array of shape {np.shape(X)}."
-            )
+            raise ValueError(f"Expected a 2-D X, got an array of shape {np.shape(X)}.")
         y = check_array(y, ensure_2d=False, dtype=None)
         check_consistent_length(X, y)
         n_samples, n_features = X.shape
@@ -192,9 +213,7 @@ class SMOTENC(BaseSMOTE):
                 )
             import pandas as pd
 
-            is_cat = np.array(
-                [isinstance(dt, pd.CategoricalDtype) for dt in X.dtypes]
-            )
+            is_cat = np.array([isinstance(dt, pd.CategoricalDtype) for dt in X.dtypes])
         else:
             cf = np.asarray(self.categorical_features)
             if cf.dtype.kind == "b":
@@ -238,8 +257,7 @@ class SMOTENC(BaseSMOTE):
             )
         if self.categorical_features_.size == 0:
             raise ValueError(
-                "SMOTE-NC needs some categorical features; none were given. Use "
-                "SMOTE."
+                "SMOTE-NC needs some categorical features; none were given. Use SMOTE."
             )
 
     def _encode(self, X_cat):
@@ -294,14 +312,14 @@ class SMOTENC(BaseSMOTE):
                 continue
             class_idx = np.flatnonzero(y == class_sample)
             Xc = X_cont[class_idx]
-            med = float(np.median(np.std(Xc.astype(np.float64), axis=0)))
+            med = _median_std(Xc)
             self.median_std_[class_sample] = med
-            penalty = 0.0 if math.isclose(med, 0) else med * med
+            mismatch = 0.0 if math.isclose(med, 0) else med
             if isinstance(self.nn_k_, NearestNeighbors) and not hasattr(
                 self.k_neighbors, "kneighbors"
             ):
                 nns = mixed_kneighbors_self(
-                    Xc, codes[class_idx], penalty, k, n_jobs=self.n_jobs
+                    Xc, codes[class_idx], mismatch, k, n_jobs=self.n_jobs
                 )[1]
             else:
                 enc = self._encoded_matrix(Xc, codes[class_idx], cats, med)
@@ -333,9 +351,7 @@ class SMOTENC(BaseSMOTE):
         n = X_cont.shape[0]
         plans = [p for p in plans if len(p[1])]
         seeds = np.concatenate([p[1] for p in plans]) if plans else np.zeros(0, int)
-        partners = (
-            np.concatenate([p[2] for p in plans]) if plans else np.zeros(0, int)
-        )
+        partners = np.concatenate([p[2] for p in plans]) if plans else np.zeros(0, int)
         gaps = np.concatenate([p[3] for p in plans]) if plans else np.zeros(0)
         n_cat = len(cats)
         new_codes = (
@@ -421,7 +437,8 @@ class SMOTEN(BaseSMOTE):
         Number of neighbours, or an estimator fitted on the per-value class
         distributions (whose Euclidean neighbours then replace VDM ones).
     n_jobs : int, default=None
-        Threads of the neighbour search (``None``: 1).
+        Threads of the neighbour search (``None``: the CPUs, bounded as in
+        :class:`SMOTE`).
 
     Attributes
     ----------
@@ -472,11 +489,21 @@ class SMOTEN(BaseSMOTE):
         ],
     }
 
-    def __init__(self, categorical_encoder=None, *, sampling_strategy="auto",
-                 random_state=None, k_neighbors=5, n_jobs=None):
-        super().__init__(sampling_strategy=sampling_strategy,
-                         random_state=random_state, k_neighbors=k_neighbors,
-                         n_jobs=n_jobs)
+    def __init__(
+        self,
+        categorical_encoder=None,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        n_jobs=None,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+            n_jobs=n_jobs,
+        )
         self.categorical_encoder = categorical_encoder
 
     def __sklearn_tags__(self):
@@ -529,8 +556,9 @@ class SMOTEN(BaseSMOTE):
                 nns = kneighbors_self(clone(self.nn_k_), E[class_idx])
             neigh = np.column_stack([np.arange(class_idx.shape[0]), nns])
             rng = check_random_state(self.random_state)
-            seeds = rng.choice(np.arange(class_idx.shape[0]), size=n_samples,
-                               replace=True)
+            seeds = rng.choice(
+                np.arange(class_idx.shape[0]), size=n_samples, replace=True
+            )
             new_codes = _kernels.nominal_mode(codes, class_idx[neigh[seeds]])
             X_new = self.categorical_encoder_.inverse_transform(new_codes)
             seeds_all.append(class_idx[seeds])
@@ -562,5 +590,5 @@ def _vdm_embedding(codes, y):
         counts = np.zeros((n_values, n_classes))
         np.add.at(counts, (codes[:, f], y_enc), 1.0)
         prob = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1.0)
-        E[:, f * n_classes:(f + 1) * n_classes] = prob[codes[:, f]]
+        E[:, f * n_classes : (f + 1) * n_classes] = prob[codes[:, f]]
     return E
