@@ -82,10 +82,13 @@ def _dask():
 
 def _kind(obj):
     import dask.array as da
-    import dask.dataframe as dd
 
     if isinstance(obj, da.Array):
         return "array"
+    if not type(obj).__module__.startswith("dask.dataframe"):
+        return None
+    import dask.dataframe as dd
+
     if isinstance(obj, dd.DataFrame):
         return "frame"
     if isinstance(obj, dd.Series):
