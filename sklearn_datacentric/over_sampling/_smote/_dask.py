@@ -568,12 +568,36 @@ def _assemble(ctx, outs):
     )
     if not xs:
         return X_in, inp.y
-    X_syn = da.concatenate(xs)
-    idx = da.arange(n, n + n_new, chunks=X_syn.chunks[0], dtype=np.int64)
-    X_syn_df = dd.from_dask_array(X_syn, columns=list(inp.columns), index=idx)
-    y_syn = da.concatenate(ys)
-    y_syn_s = dd.from_dask_array(y_syn, columns=inp.y.name, index=idx)
-    return dd.concat([X_in, X_syn_df]), dd.concat([inp.y, y_syn_s])
+    import dask
+    import pandas as pd
+
+    X_parts, y_parts = [], []
+    start = n
+    cols = list(inp.columns)
+    meta_x = pd.DataFrame({c: np.zeros(0, ctx.dtype) for c in cols})
+    meta_y = pd.Series(np.zeros(0, y_dtype), name=inp.y.name)
+    for x_l, y_l in zip(xs, ys):
+        m = x_l.shape[0]
+        X_parts.append(dask.delayed(_frame)(x_l.to_delayed()[0, 0], start, cols))
+        y_parts.append(dask.delayed(_series)(y_l.to_delayed()[0], start,
+                                             inp.y.name))
+        start += m
+    X_syn = dd.from_delayed(X_parts, meta=meta_x, verify_meta=False)
+    y_syn = dd.from_delayed(y_parts, meta=meta_y, verify_meta=False)
+    return dd.concat([X_in, X_syn]), dd.concat([inp.y, y_syn])
+
+
+def _frame(x, start, columns):
+    import pandas as pd
+
+    return pd.DataFrame(x, columns=columns,
+                        index=pd.RangeIndex(start, start + x.shape[0]))
+
+
+def _series(y, start, name):
+    import pandas as pd
+
+    return pd.Series(y, name=name, index=pd.RangeIndex(start, start + y.shape[0]))
 
 
 def fit_resample_dask(sampler, X, y):
