@@ -19,6 +19,7 @@ import numpy as np
 from ._optional import import_optional
 
 __all__ = [
+    "DaskProvenance",
     "dask_gather_budget",
     "get_dask_gather_budget",
     "is_dask_collection",
@@ -431,3 +432,121 @@ def row_parts(inp):
     d = inp.Xa.to_delayed()
     X_parts = list(d.ravel()) if isinstance(d, np.ndarray) else list(d)
     return X_parts, list(inp.ya.to_delayed().ravel())
+
+
+# ------------------------------------------------------------ provenance
+
+
+def _take_1d(vb, offset, needed):
+    vb = np.asarray(vb)
+    lo = np.searchsorted(needed, offset)
+    hi = np.searchsorted(needed, offset + vb.shape[0])
+    return vb[needed[lo:hi] - offset]
+
+
+def _take_rows(xb, offset, needed):
+    xb = np.asarray(xb)
+    lo = np.searchsorted(needed, offset)
+    hi = np.searchsorted(needed, offset + xb.shape[0])
+    return xb[needed[lo:hi] - offset]
+
+
+def _take_local(vb, local):
+    return np.asarray(vb)[local]
+
+
+def _needed(seeds, partners):
+    return np.union1d(seeds, partners[partners >= 0])
+
+
+def _propagate_chunk(seed, partner, gap, needed, how, *vals):
+    v = np.concatenate(vals)
+    out = v[np.searchsorted(needed, seed)]
+    if how == "interpolate":
+        out = out.astype(np.float64)
+        has = partner >= 0
+        vp = v[np.searchsorted(needed, partner[has])]
+        g = gap[has]
+        out[has] = (1 - g) * out[has] + g * vp
+    return out
+
+
+def _provenance_base():
+    from ..base import Provenance
+
+    return Provenance
+
+
+class DaskProvenance(_provenance_base()):
+    """:class:`~sklearn_datacentric.base.Provenance` of a Dask resampling:
+    ``seed``, ``partner``, ``gap`` and ``synthetic`` are dask arrays (global
+    row indices of the input), and :meth:`propagate` is lazy."""
+
+    def __init__(self, seed, partner, gap, synthetic, *, n_input):
+        object.__setattr__(self, "seed", seed)
+        object.__setattr__(self, "partner", partner)
+        object.__setattr__(self, "gap", gap)
+        object.__setattr__(self, "synthetic", synthetic)
+        object.__setattr__(self, "n_input", int(n_input))
+
+    @property
+    def n_output(self):
+        return int(self.seed.shape[0])
+
+    def propagate(self, values, *, how="seed"):
+        """Carry per-row values of the input to the output rows, lazily.
+
+        Parameters
+        ----------
+        values : dask array, dask Series or ndarray of shape (n_input,)
+        how : {"seed", "interpolate"}, default="seed"
+            See :meth:`Provenance.propagate`.
+
+        Returns
+        -------
+        out : dask.array.Array of shape (n_output,)
+        """
+        import dask
+        import dask.array as da
+
+        if how not in ("seed", "interpolate"):
+            raise ValueError(f"how must be 'seed' or 'interpolate', got {how!r}.")
+        if hasattr(values, "to_dask_array"):
+            values = values.to_dask_array(lengths=True)
+        if not isinstance(values, da.Array):
+            values = np.asarray(values)
+        if values.ndim != 1 or values.shape[0] != self.n_input:
+            raise ValueError(
+                "values must be 1-D with one entry per row given to fit_resample "
+                f"({self.n_input}), got shape {values.shape}."
+            )
+        if not isinstance(values, da.Array):
+            values = da.from_array(values, chunks=self._input_chunks)
+        n = self.n_input
+        head = values if how == "seed" else values.astype(np.float64)
+        head = head.rechunk((self._input_chunks,))
+        if getattr(self, "_local_parts", None) is not None:
+            # rows kept (or copied) partition by partition: no synthetic rows
+            return da.concatenate([
+                da.from_delayed(dask.delayed(_take_local)(vb, loc), shape=(m,),
+                                dtype=head.dtype)
+                for vb, (loc, m) in zip(head.to_delayed().ravel(),
+                                        self._local_parts)
+            ])
+        offsets = np.concatenate([[0], np.cumsum(self._input_chunks)])
+        v_parts = list(head.to_delayed().ravel())
+        seed_syn = self.seed[n:]
+        parts = []
+        for s, p, g, m in zip(seed_syn.to_delayed().ravel(),
+                              self.partner[n:].to_delayed().ravel(),
+                              self.gap[n:].to_delayed().ravel(),
+                              seed_syn.chunks[0]):
+            need = dask.delayed(_needed)(s, p)
+            vals = [dask.delayed(_take_1d)(vb, int(offsets[q]), need)
+                    for q, vb in enumerate(v_parts)]
+            dtype = np.float64 if how == "interpolate" else head.dtype
+            parts.append(da.from_delayed(
+                dask.delayed(_propagate_chunk)(s, p, g, need, how, *vals),
+                shape=(m,), dtype=dtype,
+            ))
+        return da.concatenate([head, *parts]) if parts else head

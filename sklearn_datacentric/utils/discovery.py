@@ -12,6 +12,7 @@ __all__ = ["all_estimators", "PUBLIC_MODULES"]
 PUBLIC_MODULES = (
     "neighbors",
     "over_sampling",
+    "under_sampling",
     "mixup",
     "covariate_shift",
     "conformal",
