@@ -63,22 +63,33 @@ def _sort_lists(d, i, lab, k):
     """Sort each row by (distance, global index) and keep the first k."""
     order = np.lexsort((i, d), axis=-1)[:, :k]
     take = np.take_along_axis
-    return (take(d, order, axis=1), take(i, order, axis=1),
-            None if lab is None else take(lab, order, axis=1))
+    return (
+        take(d, order, axis=1),
+        take(i, order, axis=1),
+        None if lab is None else take(lab, order, axis=1),
+    )
 
 
 def _merge(*parts):
     """Merge top-k lists (one node of the tree reduction)."""
     k = parts[0][0].shape[1]
     cat = [np.concatenate([p[j] for p in parts], axis=1) for j in (0, 1)]
-    lab = (None if parts[0][2] is None
-           else np.concatenate([p[2] for p in parts], axis=1))
+    lab = None if parts[0][2] is None else np.concatenate([p[2] for p in parts], axis=1)
     return _sort_lists(cat[0], cat[1], lab, k)
 
 
-def kneighbors_dask(X, queries, n_neighbors, *, query_index=None, y=None,
-                    reference_label=None, algorithm="auto", split_every=4,
-                    return_distance=True):
+def kneighbors_dask(
+    X,
+    queries,
+    n_neighbors,
+    *,
+    query_index=None,
+    y=None,
+    reference_label=None,
+    algorithm="auto",
+    split_every=4,
+    return_distance=True,
+):
     """Exact k nearest neighbours of in-memory queries among the rows of a
     Dask array.
 
@@ -142,15 +153,16 @@ def kneighbors_dask(X, queries, n_neighbors, *, query_index=None, y=None,
     import dask.array as da
 
     if not isinstance(X, da.Array) or X.ndim != 2:
-        raise TypeError(
-            f"X must be a 2-D dask.array.Array, got {type(X).__name__}."
-        )
+        raise TypeError(f"X must be a 2-D dask.array.Array, got {type(X).__name__}.")
     if any(np.isnan(c) for c in X.chunks[0]):
         raise ValueError(
             "X has unknown chunk sizes; call X.compute_chunk_sizes() first."
         )
-    if (not isinstance(n_neighbors, numbers.Integral)
-            or isinstance(n_neighbors, bool) or n_neighbors < 1):
+    if (
+        not isinstance(n_neighbors, numbers.Integral)
+        or isinstance(n_neighbors, bool)
+        or n_neighbors < 1
+    ):
         raise ValueError(
             f"n_neighbors must be a positive integer, got {n_neighbors!r}."
         )
@@ -183,22 +195,26 @@ def kneighbors_dask(X, queries, n_neighbors, *, query_index=None, y=None,
         X = X.rechunk({1: X.shape[1]})
     offsets = np.concatenate([[0], np.cumsum(X.chunks[0])]).astype(np.int64)
     x_parts = list(X.to_delayed().ravel())
-    y_parts = list(y.to_delayed().ravel()) if y is not None else [None] * len(
-        x_parts
-    )
+    y_parts = list(y.to_delayed().ravel()) if y is not None else [None] * len(x_parts)
     # the queries enter the graph once (one key shared by all partitions)
     Qd = dask.delayed(Q, pure=True)
     qi = dask.delayed(query_index, pure=True) if query_index is not None else None
     level = [
         dask.delayed(_search_partition, pure=True)(
-            xb, int(offsets[p]), Qd, qi, k, algorithm,
-            y_parts[p], reference_label,
+            xb,
+            int(offsets[p]),
+            Qd,
+            qi,
+            k,
+            algorithm,
+            y_parts[p],
+            reference_label,
         )
         for p, xb in enumerate(x_parts)
     ]
     while len(level) > 1:
         level = [
-            dask.delayed(_merge, pure=True)(*level[s:s + split_every])
+            dask.delayed(_merge, pure=True)(*level[s : s + split_every])
             for s in range(0, len(level), split_every)
         ]
     dist, ind, labels = dask.compute(level[0])[0]

@@ -26,8 +26,7 @@ def split_quota(quota, counts, rng, *, replacement=False):
             return np.zeros_like(counts)
         return rng.multinomial(quota, counts / total).astype(np.int64)
     if quota > total:
-        raise ValueError(f"Cannot draw {quota} rows without replacement from "
-                         f"{total}.")
+        raise ValueError(f"Cannot draw {quota} rows without replacement from {total}.")
     out = np.zeros_like(counts)
     left_rows, left_quota = total, int(quota)
     for p, n_p in enumerate(counts.tolist()):
@@ -92,56 +91,74 @@ def fit_resample_dask(sampler, X, y):
     quota = np.full(counts_pb.shape, -1, dtype=np.int64)
     for j, c in enumerate(classes.tolist()):
         if c in strategy:
-            quota[:, j] = split_quota(strategy[c], counts_pb[:, j], rng,
-                                      replacement=sampler.replacement)
+            quota[:, j] = split_quota(
+                strategy[c], counts_pb[:, j], rng, replacement=sampler.replacement
+            )
     seeds = rng.randint(np.iinfo(np.int32).max, size=n_parts)
     sizes = np.where(quota >= 0, quota, counts_pb).sum(axis=1)
     x_parts, y_parts = ud.row_parts(inp)
     picks = [
         dask.delayed(_partition_pick, pure=True)(
-            yb, classes, quota[p], int(seeds[p]), sampler.replacement)
+            yb, classes, quota[p], int(seeds[p]), sampler.replacement
+        )
         for p, yb in enumerate(y_parts)
     ]
-    idx = da.concatenate([
-        da.from_delayed(dask.delayed(_global)(pk, int(inp.offsets[p])),
-                        shape=(int(sizes[p]),), dtype=np.int64)
-        for p, pk in enumerate(picks)
-    ])
-    y_res = da.concatenate([
-        da.from_delayed(dask.delayed(_take)(yb, pk), shape=(int(sizes[p]),),
-                        dtype=inp.ya.dtype)
-        for p, (yb, pk) in enumerate(zip(y_parts, picks))
-    ])
+    idx = da.concatenate(
+        [
+            da.from_delayed(
+                dask.delayed(_global)(pk, int(inp.offsets[p])),
+                shape=(int(sizes[p]),),
+                dtype=np.int64,
+            )
+            for p, pk in enumerate(picks)
+        ]
+    )
+    y_res = da.concatenate(
+        [
+            da.from_delayed(
+                dask.delayed(_take)(yb, pk), shape=(int(sizes[p]),), dtype=inp.ya.dtype
+            )
+            for p, (yb, pk) in enumerate(zip(y_parts, picks))
+        ]
+    )
     sampler.sample_indices_ = idx
     prov = ud.DaskProvenance(
-        idx, da.full(idx.shape[0], -1, dtype=np.int64, chunks=idx.chunks),
+        idx,
+        da.full(idx.shape[0], -1, dtype=np.int64, chunks=idx.chunks),
         da.zeros(idx.shape[0], chunks=idx.chunks),
         da.zeros(idx.shape[0], dtype=bool, chunks=idx.chunks),
         n_input=inp.n_samples,
     )
     object.__setattr__(prov, "_input_chunks", inp.ya.chunks[0])
-    object.__setattr__(prov, "_local_parts",
-                       [(pk, int(m)) for pk, m in zip(picks, sizes)])
+    object.__setattr__(
+        prov, "_local_parts", [(pk, int(m)) for pk, m in zip(picks, sizes)]
+    )
     sampler.provenance_ = prov
     if inp.kind == "array":
         d = inp.X.shape[1]
-        X_res = da.concatenate([
-            da.from_delayed(dask.delayed(_take)(xb, pk), shape=(int(sizes[p]), d),
-                            dtype=inp.Xa.dtype)
-            for p, (xb, pk) in enumerate(zip(x_parts, picks))
-        ])
+        X_res = da.concatenate(
+            [
+                da.from_delayed(
+                    dask.delayed(_take)(xb, pk),
+                    shape=(int(sizes[p]), d),
+                    dtype=inp.Xa.dtype,
+                )
+                for p, (xb, pk) in enumerate(zip(x_parts, picks))
+            ]
+        )
         return X_res, y_res
     import dask.dataframe as dd
 
     X_res = dd.from_delayed(
         [dask.delayed(_take)(xb, pk) for xb, pk in zip(x_parts, picks)],
-        meta=inp.X._meta, verify_meta=False,
+        meta=inp.X._meta,
+        verify_meta=False,
     )
     if not hasattr(inp.y, "to_frame"):  # y given as a dask array
         return X_res, y_res
     y_res_s = dd.from_delayed(
-        [dask.delayed(_take)(yb, pk)
-         for yb, pk in zip(inp.y.to_delayed(), picks)],
-        meta=inp.y._meta, verify_meta=False,
+        [dask.delayed(_take)(yb, pk) for yb, pk in zip(inp.y.to_delayed(), picks)],
+        meta=inp.y._meta,
+        verify_meta=False,
     )
     return X_res, y_res_s

@@ -82,8 +82,9 @@ class RandomUnderSampler(ProvenanceMixin, BaseUnderSampler):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None,
-                 replacement=False):
+    def __init__(
+        self, *, sampling_strategy="auto", random_state=None, replacement=False
+    ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
         self.replacement = replacement
@@ -127,8 +128,11 @@ class RandomUnderSampler(ProvenanceMixin, BaseUnderSampler):
         for c in np.unique(y):
             rows = np.flatnonzero(y == c)
             if c in self.sampling_strategy_:
-                pick = rng.choice(rows.shape[0], size=self.sampling_strategy_[c],
-                                  replace=self.replacement)
+                pick = rng.choice(
+                    rows.shape[0],
+                    size=self.sampling_strategy_[c],
+                    replace=self.replacement,
+                )
                 rows = rows[pick]
             kept.append(rows)
         idx = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)

@@ -157,9 +157,7 @@ def dask_X_y(name, X, y, *, check_block=None, numeric=True):
 
     kx, ky = check_same_kind(X, y, name)
     if ky == "array" and y.ndim != 1:
-        raise ValueError(
-            f"{name}: y must be 1-D, got a dask array of shape {y.shape}."
-        )
+        raise ValueError(f"{name}: y must be 1-D, got a dask array of shape {y.shape}.")
     if kx == "array" and X.ndim != 2:
         raise ValueError(
             f"{name}: Expected a 2-D X, got a dask array with {X.ndim} dimensions."
@@ -171,14 +169,17 @@ def dask_X_y(name, X, y, *, check_block=None, numeric=True):
         todo["X"] = X.map_partitions(len)
     elif any(np.isnan(c) for c in X.chunks[0]):
         todo["X"] = X.map_blocks(
-            lambda b: np.array([b.shape[0]]), chunks=((1,) * X.numblocks[0],),
-            drop_axis=1, dtype=np.int64,
+            lambda b: np.array([b.shape[0]]),
+            chunks=((1,) * X.numblocks[0],),
+            drop_axis=1,
+            dtype=np.int64,
         )
     if ky == "series":
         todo["y"] = y.map_partitions(len)
     elif any(np.isnan(c) for c in y.chunks[0]):
         todo["y"] = y.map_blocks(
-            lambda b: np.array([b.shape[0]]), chunks=((1,) * y.numblocks[0],),
+            lambda b: np.array([b.shape[0]]),
+            chunks=((1,) * y.numblocks[0],),
             dtype=np.int64,
         )
     lengths = dict(zip(todo, dask.compute(*todo.values()))) if todo else {}
@@ -191,7 +192,8 @@ def dask_X_y(name, X, y, *, check_block=None, numeric=True):
     else:
         x_chunks = (
             tuple(int(v) for v in np.asarray(lengths["X"]).ravel())
-            if "X" in lengths else tuple(int(c) for c in X.chunks[0])
+            if "X" in lengths
+            else tuple(int(c) for c in X.chunks[0])
         )
         Xa = X
         if "X" in lengths:
@@ -203,7 +205,8 @@ def dask_X_y(name, X, y, *, check_block=None, numeric=True):
     else:
         y_chunks = (
             tuple(int(v) for v in np.asarray(lengths["y"]).ravel())
-            if "y" in lengths else tuple(int(c) for c in y.chunks[0])
+            if "y" in lengths
+            else tuple(int(c) for c in y.chunks[0])
         )
         ya = y
         if "y" in lengths:
@@ -215,8 +218,9 @@ def dask_X_y(name, X, y, *, check_block=None, numeric=True):
             f"[{sum(x_chunks)}, {sum(y_chunks)}]."
         )
     if sum(y_chunks) == 0:
-        raise ValueError(f"{name}: Found array with 0 sample(s); a minimum of 1 "
-                         "is required.")
+        raise ValueError(
+            f"{name}: Found array with 0 sample(s); a minimum of 1 is required."
+        )
     if kx == "frame" and not numeric:
         if x_chunks != y_chunks:
             raise ValueError(
@@ -248,9 +252,7 @@ def class_counts(ya):
     """
     import dask
 
-    parts = [
-        dask.delayed(_block_counts)(b) for b in ya.to_delayed().ravel()
-    ]
+    parts = [dask.delayed(_block_counts)(b) for b in ya.to_delayed().ravel()]
     res = [r[0] for r in dask.compute(*parts)]
     classes = np.unique(np.concatenate([c for c, _ in res]))
     counts = np.zeros((len(res), classes.shape[0]), dtype=np.int64)
@@ -278,8 +280,7 @@ def check_class_target(name, classes):
         )
 
 
-def sampling_strategy_from_counts(sampling_strategy, classes, counts,
-                                  sampling_type):
+def sampling_strategy_from_counts(sampling_strategy, classes, counts, sampling_type):
     """imbalanced-learn's ``check_sampling_strategy`` from class counts.
 
     ``counts`` has one entry per class in ``classes``.  Same semantics as
@@ -302,11 +303,13 @@ def sampling_strategy_from_counts(sampling_strategy, classes, counts,
     if isinstance(sampling_strategy, str):
         s = sampling_strategy
         if s == "majority" and sampling_type == "over-sampling":
-            raise ValueError("'sampling_strategy'='majority' cannot be used with "
-                             "over-sampler.")
+            raise ValueError(
+                "'sampling_strategy'='majority' cannot be used with over-sampler."
+            )
         if s == "minority" and sampling_type == "under-sampling":
-            raise ValueError("'sampling_strategy'='minority' cannot be used with "
-                             "under-sampler.")
+            raise ValueError(
+                "'sampling_strategy'='minority' cannot be used with under-sampler."
+            )
         if s == "auto":
             s = "not majority" if sampling_type == "over-sampling" else "not minority"
         if s == "all":
@@ -367,8 +370,11 @@ def sampling_strategy_from_counts(sampling_strategy, classes, counts,
                 f"(0, 1]. Got {sampling_strategy} instead."
             )
         if sampling_type == "over-sampling":
-            out = {c: int(n_max * sampling_strategy - stats[c])
-                   for c in keys if c != majority}
+            out = {
+                c: int(n_max * sampling_strategy - stats[c])
+                for c in keys
+                if c != majority
+            }
             if any(v < 0 for v in out.values()):
                 raise ValueError(
                     "The specified ratio required to remove samples from the "
@@ -376,8 +382,7 @@ def sampling_strategy_from_counts(sampling_strategy, classes, counts,
                     "increase the ratio."
                 )
         else:
-            out = {c: int(n_min / sampling_strategy)
-                   for c in keys if c != minority}
+            out = {c: int(n_min / sampling_strategy) for c in keys if c != minority}
             if any(v > stats[c] for c, v in out.items()):
                 raise ValueError(
                     "The specified ratio required to generate new sample in the "
@@ -423,8 +428,11 @@ def gather_rows(X_parts, y_parts, offsets, *, classes=None, gidx=None):
         X_rows = pd.concat(Xs)
     else:
         X_rows = np.concatenate(Xs)
-    return (X_rows, np.concatenate([p[1] for p in parts]),
-            np.concatenate([p[2] for p in parts]))
+    return (
+        X_rows,
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+    )
 
 
 def row_parts(inp):
@@ -527,26 +535,37 @@ class DaskProvenance(_provenance_base()):
         head = head.rechunk((self._input_chunks,))
         if getattr(self, "_local_parts", None) is not None:
             # rows kept (or copied) partition by partition: no synthetic rows
-            return da.concatenate([
-                da.from_delayed(dask.delayed(_take_local)(vb, loc), shape=(m,),
-                                dtype=head.dtype)
-                for vb, (loc, m) in zip(head.to_delayed().ravel(),
-                                        self._local_parts)
-            ])
+            return da.concatenate(
+                [
+                    da.from_delayed(
+                        dask.delayed(_take_local)(vb, loc), shape=(m,), dtype=head.dtype
+                    )
+                    for vb, (loc, m) in zip(
+                        head.to_delayed().ravel(), self._local_parts
+                    )
+                ]
+            )
         offsets = np.concatenate([[0], np.cumsum(self._input_chunks)])
         v_parts = list(head.to_delayed().ravel())
         seed_syn = self.seed[n:]
         parts = []
-        for s, p, g, m in zip(seed_syn.to_delayed().ravel(),
-                              self.partner[n:].to_delayed().ravel(),
-                              self.gap[n:].to_delayed().ravel(),
-                              seed_syn.chunks[0]):
+        for s, p, g, m in zip(
+            seed_syn.to_delayed().ravel(),
+            self.partner[n:].to_delayed().ravel(),
+            self.gap[n:].to_delayed().ravel(),
+            seed_syn.chunks[0],
+        ):
             need = dask.delayed(_needed)(s, p)
-            vals = [dask.delayed(_take_1d)(vb, int(offsets[q]), need)
-                    for q, vb in enumerate(v_parts)]
+            vals = [
+                dask.delayed(_take_1d)(vb, int(offsets[q]), need)
+                for q, vb in enumerate(v_parts)
+            ]
             dtype = np.float64 if how == "interpolate" else head.dtype
-            parts.append(da.from_delayed(
-                dask.delayed(_propagate_chunk)(s, p, g, need, how, *vals),
-                shape=(m,), dtype=dtype,
-            ))
+            parts.append(
+                da.from_delayed(
+                    dask.delayed(_propagate_chunk)(s, p, g, need, how, *vals),
+                    shape=(m,),
+                    dtype=dtype,
+                )
+            )
         return da.concatenate([head, *parts]) if parts else head

@@ -33,7 +33,6 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array
 
-from ...neighbors import NearestNeighbors
 from ...neighbors._dask import kneighbors_dask
 from ...utils import _dask as ud
 from ...utils._dask import DaskProvenance, _needed, _take_rows
@@ -95,7 +94,9 @@ def _adasyn_chunk(nn_g, seeds_g, cum, start, col_state, gap_state, m):
 def _interp_local(plan, src_idx, src_X):
     seeds, partners, gaps = plan
     out = _kernels.interpolate(
-        src_X, np.searchsorted(src_idx, seeds), np.searchsorted(src_idx, partners),
+        src_X,
+        np.searchsorted(src_idx, seeds),
+        np.searchsorted(src_idx, partners),
         gaps,
     )
     return out
@@ -105,7 +106,9 @@ def _interp_parts(plan, needed, *rows):
     seeds, partners, gaps = plan
     src_X = np.concatenate(rows)
     return _kernels.interpolate(
-        src_X, np.searchsorted(needed, seeds), np.searchsorted(needed, partners),
+        src_X,
+        np.searchsorted(needed, seeds),
+        np.searchsorted(needed, partners),
         gaps,
     )
 
@@ -151,8 +154,9 @@ class _Ctx:
         return n_rows * self.inp.n_features * 8 <= self.budget
 
     def gather_class(self, c):
-        X_c, _, g_c = ud.gather_rows(self.x_parts, self.y_parts, self.inp.offsets,
-                                     classes=np.array([c]))
+        X_c, _, g_c = ud.gather_rows(
+            self.x_parts, self.y_parts, self.inp.offsets, classes=np.array([c])
+        )
         return np.asarray(X_c), g_c
 
     def class_index(self, c):
@@ -162,24 +166,31 @@ class _Ctx:
         def idx(yb, off):
             return np.flatnonzero(np.asarray(yb) == c).astype(np.int64) + off
 
-        parts = [dask.delayed(idx)(yb, int(self.inp.offsets[p]))
-                 for p, yb in enumerate(self.y_parts)]
+        parts = [
+            dask.delayed(idx)(yb, int(self.inp.offsets[p]))
+            for p, yb in enumerate(self.y_parts)
+        ]
         return np.concatenate(dask.compute(*parts))
 
     def rows_at(self, gidx):
-        X_r, _, _ = ud.gather_rows(self.x_parts, self.y_parts, self.inp.offsets,
-                                   gidx=np.asarray(gidx, dtype=np.int64))
+        X_r, _, _ = ud.gather_rows(
+            self.x_parts,
+            self.y_parts,
+            self.inp.offsets,
+            gidx=np.asarray(gidx, dtype=np.int64),
+        )
         return np.asarray(X_r)
 
     def batches(self, gidx):
         size = max(1, self.budget // (8 * self.inp.n_features))
         for s in range(0, gidx.shape[0], size):
-            yield gidx[s:s + size]
+            yield gidx[s : s + size]
 
     def knn_all(self, X_q, g_q, k):
         """Neighbours (global) and their labels among all rows."""
-        _, ind, lab = kneighbors_dask(self.inp.Xa, X_q, k, query_index=g_q,
-                                      y=self.inp.ya)
+        _, ind, lab = kneighbors_dask(
+            self.inp.Xa, X_q, k, query_index=g_q, y=self.inp.ya
+        )
         return ind, lab
 
     def knn_all_batched(self, g_q, k, X_q=None):
@@ -208,8 +219,14 @@ class _Ctx:
         q = g_c if rows is None else g_c[rows]
         out = []
         for b in self.batches(q):
-            ind = kneighbors_dask(self.inp.Xa, self.rows_at(b), k, query_index=b,
-                                  y=self.inp.ya, reference_label=c)[1]
+            ind = kneighbors_dask(
+                self.inp.Xa,
+                self.rows_at(b),
+                k,
+                query_index=b,
+                y=self.inp.ya,
+                reference_label=c,
+            )[1]
             out.append(np.searchsorted(g_c, ind))
         return np.concatenate(out)
 
@@ -226,8 +243,10 @@ class _Ctx:
                 x = dask.delayed(_interp_local)(plan, src[1], src[2])
             else:
                 need = dask.delayed(lambda p: _needed(p[0], p[1]))(plan)
-                rows = [dask.delayed(_take_rows)(xb, int(self.inp.offsets[q]), need)
-                        for q, xb in enumerate(self.x_parts)]
+                rows = [
+                    dask.delayed(_take_rows)(xb, int(self.inp.offsets[q]), need)
+                    for q, xb in enumerate(self.x_parts)
+                ]
                 x = dask.delayed(_interp_parts)(plan, need, *rows)
             xs.append(da.from_delayed(x, shape=(m, d), dtype=self.dtype))
             ss.append(da.from_delayed(plan[0], shape=(m,), dtype=np.int64))
@@ -262,7 +281,8 @@ class _Ctx:
         oth_d = dask.delayed(other, pure=True) if other is not None else None
         plans = [
             dask.delayed(_pair_chunk, nout=3, pure=True)(
-                nn_d, seeds_d, a, b, m, oth_d, e)
+                nn_d, seeds_d, a, b, m, oth_d, e
+            )
             for a, b, m, e in zip(int_states, gap_states, sizes, extra_states)
         ]
         return self.emit(label, plans, sizes, src)
@@ -281,10 +301,12 @@ class _Ctx:
                 idx = np.concatenate([g_c, extra])
                 order = np.argsort(idx, kind="stable")
                 X_all = np.concatenate([X_c, self.rows_at(extra)])[order]
-                return ("local", dask.delayed(idx[order], pure=True),
-                        dask.delayed(X_all, pure=True))
-        return ("local", dask.delayed(g_c, pure=True),
-                dask.delayed(X_c, pure=True))
+                return (
+                    "local",
+                    dask.delayed(idx[order], pure=True),
+                    dask.delayed(X_all, pure=True),
+                )
+        return ("local", dask.delayed(g_c, pure=True), dask.delayed(X_c, pure=True))
 
 
 def _smote(ctx):
@@ -304,8 +326,7 @@ def _smote(ctx):
             X_c, g_c = None, ctx.class_index(c)
         nns = ctx.knn_class(c, g_c, X_c, s.nn_k_, "k_neighbors")
         rng = check_random_state(s.random_state)
-        out.append(ctx.pair_plans(c, n_new, g_c[nns], g_c, rng,
-                                  ctx.src_for(X_c, g_c)))
+        out.append(ctx.pair_plans(c, n_new, g_c[nns], g_c, rng, ctx.src_for(X_c, g_c)))
     return out
 
 
@@ -355,18 +376,27 @@ def _borderline(ctx):
         s.in_danger_indices_[c] = d_idx
         rng = check_random_state(s.random_state)
         if s.kind == "borderline-1":
-            nns = g_c[ctx.knn_class(c, g_c, X_c, s.nn_k_, "k_neighbors",
-                                       np.flatnonzero(danger))]
-            out.append(ctx.pair_plans(c, n_new, nns, d_idx, rng,
-                                      ctx.src_for(X_c, g_c)))
+            nns = g_c[
+                ctx.knn_class(
+                    c, g_c, X_c, s.nn_k_, "k_neighbors", np.flatnonzero(danger)
+                )
+            ]
+            out.append(ctx.pair_plans(c, n_new, nns, d_idx, rng, ctx.src_for(X_c, g_c)))
         else:
             X_d = X_c[danger] if X_c is not None else None
             nns, lab_k = ctx.knn_all_batched(d_idx, k, X_d)
             other = lab_k != c
-            out.append(ctx.pair_plans(
-                c, n_new, nns, d_idx, rng,
-                ctx.src_for(X_c, g_c, extra_idx=np.unique(nns)), other=other,
-            ))
+            out.append(
+                ctx.pair_plans(
+                    c,
+                    n_new,
+                    nns,
+                    d_idx,
+                    rng,
+                    ctx.src_for(X_c, g_c, extra_idx=np.unique(nns)),
+                    other=other,
+                )
+            )
     return out
 
 
@@ -421,7 +451,8 @@ def _adasyn(ctx):
         cum_d = dask.delayed(cum, pure=True)
         plans = [
             dask.delayed(_adasyn_chunk, nout=3, pure=True)(
-                nn_d, g_d, cum_d, int(st), a, b, m)
+                nn_d, g_d, cum_d, int(st), a, b, m
+            )
             for st, a, b, m in zip(starts, col_states, gap_states, sizes)
         ]
         out.append(ctx.emit(c, plans, sizes, ctx.src_for(X_c, g_c)))
@@ -442,18 +473,19 @@ def _assemble(ctx, outs):
         ss += s_l
         ps += p_l
         gs += g_l
-        ys += [da.full(a.shape[0], label, dtype=y_dtype, chunks=a.shape[0])
-               for a in s_l]
+        ys += [
+            da.full(a.shape[0], label, dtype=y_dtype, chunks=a.shape[0]) for a in s_l
+        ]
     in_chunks = inp.ya.chunks[0]
     seed = da.concatenate([da.arange(n, chunks=(in_chunks,), dtype=np.int64), *ss])
-    partner = da.concatenate(
-        [da.full(n, -1, dtype=np.int64, chunks=(in_chunks,)), *ps])
+    partner = da.concatenate([da.full(n, -1, dtype=np.int64, chunks=(in_chunks,)), *ps])
     gap = da.concatenate([da.zeros(n, chunks=(in_chunks,)), *gs])
-    n_new = sum(a.shape[0] for a in ss)
-    synthetic = da.concatenate([
-        da.zeros(n, dtype=bool, chunks=(in_chunks,)),
-        *[da.ones(a.shape[0], dtype=bool, chunks=a.shape[0]) for a in ss],
-    ])
+    synthetic = da.concatenate(
+        [
+            da.zeros(n, dtype=bool, chunks=(in_chunks,)),
+            *[da.ones(a.shape[0], dtype=bool, chunks=a.shape[0]) for a in ss],
+        ]
+    )
     prov = DaskProvenance(seed, partner, gap, synthetic, n_input=n)
     object.__setattr__(prov, "_input_chunks", in_chunks)
     s.provenance_ = prov
@@ -479,8 +511,7 @@ def _assemble(ctx, outs):
     for x_l, y_l in zip(xs, ys):
         m = x_l.shape[0]
         X_parts.append(dask.delayed(_frame)(x_l.to_delayed()[0, 0], start, cols))
-        y_parts.append(dask.delayed(_series)(y_l.to_delayed()[0], start,
-                                             inp.y.name))
+        y_parts.append(dask.delayed(_series)(y_l.to_delayed()[0], start, inp.y.name))
         start += m
     X_syn = dd.from_delayed(X_parts, meta=meta_x, verify_meta=False)
     y_syn = dd.from_delayed(y_parts, meta=meta_y, verify_meta=False)
@@ -490,8 +521,9 @@ def _assemble(ctx, outs):
 def _frame(x, start, columns):
     import pandas as pd
 
-    return pd.DataFrame(x, columns=columns,
-                        index=pd.RangeIndex(start, start + x.shape[0]))
+    return pd.DataFrame(
+        x, columns=columns, index=pd.RangeIndex(start, start + x.shape[0])
+    )
 
 
 def _series(y, start, name):
@@ -513,8 +545,9 @@ def fit_resample_dask(sampler, X, y):
         from ._dask_nominal import fit_resample_nominal_dask
 
         return fit_resample_nominal_dask(sampler, X, y)
-    inp = ud.dask_X_y(name, X, y, check_block=functools.partial(
-        _check_block, name=name))
+    inp = ud.dask_X_y(
+        name, X, y, check_block=functools.partial(_check_block, name=name)
+    )
     if inp.Xa.dtype.kind not in "f":
         inp.Xa = inp.Xa.astype(np.float64)
     classes, counts_pb = ud.class_counts(inp.ya)

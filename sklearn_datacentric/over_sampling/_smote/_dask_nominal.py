@@ -33,8 +33,12 @@ def _check_cont(block, *, name, cols):
         sub = block.iloc[:, cols].to_numpy()
     else:
         sub = np.asarray(block)[:, cols]
-    check_array(sub, dtype=[np.float64, np.float32], estimator=name,
-                input_name="X (continuous features)")
+    check_array(
+        sub,
+        dtype=[np.float64, np.float32],
+        estimator=name,
+        input_name="X (continuous features)",
+    )
     return block
 
 
@@ -70,10 +74,14 @@ def _to_dask_rows(rows, start, chunk, like_frame, y_name, y_new):
         nparts = max(1, -(-n_new // chunk))
         rows = rows.set_axis(pd.RangeIndex(start, start + n_new))
         ys = pd.Series(y_new, name=y_name, index=rows.index)
-        return (dd.from_pandas(rows, npartitions=nparts, sort=False),
-                dd.from_pandas(ys, npartitions=nparts, sort=False))
-    return (da.from_array(np.asarray(rows), chunks=(chunk, rows.shape[1])),
-            da.from_array(y_new, chunks=chunk))
+        return (
+            dd.from_pandas(rows, npartitions=nparts, sort=False),
+            dd.from_pandas(ys, npartitions=nparts, sort=False),
+        )
+    return (
+        da.from_array(np.asarray(rows), chunks=(chunk, rows.shape[1])),
+        da.from_array(y_new, chunks=chunk),
+    )
 
 
 def fit_resample_nominal_dask(sampler, X, y):
@@ -105,17 +113,23 @@ def fit_resample_nominal_dask(sampler, X, y):
             "sklearn_datacentric.utils.dask_gather_budget."
         )
     x_parts, y_parts = ud.row_parts(inp)
-    X_min, y_min, g_min = ud.gather_rows(x_parts, y_parts, inp.offsets,
-                                         classes=to_sample)
+    X_min, y_min, g_min = ud.gather_rows(
+        x_parts, y_parts, inp.offsets, classes=to_sample
+    )
     n = inp.n_samples
     chunk = int(max(1, max(inp.ya.chunks[0])))
     frame = inp.kind == "frame"
     if isinstance(sampler, SMOTENC):
-        meta = inp.X._meta if frame else np.empty((0, inp.X.shape[1]),
-                                                  dtype=inp.X.dtype)
+        meta = (
+            inp.X._meta if frame else np.empty((0, inp.X.shape[1]), dtype=inp.X.dtype)
+        )
         sampler._validate_column_types(meta)
-        X_in = _checked(inp, functools.partial(
-            _check_cont, name=name, cols=sampler.continuous_features_))
+        X_in = _checked(
+            inp,
+            functools.partial(
+                _check_cont, name=name, cols=sampler.continuous_features_
+            ),
+        )
         if len(to_sample):
             X_out, _ = sampler._fit_resample(X_min, y_min)
             prov = sampler.provenance_
@@ -128,14 +142,22 @@ def fit_resample_nominal_dask(sampler, X, y):
             new, seeds, partners, gaps = None, np.zeros(0, np.int64), None, None
     else:
         X_in = inp.X
-        new, seeds = _smoten(sampler, inp, x_parts, y_parts, classes, X_min,
-                             y_min, g_min)
+        new, seeds = _smoten(
+            sampler, inp, x_parts, y_parts, classes, X_min, y_min, g_min
+        )
         partners = gaps = None
     n_new = seeds.shape[0]
-    y_new = np.concatenate([
-        np.full(m, c, dtype=inp.ya.dtype)
-        for c, m in sampler.sampling_strategy_.items() if m
-    ]) if n_new else np.zeros(0, inp.ya.dtype)
+    y_new = (
+        np.concatenate(
+            [
+                np.full(m, c, dtype=inp.ya.dtype)
+                for c, m in sampler.sampling_strategy_.items()
+                if m
+            ]
+        )
+        if n_new
+        else np.zeros(0, inp.ya.dtype)
+    )
     if partners is None:
         partners = np.full(n_new, -1, np.int64)
         gaps = np.zeros(n_new)
@@ -156,14 +178,18 @@ def fit_resample_nominal_dask(sampler, X, y):
     sampler.provenance_ = prov
     if not n_new:
         return X_in, inp.y
-    X_new, y_new_d = _to_dask_rows(new, n, chunk, frame,
-                                   getattr(inp.y, "name", None), y_new)
+    X_new, y_new_d = _to_dask_rows(
+        new, n, chunk, frame, getattr(inp.y, "name", None), y_new
+    )
     if frame:
         import dask.dataframe as dd
 
         y_head = inp.y if hasattr(inp.y, "to_frame") else inp.ya
-        y_tail = y_new_d if hasattr(inp.y, "to_frame") else da.from_array(
-            y_new, chunks=chunk)
+        y_tail = (
+            y_new_d
+            if hasattr(inp.y, "to_frame")
+            else da.from_array(y_new, chunks=chunk)
+        )
         concat_y = dd.concat if hasattr(inp.y, "to_frame") else da.concatenate
         return dd.concat([X_in, X_new]), concat_y([y_head, y_tail])
     _ = dask
@@ -192,22 +218,28 @@ def _smoten(sampler, inp, x_parts, y_parts, classes, X_min, y_min, g_min):
         if m:
             sampler._check_class_size(c, int(np.sum(y_min == c)), k, "k_neighbors")
     parts_u = dask.compute(*[dask.delayed(_uniques)(xb) for xb in x_parts])
-    cats = [np.unique(np.concatenate([p[j] for p in parts_u]))
-            for j in range(len(parts_u[0]))]
+    cats = [
+        np.unique(np.concatenate([p[j] for p in parts_u]))
+        for j in range(len(parts_u[0]))
+    ]
     X_min_a = X_min.to_numpy() if hasattr(X_min, "iloc") else np.asarray(X_min)
     enc = OrdinalEncoder(categories=cats, dtype=np.int64).fit(X_min_a)
     sampler.categorical_encoder_ = enc
     enc_d = dask.delayed(enc, pure=True)
-    tables = dask.compute(dask.delayed(_sum_counts)(*[
-        dask.delayed(_value_class_counts)(xb, yb, enc_d, classes)
-        for xb, yb in zip(x_parts, y_parts)
-    ]))[0]
+    tables = dask.compute(
+        dask.delayed(_sum_counts)(
+            *[
+                dask.delayed(_value_class_counts)(xb, yb, enc_d, classes)
+                for xb, yb in zip(x_parts, y_parts)
+            ]
+        )
+    )[0]
     codes = np.asarray(enc.transform(X_min_a), dtype=np.int64)
     n_cls = classes.shape[0]
     E = np.empty((codes.shape[0], codes.shape[1] * n_cls))
     for f, cnt in enumerate(tables):
         prob = cnt / np.maximum(cnt.sum(axis=1, keepdims=True), 1.0)
-        E[:, f * n_cls:(f + 1) * n_cls] = prob[codes[:, f]]
+        E[:, f * n_cls : (f + 1) * n_cls] = prob[codes[:, f]]
     own = isinstance(sampler.nn_k_, NearestNeighbors) and not hasattr(
         sampler.k_neighbors, "kneighbors"
     )
@@ -224,8 +256,7 @@ def _smoten(sampler, inp, x_parts, y_parts, classes, X_min, y_min, g_min):
         rng = check_random_state(sampler.random_state)
         seeds = rng.choice(np.arange(idx.shape[0]), size=m, replace=True)
         new_codes = _kernels.nominal_mode(codes, idx[neigh[seeds]])
-        blocks.append(np.asarray(enc.inverse_transform(new_codes),
-                                 dtype=X_min_a.dtype))
+        blocks.append(np.asarray(enc.inverse_transform(new_codes), dtype=X_min_a.dtype))
         seeds_all.append(g_min[idx[seeds]])
     if not blocks:
         return None, np.zeros(0, np.int64)
