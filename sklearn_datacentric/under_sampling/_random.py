@@ -5,7 +5,7 @@ from imblearn.under_sampling.base import BaseUnderSampler
 from imblearn.utils import check_target_type
 from imblearn.utils._validation import _check_X
 from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_consistent_length, validate_data
 
 from ..base import ProvenanceMixin
 from ..utils._dask import is_dask_collection
@@ -120,6 +120,7 @@ class RandomUnderSampler(ProvenanceMixin, BaseUnderSampler):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         X = _check_X(X)
         X, y = validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
+        check_consistent_length(X, y)
         return X, y, binarize_y
 
     def _fit_resample(self, X, y):

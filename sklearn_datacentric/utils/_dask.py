@@ -569,3 +569,92 @@ class DaskProvenance(_provenance_base()):
                 )
             )
         return da.concatenate([head, *parts]) if parts else head
+
+
+# ------------------------------------------------------- worker warm-up
+
+
+def _warm_kernels():
+    """Run the numba kernels of the Dask paths once on tiny data, so that
+    they are compiled (or loaded from the cache) before the first real task.
+
+    Returns the seconds it took and the numba cache directory in use.
+    """
+    import time
+
+    t0 = time.perf_counter()
+    import numba
+
+    from ..neighbors import NearestNeighbors
+    from ..neighbors._base import l1_kneighbors_self, mixed_kneighbors_self
+    from ..over_sampling._smote import _kernels
+
+    rng = np.random.RandomState(0)
+    for n in (40, 1100):  # the brute force, then the KD-tree
+        X = rng.randn(n, 3)
+        nn = NearestNeighbors(n_neighbors=3, n_jobs=1).fit(X)
+        nn.kneighbors(X[:5])
+        nn._kneighbors_fitted(np.arange(5), 2)
+    X = rng.randn(30, 3)
+    _kernels.interpolate(X, np.arange(4), np.arange(1, 5), rng.rand(4))
+    codes = rng.randint(0, 3, (30, 2)).astype(np.int64)
+    _kernels.nominal_mode(codes, np.arange(12).reshape(4, 3))
+    _kernels.nominal_mode(codes, np.arange(12).reshape(4, 3), tie_u=rng.rand(4, 2))
+    mixed_kneighbors_self(X, codes, 1.0, 3, n_jobs=1)
+    l1_kneighbors_self(X, 3, n_jobs=1)
+    return time.perf_counter() - t0, numba.config.CACHE_DIR or "(next to the code)"
+
+
+def _worker_plugin_class():
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class DaskWarmup(WorkerPlugin):
+        """Compile (or load from the cache) the package's numba kernels when a
+        worker starts, before it receives tasks."""
+
+        name = "sklearn-datacentric-warmup"
+
+        def setup(self, worker):
+            import numba
+
+            numba.set_num_threads(max(1, int(worker.state.nthreads)))
+            self.seconds, self.cache_dir = _warm_kernels()
+
+    return DaskWarmup
+
+
+def dask_warmup(client):
+    """Warm up the numba kernels on every worker of a Dask cluster, now and
+    on the workers that join later.
+
+    A fresh worker process otherwise compiles the kernels it needs during
+    its first tasks.  This registers a ``distributed`` worker plugin that
+    runs each kernel of the Dask paths once on tiny data when a worker
+    starts (and on the workers already running).  With the numba cache
+    warm this loads machine code from disk (about a second); with a cold
+    cache it compiles once and writes the cache.  Point every worker at one
+    shared, writable cache with the environment variable
+    ``NUMBA_CACHE_DIR`` (set before the workers start, e.g.
+    ``LocalCluster(env={"NUMBA_CACHE_DIR": path})`` or the
+    ``distributed.nanny.pre-spawn-environ`` setting) so that a kernel is
+    compiled once per cluster, not once per worker; see
+    ``benchmarks/results/dask.md`` for the measured times.
+
+    Parameters
+    ----------
+    client : distributed.Client
+
+    Returns
+    -------
+    times : dict
+        Worker address -> (seconds the warm-up took on that worker, numba
+        cache directory).
+    """
+    plugin = _worker_plugin_class()()
+    client.register_plugin(plugin)
+    return client.run(_plugin_times)
+
+
+def _plugin_times(dask_worker):
+    p = dask_worker.plugins["sklearn-datacentric-warmup"]
+    return p.seconds, p.cache_dir
