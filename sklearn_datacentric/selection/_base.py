@@ -17,11 +17,14 @@ import warnings
 
 import numpy as np
 from imblearn.under_sampling.base import BaseCleaningSampler
-from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_predict
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold, check_cv
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_random_state
 
 from ..base import ProvenanceMixin
+from ..utils._parallel import task_for
 
 __all__ = []
 
@@ -187,7 +190,31 @@ def out_of_fold_proba(estimator, X, y, *, cv=5, random_state=None, n_jobs=None):
         )
     else:
         splitter = check_cv(cv, y_enc, classifier=True)
-    proba = cross_val_predict(
-        estimator, X, y_enc, cv=splitter, method="predict_proba", n_jobs=n_jobs
+    # the folds go through joblib (a Dask backend spreads them over a
+    # cluster), one numba / BLAS thread per fold when they run in parallel
+    from joblib import Parallel, delayed
+
+    splits = list(splitter.split(X, y_enc))
+    task = task_for(_fold_proba, n_jobs)
+    parts = Parallel(n_jobs=n_jobs)(
+        delayed(task)(clone(estimator), X, y_enc, tr, te) for tr, te in splits
     )
-    return np.asarray(proba, dtype=np.float64)
+    proba = np.zeros((len(y_enc), classes.shape[0]))
+    seen = np.zeros(len(y_enc), dtype=bool)
+    for (_, te), p in zip(splits, parts):
+        proba[te] = p
+        seen[te] = True
+    if not seen.all():
+        raise ValueError(
+            "out_of_fold_proba needs folds whose test parts cover every row "
+            "(a partition of the rows)."
+        )
+    return proba
+
+
+def _fold_proba(estimator, X, y_enc, train, test):
+    """Probabilities of the test rows from a fit on the training rows."""
+    estimator.fit(_safe_indexing(X, train), y_enc[train])
+    return np.asarray(
+        estimator.predict_proba(_safe_indexing(X, test)), dtype=np.float64
+    )
