@@ -91,7 +91,7 @@ def run_one(name, n_rows):
     }[name]
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True,
-        memory_limit=MEMORY_LIMIT, dashboard_address=None,
+        memory_limit=MEMORY_LIMIT, dashboard_address=":0",
     ) as cluster, Client(cluster) as client:
         dask_warmup(client)
         X, y = lazy_data(n_rows)
@@ -130,7 +130,7 @@ from sklearn_datacentric.utils import dask_warmup
 if __name__ == "__main__":
     warm = sys.argv[1] == "warmup"
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as c, Client(c) as cl:
+                      dashboard_address=":0") as c, Client(c) as cl:
         t_up = time.perf_counter() - t0
         t1 = time.perf_counter()
         w = dask_warmup(cl) if warm else None

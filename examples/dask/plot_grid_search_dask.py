@@ -45,7 +45,7 @@ from sklearn_datacentric.over_sampling import SMOTE
 from sklearn_datacentric.utils import dask_warmup
 
 cluster = LocalCluster(
-    n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
 )
 client = Client(cluster)
 warm = dask_warmup(client)

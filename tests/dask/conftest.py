@@ -22,7 +22,7 @@ def client():
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             memory_limit="2GiB",
         ) as cluster,
         Client(cluster) as c,

@@ -258,3 +258,23 @@ def test_split_quota_is_exact_and_unbiased():
         expected = quota * counts / counts.sum()
         se = draws.std(axis=0) / np.sqrt(len(draws))
         assert np.all(np.abs(draws.mean(axis=0) - expected) <= 5 * se + 1e-12)
+
+
+def test_dask_warmup_on_every_worker(client):
+    from sklearn_datacentric.utils import dask_warmup
+
+    times = dask_warmup(client)
+    assert set(times) == set(client.scheduler_info()["workers"])
+    assert all(t >= 0 for t, _ in times.values())
+
+
+def test_package_import_does_not_import_dask():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sklearn_datacentric.over_sampling, "
+        "sklearn_datacentric.under_sampling, sklearn_datacentric.neighbors; "
+        "assert 'dask' not in sys.modules, 'dask imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
