@@ -8,11 +8,26 @@ runs one task per core must not start one thread per core in each.
 """
 
 import functools
+from contextlib import contextmanager
 
 from joblib import effective_n_jobs
 from threadpoolctl import threadpool_limits
 
-__all__ = ["one_thread_task", "task_for"]
+__all__ = ["one_numba_thread", "one_thread_task", "task_for"]
+
+
+@contextmanager
+def one_numba_thread():
+    """numba's parallel kernels use one thread in this block (numba's thread
+    count is per calling thread, so other tasks are not affected)."""
+    import numba
+
+    old = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(old)
 
 
 def one_thread_task(fn):
@@ -20,15 +35,8 @@ def one_thread_task(fn):
 
     @functools.wraps(fn)
     def task(*args, **kwargs):
-        import numba
-
-        old = numba.get_num_threads()
-        numba.set_num_threads(1)
-        try:
-            with threadpool_limits(limits=1):
-                return fn(*args, **kwargs)
-        finally:
-            numba.set_num_threads(old)
+        with one_numba_thread(), threadpool_limits(limits=1):
+            return fn(*args, **kwargs)
 
     return task
 

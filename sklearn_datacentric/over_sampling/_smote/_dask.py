@@ -36,6 +36,7 @@ from sklearn.utils.validation import check_array
 from ...neighbors._dask import kneighbors_dask
 from ...utils import _dask as ud
 from ...utils._dask import DaskProvenance, _needed, _take_rows
+from ...utils._parallel import one_numba_thread
 from . import _kernels
 from ._base import _label, kneighbors_self, n_neighbors_of
 
@@ -92,25 +93,21 @@ def _adasyn_chunk(nn_g, seeds_g, cum, start, col_state, gap_state, m):
 
 
 def _interp_local(plan, src_idx, src_X):
+    """Synthetic rows of one partition, parents read from gathered rows."""
     seeds, partners, gaps = plan
-    out = _kernels.interpolate(
-        src_X,
-        np.searchsorted(src_idx, seeds),
-        np.searchsorted(src_idx, partners),
-        gaps,
-    )
-    return out
+    # one numba thread per task: the worker runs one task per core
+    with one_numba_thread():
+        return _kernels.interpolate(
+            src_X,
+            np.searchsorted(src_idx, seeds),
+            np.searchsorted(src_idx, partners),
+            gaps,
+        )
 
 
 def _interp_parts(plan, needed, *rows):
-    seeds, partners, gaps = plan
-    src_X = np.concatenate(rows)
-    return _kernels.interpolate(
-        src_X,
-        np.searchsorted(needed, seeds),
-        np.searchsorted(needed, partners),
-        gaps,
-    )
+    """Synthetic rows of one partition, parents read from the partitions."""
+    return _interp_local(plan, needed, np.concatenate(rows))
 
 
 def _chunks_of(n, size):
