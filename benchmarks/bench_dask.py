@@ -41,7 +41,7 @@ from _harness import markdown_table, write_results  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 N_FEATURES = 10
 MINORITY = 0.01
-ROWS_PER_PART = 500_000
+ROWS_PER_PART = 1_000_000
 MEMORY_LIMIT = "1.5GiB"
 
 
@@ -65,7 +65,9 @@ def lazy_data(n_rows):
     n_parts = n_rows // ROWS_PER_PART
     chunks = ((ROWS_PER_PART,) * n_parts,)
     X = da.map_blocks(
-        gen_X, rows=ROWS_PER_PART, chunks=(chunks[0], (N_FEATURES,)),
+        gen_X,
+        rows=ROWS_PER_PART,
+        chunks=(chunks[0], (N_FEATURES,)),
         dtype=np.float64,
     )
     y = da.map_blocks(gen_y, rows=ROWS_PER_PART, chunks=chunks, dtype=np.int8)
@@ -89,23 +91,31 @@ def run_one(name, n_rows):
         "BorderlineSMOTE": BorderlineSMOTE(random_state=0),
         "RandomUnderSampler": RandomUnderSampler(random_state=0),
     }[name]
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True,
-        memory_limit=MEMORY_LIMIT, dashboard_address=":0",
-    ) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit=MEMORY_LIMIT,
+            dashboard_address=":0",
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         dask_warmup(client)
         X, y = lazy_data(n_rows)
         t0 = time.perf_counter()
         X_res, y_res = sampler.fit_resample(X, y)
         t_fit = time.perf_counter() - t0
-        sums, counts = dask.compute(X_res.sum(axis=0),
-                                    da_bincount(y_res))
+        sums, counts = dask.compute(X_res.sum(axis=0), da_bincount(y_res))
         wall = time.perf_counter() - t0
         peaks = client.run(_peak_rss_mib)
         n_out = int(counts.sum())
     return {
-        "sampler": name, "rows": f"{n_rows / 1e6:.0f}M", "fit_resample s": t_fit,
-        "total s": wall, "us per input row": wall / n_rows * 1e6,
+        "sampler": name,
+        "rows": f"{n_rows / 1e6:.0f}M",
+        "fit_resample s": t_fit,
+        "total s": wall,
+        "us per input row": wall / n_rows * 1e6,
         "output rows": f"{n_out / 1e6:.2f}M",
         "peak RSS per worker MiB": " / ".join(f"{v:.0f}" for v in peaks.values()),
         "finite": bool(np.isfinite(sums).all()),
@@ -154,19 +164,33 @@ def worker_start():
             ("cold cache, no warm-up", "plain"),
             ("warm cache, no warm-up", "plain"),
         ]:
-            out = subprocess.run([sys.executable, "-c", _FIRST_TASK, mode], env=env,
-                                 capture_output=True, text=True, timeout=1200)
+            out = subprocess.run(
+                [sys.executable, "-c", _FIRST_TASK, mode],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1200,
+            )
             r = json.loads(out.stdout.strip().splitlines()[-1])
             rows.append({"case": label, "first task s": r["first_task"]})
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache, PYTHONPATH=ROOT)
         for label in ["cold cache, dask_warmup", "warm cache, dask_warmup"]:
-            out = subprocess.run([sys.executable, "-c", _FIRST_TASK, "warmup"],
-                                 env=env, capture_output=True, text=True,
-                                 timeout=1200)
+            out = subprocess.run(
+                [sys.executable, "-c", _FIRST_TASK, "warmup"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1200,
+            )
             r = json.loads(out.stdout.strip().splitlines()[-1])
-            rows.append({"case": label, "dask_warmup s": r["warmup"],
-                         "first task s": r["first_task"]})
+            rows.append(
+                {
+                    "case": label,
+                    "dask_warmup s": r["warmup"],
+                    "first task s": r["first_task"],
+                }
+            )
     return rows
 
 
@@ -188,65 +212,135 @@ try:
     stage = "imblearn SMOTE.fit_resample"
     from imblearn.over_sampling import SMOTE
     Xr, yr = SMOTE(random_state=0).fit_resample(X, y)
-    print("completed", Xr.shape, round(time.perf_counter() - t0, 1))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"completed in {time.perf_counter() - t0:.1f} s (data made in memory "
+          f"included), peak RSS {peak:.0f} MiB")
 except MemoryError as exc:
     print(f"MemoryError while {stage} after {time.perf_counter() - t0:.1f} s")
 """
 
 
-def imblearn_capped(n_rows, caps_gib=(1.5, 3.0)):
-    rows = []
+def _imblearn_once(n_rows, cap_gib):
     here = os.path.dirname(os.path.abspath(__file__))
-    for cap in caps_gib:
-        out = subprocess.run(
-            [sys.executable, "-c", _IMBLEARN, str(int(cap * 2**30)), str(n_rows),
-             here], capture_output=True, text=True, timeout=1800,
-        )
-        msg = (out.stdout.strip().splitlines() or [""])[-1]
-        if out.returncode != 0 and not msg:
-            err = out.stderr.strip().splitlines()
-            msg = f"exit code {out.returncode}: {err[-1] if err else ''}"
-        rows.append({"rows": f"{n_rows / 1e6:.0f}M", "address-space cap GiB": cap,
-                     "imbalanced-learn SMOTE": msg})
+    t0 = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", _IMBLEARN, str(int(cap_gib * 2**30)), str(n_rows), here],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    msg = (out.stdout.strip().splitlines() or [""])[-1]
+    if out.returncode != 0 and not msg:
+        err = out.stderr.strip().splitlines()
+        msg = f"exit code {out.returncode}: {err[-1] if err else ''}"
+    return {
+        "rows": f"{n_rows / 1e6:.0f}M",
+        "address-space cap GiB": cap_gib,
+        "imbalanced-learn SMOTE": msg,
+        "wall s": time.perf_counter() - t0,
+    }
+
+
+def imblearn_capped(sizes):
+    """imbalanced-learn's SMOTE at each size under one worker's cap (1.5 GiB)
+    until it fails, then the largest size under both workers' caps (3 GiB)."""
+    rows = []
+    for n_rows in sizes:
+        r = _imblearn_once(n_rows, 1.5)
+        rows.append(r)
+        print(r, flush=True)
+        if not r["imbalanced-learn SMOTE"].startswith("completed"):
+            break
+    r = _imblearn_once(max(sizes), 3.0)
+    print(r, flush=True)
+    rows.append(r)
     return rows
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="2,4,8,16")
-    ap.add_argument("--parts", default="worker,scale,imblearn")
-    ap.add_argument("--samplers", default="SMOTE,BorderlineSMOTE,RandomUnderSampler")
+    ap.add_argument("--parts", default="worker,imblearn,scale")
+    ap.add_argument("--samplers", default="RandomUnderSampler,SMOTE,BorderlineSMOTE")
     args = ap.parse_args()
     parts = args.parts.split(",")
-    body = [__doc__.split("Run:")[0].strip(), ""]
-    body.append("The machine was shared with four other jobs during the run.\n")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    head = [
+        __doc__.split("Run:")[0].strip(),
+        "",
+        f"Partitions of {ROWS_PER_PART:,} rows (80 MB of X each).  The "
+        "machine was shared with four other jobs during the run.",
+        "",
+    ]
+    sections = {}
+
+    def write():  # after every row, so that a partial run leaves its rows
+        path = write_results(
+            "dask",
+            "Samplers on Dask collections",
+            "\n".join(head + list(sections.values())),
+        )
+        print("wrote", path, flush=True)
+
     if "worker" in parts:
         rows = worker_start()
         print(rows, flush=True)
-        body += ["## A fresh worker's first task", "",
-                 markdown_table(rows, ["case", "dask_warmup s", "first task s"]),
-                 ""]
+        sections["worker"] = "\n".join(
+            [
+                "## A fresh worker's first task",
+                "",
+                markdown_table(rows, ["case", "dask_warmup s", "first task s"]),
+                "",
+            ]
+        )
+        write()
+    if "imblearn" in parts:
+        rows = imblearn_capped([n * 1_000_000 for n in sizes])
+        sections["imblearn"] = "\n".join(
+            [
+                "## imbalanced-learn in memory under the same cap",
+                "",
+                markdown_table(
+                    rows,
+                    [
+                        "rows",
+                        "address-space cap GiB",
+                        "imbalanced-learn SMOTE",
+                        "wall s",
+                    ],
+                ),
+                "",
+            ]
+        )
+        write()
     if "scale" in parts:
         rows = []
-        for size in [int(s) for s in args.sizes.split(",")]:
-            for name in args.samplers.split(","):
+        for name in args.samplers.split(","):
+            for size in sizes:
                 r = run_one(name, size * 1_000_000)
                 print(r, flush=True)
                 rows.append(r)
-        body += ["## Scaling (2 workers x 1 thread, 1.5 GiB each)", "",
-                 markdown_table(rows, ["sampler", "rows", "fit_resample s",
-                                       "total s", "us per input row",
-                                       "output rows", "peak RSS per worker MiB",
-                                       "finite"]), ""]
-    if "imblearn" in parts:
-        n = max(int(s) for s in args.sizes.split(",")) * 1_000_000
-        rows = imblearn_capped(n)
-        print(rows, flush=True)
-        body += ["## imbalanced-learn in memory under the same cap", "",
-                 markdown_table(rows, ["rows", "address-space cap GiB",
-                                       "imbalanced-learn SMOTE"]), ""]
-    path = write_results("dask", "Samplers on Dask collections", "\n".join(body))
-    print("wrote", path)
+                sections["scale"] = "\n".join(
+                    [
+                        "## Scaling (2 workers x 1 thread, 1.5 GiB each)",
+                        "",
+                        markdown_table(
+                            rows,
+                            [
+                                "sampler",
+                                "rows",
+                                "fit_resample s",
+                                "total s",
+                                "us per input row",
+                                "output rows",
+                                "peak RSS per worker MiB",
+                                "finite",
+                            ],
+                        ),
+                        "",
+                    ]
+                )
+                write()
 
 
 if __name__ == "__main__":
