@@ -35,6 +35,10 @@ def get_dask_gather_budget():
 
     256 MiB unless set by :func:`dask_gather_budget` or the environment
     variable ``SKLEARN_DATACENTRIC_DASK_GATHER_BUDGET`` (bytes).
+
+    Returns
+    -------
+    nbytes : int
     """
     if _BUDGET[0] is not None:
         return _BUDGET[0]
