@@ -20,6 +20,7 @@ from sklearn.utils.validation import (
 )
 from threadpoolctl import threadpool_limits
 
+from ..utils._parallel import task_for
 from ._solver import CumulativeLogitProblem, po_map, presto_map, prox_newton
 
 __all__ = [
@@ -712,8 +713,11 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
             )
             return briers, all(conv)
 
+        # through joblib (a Dask backend spreads the folds over a cluster);
+        # one numba / BLAS thread per fold when folds run in parallel
+        fold_task = task_for(run_fold, self.n_jobs)
         out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(run_fold)(i, tr, te) for i, (tr, te) in enumerate(folds)
+            delayed(fold_task)(i, tr, te) for i, (tr, te) in enumerate(folds)
         )
         self.brier_path_ = np.column_stack([o[0] for o in out])
         self.mean_brier_ = self.brier_path_.mean(axis=1)

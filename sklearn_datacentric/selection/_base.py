@@ -17,12 +17,14 @@ import warnings
 
 import numpy as np
 from imblearn.under_sampling.base import BaseCleaningSampler
-from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_predict
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold, check_cv
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.metadata_routing import _routing_enabled
-from sklearn.utils.validation import check_random_state
+from sklearn.utils.validation import _check_method_params, check_random_state
 
 from ..base import ProvenanceMixin
+from ..utils._parallel import task_for
 from ..utils._routing import build_router
 
 __all__ = []
@@ -250,8 +252,8 @@ def out_of_fold_proba(
         ignored by the stratified folds of an integer ``cv``.
     params : dict, default=None
         Parameters of ``estimator.fit`` (per-row values are sliced to each
-        training fold).  With metadata routing enabled, only the metadata
-        the estimator requested.
+        training fold), passed as given (the selectors pass what the
+        estimator requested when metadata routing is enabled).
 
     Returns
     -------
@@ -270,13 +272,35 @@ def out_of_fold_proba(
         )
     else:
         splitter = check_cv(cv, y_enc, classifier=True)
+    # the folds go through joblib (a Dask backend spreads them over a
+    # cluster), one numba / BLAS thread per fold when they run in parallel
+    from joblib import Parallel, delayed
+
     params = dict(params or {})
-    if _routing_enabled():  # groups travel with the other metadata
-        if groups is not None:
-            params["groups"] = groups
-        groups = None
-    proba = cross_val_predict(
-        estimator, X, y_enc, cv=splitter, method="predict_proba", n_jobs=n_jobs,
-        groups=groups, params=params,
-    )  # fmt: skip
-    return np.asarray(proba, dtype=np.float64)
+    splits = list(splitter.split(X, y_enc, groups))
+    task = task_for(_fold_proba, n_jobs)
+    parts = Parallel(n_jobs=n_jobs)(
+        delayed(task)(
+            clone(estimator), X, y_enc, tr, te, _check_method_params(X, params, tr)
+        )
+        for tr, te in splits
+    )
+    proba = np.zeros((len(y_enc), classes.shape[0]))
+    seen = np.zeros(len(y_enc), dtype=bool)
+    for (_, te), p in zip(splits, parts):
+        proba[te] = p
+        seen[te] = True
+    if not seen.all():
+        raise ValueError(
+            "out_of_fold_proba needs folds whose test parts cover every row "
+            "(a partition of the rows)."
+        )
+    return proba
+
+
+def _fold_proba(estimator, X, y_enc, train, test, params):
+    """Probabilities of the test rows from a fit on the training rows."""
+    estimator.fit(_safe_indexing(X, train), y_enc[train], **params)
+    return np.asarray(
+        estimator.predict_proba(_safe_indexing(X, test)), dtype=np.float64
+    )

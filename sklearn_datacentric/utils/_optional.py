@@ -9,6 +9,8 @@ _EXTRAS = {
     "matplotlib": "plot",
     "cvxpy": "benchmarks",
     "statsmodels": "benchmarks",
+    "dask": "dask",
+    "distributed": "dask",
 }
 
 

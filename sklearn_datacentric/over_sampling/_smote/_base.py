@@ -12,6 +12,7 @@ from sklearn.utils.validation import validate_data
 
 from ...base import BaseOverSampler
 from ...neighbors import NearestNeighbors
+from ...utils._dask import is_dask_collection
 from . import _kernels
 
 __all__ = [
@@ -157,6 +158,26 @@ class BaseSMOTE(BaseOverSampler):
         self.random_state = random_state
         self.k_neighbors = k_neighbors
         self.n_jobs = n_jobs
+
+    def fit_resample(self, X, y, **params):
+        """Resample the dataset (Dask collections go to the Dask path).
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix, dask Array or DataFrame} \
+                of shape (n_samples, n_features)
+        y : array-like, dask Array or Series of shape (n_samples,)
+
+        Returns
+        -------
+        X_resampled, y_resampled
+            Of the kind given (lazy Dask collections for Dask input).
+        """
+        if is_dask_collection(X) or is_dask_collection(y):
+            from ._dask import fit_resample_dask
+
+            return fit_resample_dask(self, X, y)
+        return super().fit_resample(X, y, **params)
 
     def _check_X_y(self, X, y):
         from imblearn.utils import check_target_type
