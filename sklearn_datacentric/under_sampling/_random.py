@@ -8,12 +8,12 @@ from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.validation import check_consistent_length, validate_data
 
 from ..base import ProvenanceMixin
-from ..utils._dask import is_dask_collection
+from ..utils._dask import DaskDispatchMixin
 
 __all__ = ["RandomUnderSampler"]
 
 
-class RandomUnderSampler(ProvenanceMixin, BaseUnderSampler):
+class RandomUnderSampler(DaskDispatchMixin, ProvenanceMixin, BaseUnderSampler):
     """Under-sample the classes by drawing rows at random.
 
     Each class to under-sample keeps a uniform random subset of its rows
@@ -96,25 +96,10 @@ class RandomUnderSampler(ProvenanceMixin, BaseUnderSampler):
         tags.sampler_tags.sample_indices = True
         return tags
 
-    def fit_resample(self, X, y, **params):
-        """Resample the dataset.
+    def _fit_resample_dask(self, X, y):
+        from ._dask import fit_resample_dask
 
-        Parameters
-        ----------
-        X : {array-like, dataframe, sparse matrix, dask Array or DataFrame} \
-                of shape (n_samples, n_features)
-        y : array-like, dask Array or Series of shape (n_samples,)
-
-        Returns
-        -------
-        X_resampled, y_resampled
-            Of the kind given (lazy Dask collections for Dask input).
-        """
-        if is_dask_collection(X) or is_dask_collection(y):
-            from ._dask import fit_resample_dask
-
-            return fit_resample_dask(self, X, y)
-        return super().fit_resample(X, y, **params)
+        return fit_resample_dask(self, X, y)
 
     def _check_X_y(self, X, y):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)

@@ -81,6 +81,31 @@ def is_dask_collection(obj):
     return dask.is_dask_collection(obj)
 
 
+class DaskDispatchMixin:
+    """``fit_resample`` of a sampler with a Dask path: Dask collections go to
+    ``self._fit_resample_dask(X, y)``, anything else to the in-memory path."""
+
+    def fit_resample(self, X, y, **params):
+        """Resample the dataset (Dask collections go to the Dask path).
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix, dask Array or DataFrame} \
+                of shape (n_samples, n_features)
+        y : array-like, dask Array or Series of shape (n_samples,)
+        **params : dict
+            Passed to the in-memory ``fit_resample``.
+
+        Returns
+        -------
+        X_resampled, y_resampled
+            Of the kind given (lazy Dask collections for Dask input).
+        """
+        if is_dask_collection(X) or is_dask_collection(y):
+            return self._fit_resample_dask(X, y)
+        return super().fit_resample(X, y, **params)
+
+
 def _dask():
     return import_optional("dask", extra="dask", purpose="for Dask collections")
 

@@ -12,7 +12,7 @@ from sklearn.utils.validation import validate_data
 
 from ...base import BaseOverSampler
 from ...neighbors import NearestNeighbors
-from ...utils._dask import is_dask_collection
+from ...utils._dask import DaskDispatchMixin
 from . import _kernels
 
 __all__ = [
@@ -139,7 +139,7 @@ def _label(c):
     return c.item() if isinstance(c, np.generic) else c
 
 
-class BaseSMOTE(BaseOverSampler):
+class BaseSMOTE(DaskDispatchMixin, BaseOverSampler):
     """Base of the SMOTE-style samplers: ``k_neighbors`` handling, checks of
     class sizes and output assembly with provenance."""
 
@@ -159,25 +159,10 @@ class BaseSMOTE(BaseOverSampler):
         self.k_neighbors = k_neighbors
         self.n_jobs = n_jobs
 
-    def fit_resample(self, X, y, **params):
-        """Resample the dataset (Dask collections go to the Dask path).
+    def _fit_resample_dask(self, X, y):
+        from ._dask import fit_resample_dask
 
-        Parameters
-        ----------
-        X : {array-like, dataframe, sparse matrix, dask Array or DataFrame} \
-                of shape (n_samples, n_features)
-        y : array-like, dask Array or Series of shape (n_samples,)
-
-        Returns
-        -------
-        X_resampled, y_resampled
-            Of the kind given (lazy Dask collections for Dask input).
-        """
-        if is_dask_collection(X) or is_dask_collection(y):
-            from ._dask import fit_resample_dask
-
-            return fit_resample_dask(self, X, y)
-        return super().fit_resample(X, y, **params)
+        return fit_resample_dask(self, X, y)
 
     def _check_X_y(self, X, y):
         from imblearn.utils import check_target_type
