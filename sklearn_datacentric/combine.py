@@ -86,9 +86,11 @@ class CombinedSampler(ProvenanceMixin, BaseSampler):
         imbalanced-learn's ``SMOTETomek``).
 
     {sampling_strategy}
+
         Used only by the default over-sampler.
 
     {random_state}
+
         Used only by the default over-sampler.
 
     Attributes

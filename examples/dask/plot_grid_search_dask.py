@@ -1,8 +1,7 @@
 """
-===============================================================
-Grid search over a SMOTE pipeline on a Dask cluster, and SMOTE
-on a Dask array
-===============================================================
+===========================================================================
+Grid search over a SMOTE pipeline on a Dask cluster, and SMOTE on Dask data
+===========================================================================
 
 Two ways a Dask cluster helps with imbalanced data:
 
