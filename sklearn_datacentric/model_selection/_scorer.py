@@ -107,7 +107,7 @@ class ImportanceWeightedScorer:
     ...     weighter, scoring="neg_mean_squared_error", prefit=True)
     >>> search = GridSearchCV(Ridge(), {"alpha": [0.1, 10.0]}, scoring=scorer)
     >>> search.fit(X, y).best_params_
-    {'alpha': 0.1}
+    {'alpha': 10.0}
     """
 
     def __init__(self, weighter=None, scoring=None, *, prefit=False):
