@@ -255,6 +255,17 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
         self._calibrate(proba_cal, idx, proba_t, rng)
         return self
 
+    def _bbse(self, proba_cal, y_idx, proba_t):
+        """``C``, ``mu`` and the clipped BBSE class weights of the fitted model."""
+        C, mu = confusion_and_prediction_rates(
+            y_idx,
+            np.argmax(proba_cal, axis=1),
+            np.argmax(proba_t, axis=1),
+            self.classes_.size,
+        )
+        w = bbse_weights(C, mu, class_names=self.classes_)
+        return C, mu, np.clip(w, 0, None)
+
     def _check_X(self, X):
         check_is_fitted(self, "estimator_")
         return validate_data(self, X, reset=False, dtype=np.float64)
@@ -432,16 +443,12 @@ class PACLabelShiftClassifier(_LabelShiftSetBase):
         self.random_state = random_state
 
     def _weight_box(self, proba_cal, y_idx, proba_t, delta_each):
-        K = self.classes_.size
         n, m = y_idx.size, proba_t.shape[0]
-        pred_s = np.argmax(proba_cal, axis=1)
-        pred_t = np.argmax(proba_t, axis=1)
-        C, mu = confusion_and_prediction_rates(y_idx, pred_s, pred_t, K)
+        C, mu, w_hat = self._bbse(proba_cal, y_idx, proba_t)
         C_lo, C_hi = clopper_pearson(np.rint(C * n), n, delta_each)
         mu_lo, mu_hi = clopper_pearson(np.rint(mu * m), m, delta_each)
         w_lo, w_hi = interval_solve(C_lo, C_hi, mu_lo, mu_hi)
-        w_hat = bbse_weights(C, mu, class_names=self.classes_)
-        return np.clip(w_lo, 0, None), np.clip(w_hi, 0, None), np.clip(w_hat, 0, None)
+        return np.clip(w_lo, 0, None), np.clip(w_hi, 0, None), w_hat
 
     def _calibrate(self, proba_cal, y_idx, proba_t, rng):
         K = self.classes_.size
@@ -583,13 +590,7 @@ class LabelShiftConformalClassifier(_LabelShiftSetBase):
         if proba_t is None:
             w = np.ones(K)
         elif self.weighter is None:
-            C, mu = confusion_and_prediction_rates(
-                y_idx,
-                np.argmax(proba_cal, axis=1),
-                np.argmax(proba_t, axis=1),
-                K,
-            )
-            w = np.clip(bbse_weights(C, mu, class_names=self.classes_), 0, None)
+            w = self._bbse(proba_cal, y_idx, proba_t)[2]
         else:
             w = self._weights_from(proba_cal, y_idx, proba_t)
         self.class_weights_ = w
