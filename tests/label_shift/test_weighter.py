@@ -10,7 +10,11 @@ from sklearn_datacentric.label_shift import (
     LabelShiftWeighter,
     SingularConfusionMatrixError,
 )
-from sklearn_datacentric.label_shift._weighter import adjust_posteriors, em_priors
+from sklearn_datacentric.label_shift._weighter import (
+    adjust_posteriors,
+    em_priors,
+    rlls_weights,
+)
 from sklearn_datacentric.utils import pack_source_target
 
 MEANS = 1.5 * np.eye(3)
@@ -23,7 +27,7 @@ def _draw(rng, n, priors):
     return rng.normal(MEANS[y], 1.0), y
 
 
-@pytest.mark.parametrize("method", ["em", "bbse"])
+@pytest.mark.parametrize("method", ["em", "bbse", "rlls"])
 def test_priors_recovered_within_shrinking_band(method):
     # Both estimators are consistent at rate 1/sqrt(n).  In this setting the
     # L1 error times sqrt(n) averages about 2 (EM) to 2.5 (BBSE) (16 other
@@ -120,6 +124,33 @@ def test_em_fixed_point_and_reference():
         post /= post.sum(axis=1, keepdims=True)
         q_ref = post.mean(axis=0)
     np.testing.assert_allclose(q, q_ref, atol=1e-8)
+
+
+def test_rlls_between_bbse_and_no_shift():
+    rng = np.random.default_rng(7)
+    X, y = _draw(rng, 1500, SOURCE)
+    Xt, _ = _draw(rng, 1500, TARGET)
+    bbse = LabelShiftWeighter(method="bbse").fit(X, y, X_target=Xt)
+    C = bbse.confusion_matrix_
+    mu = C @ bbse.class_weights_  # BBSE solves C w = mu (weights >= 0 here)
+    # no penalty: the constrained least-norm solution is BBSE's
+    np.testing.assert_allclose(
+        rlls_weights(C, mu, reg=0.0, n_source=1500), bbse.class_weights_, atol=1e-6
+    )
+    # a huge penalty: no shift
+    np.testing.assert_allclose(
+        rlls_weights(C, mu, reg=1e6, n_source=1500), np.ones(3), atol=1e-6
+    )
+    # in between, the weights move monotonically toward 1
+    dist = [
+        np.abs(rlls_weights(C, mu, reg=r, n_source=1500) - 1).sum()
+        for r in (0.0, 1.0, 3.0, 10.0)
+    ]
+    assert all(a >= b - 1e-9 for a, b in zip(dist, dist[1:])), dist
+    # a singular C (a constant classifier): defined, no shift estimated
+    w = LabelShiftWeighter(DummyClassifier(strategy="prior"), method="rlls")
+    w.fit(X, y, X_target=Xt)
+    assert np.all(np.isfinite(w.class_weights_)) and np.all(w.class_weights_ >= 0)
 
 
 def test_singular_confusion_matrix_names_it():
