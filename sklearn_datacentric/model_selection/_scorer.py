@@ -122,7 +122,11 @@ class ImportanceWeightedScorer:
         )
 
     def get_metadata_routing(self):
-        """The scorer requests ``sample_domain`` (and ``sample_weight``).
+        """The scorer requests ``sample_domain`` from metadata routing.
+
+        ``sample_weight`` is not requested (as for scikit-learn's scorers, a
+        ``sample_weight`` given to ``GridSearchCV.fit`` is for fitting);
+        pass it to a direct call to weigh the rows a priori.
 
         Returns
         -------
@@ -130,7 +134,6 @@ class ImportanceWeightedScorer:
         """
         request = MetadataRequest(owner=self)
         request.score.add_request(param="sample_domain", alias=True)
-        request.score.add_request(param="sample_weight", alias=True)
         return request
 
     def _weighter(self):

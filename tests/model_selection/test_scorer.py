@@ -164,3 +164,29 @@ def test_bad_input():
     X_copy = Xa.copy()
     ImportanceWeightedScorer()(model, Xa, ya, sample_domain=sd)
     np.testing.assert_array_equal(Xa, X_copy)
+
+
+def test_score_is_the_metric_with_the_importance_weights():
+    rng = np.random.default_rng(2)
+    X, y = _regression(rng, 200, 0.0)
+    Xt, _ = _regression(rng, 200, 1.0)
+    model = LinearRegression().fit(X, y)
+    weighter = DiscriminativeDensityRatio().fit(X, X_target=Xt)
+    scorer = ImportanceWeightedScorer(
+        weighter, scoring="neg_mean_squared_error", prefit=True
+    )
+    w = weighter.predict_weights(X)
+    sq = (model.predict(X) - y) ** 2
+    np.testing.assert_allclose(scorer(model, X, y), -np.sum(w * sq) / np.sum(w))
+    # a prior sample_weight multiplies the importance weights
+    prior = rng.uniform(0.5, 2.0, 200)
+    np.testing.assert_allclose(
+        scorer(model, X, y, sample_weight=prior),
+        -np.sum(prior * w * sq) / np.sum(prior * w),
+    )
+    # scoring=None: the estimator's own (weighted) score
+    r2 = ImportanceWeightedScorer(weighter, prefit=True)(model, X, y)
+    np.testing.assert_allclose(r2, model.score(X, y, sample_weight=w))
+    weights, rows = scorer.weights(X, y)
+    np.testing.assert_allclose(weights, w)
+    np.testing.assert_array_equal(rows, np.arange(200))
