@@ -21,6 +21,7 @@ PUBLIC_MODULES = (
     "selection",
     "calibration",
     "neural",
+    "label_shift",
 )
 
 _KINDS = (
