@@ -604,3 +604,26 @@ def test_groups_follow_rows_through_propagate(est):
     g = est.propagate(groups)
     assert g.shape == (X_res.shape[0],)
     assert_array_equal(g, groups[est.provenance_.seed])
+
+
+def test_one_framework_for_the_smote_family_and_the_variants():
+    from sklearn_datacentric.over_sampling import _smote
+    from sklearn_datacentric.over_sampling._smote._base import (
+        BaseSyntheticOverSampler,
+    )
+
+    for est in EXACT + [_smote.SMOTE(), _smote.ADASYN(), _smote.SMOTENC()]:
+        assert isinstance(est, BaseSyntheticOverSampler), type(est).__name__
+
+
+@pytest.mark.parametrize(
+    "est", [e for e in EXACT if type(e)._per_class_attributes], ids=_ids
+)
+def test_per_class_attributes_describe_the_last_fit_only(est):
+    X, y = _data(n_classes=3, weights=(0.6, 0.3))
+    est = clone(est)
+    est.fit_resample(X, y)
+    names = type(est)._per_class_attributes
+    assert all(set(getattr(est, a)) == {1, 2} for a in names)
+    est.set_params(sampling_strategy={2: int(np.sum(y == 2)) + 5}).fit_resample(X, y)
+    assert all(set(getattr(est, a)) == {2} for a in names)
