@@ -15,6 +15,21 @@ from torch.utils.data import Dataset, Sampler
 __all__ = ["TabularDataset", "BalancedBatchSampler", "collate_batch"]
 
 
+def _label_codes(y):
+    """1-D integer class codes of hard (n,) or soft (n, k) label tensors."""
+    y = y.numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
+    return y.argmax(axis=1) if y.ndim == 2 else y
+
+
+
+def _dataset_arrays(dataset):
+    """(y, groups, index) of every row of a TabularDataset or a Subset of one."""
+    if isinstance(dataset, TabularDataset):
+        return dataset.y, dataset.groups, dataset.index
+    xb, yb = dataset.__getitems__(list(range(len(dataset))))
+    return yb, xb.get("groups"), xb["index"]
+
+
 class TabularDataset(Dataset):
     """Rows of X with their target, weight, domain and original index.
 
