@@ -9,7 +9,7 @@ from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import check_random_state
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -535,7 +535,7 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         from ._importance import _domain_rows
 
         rows = _domain_rows(y, sample_domain)
-        X = X[rows] if not hasattr(X, "iloc") else X.iloc[rows]
+        X = _safe_indexing(X, rows)
         y = np.asarray(y)[rows]
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight)[rows]

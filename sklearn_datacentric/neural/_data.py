@@ -10,7 +10,7 @@ rows through shuffling, balanced sampling and the validation split.
 
 import numpy as np
 import torch
-from torch.utils.data import Dataset, Sampler
+from torch.utils.data import Dataset, WeightedRandomSampler
 
 __all__ = ["TabularDataset", "BalancedBatchSampler", "collate_batch"]
 
@@ -116,13 +116,13 @@ def collate_batch(batch):
     return xb, yb
 
 
-class BalancedBatchSampler(Sampler):
+class BalancedBatchSampler(WeightedRandomSampler):
     """Draw rows so that every stratum is equally frequent in each epoch.
 
     Each epoch draws ``num_samples`` rows with replacement, row ``i`` with
     probability proportional to ``1 / count(stratum_i)``: the strata (classes,
     domains or class x domain cells) are uniform in expectation, rows within a
-    stratum uniform.
+    stratum uniform.  torch's ``WeightedRandomSampler`` with these weights.
 
     Parameters
     ----------
@@ -149,18 +149,12 @@ class BalancedBatchSampler(Sampler):
         strata = np.asarray(strata)
         _, codes, counts = np.unique(strata, return_inverse=True, return_counts=True)
         p = 1.0 / counts[codes]
-        self.weights = torch.as_tensor(p / p.sum(), dtype=torch.float64)
-        self.num_samples = len(strata) if num_samples is None else int(num_samples)
-        self.generator = generator
-
-    def __len__(self):
-        return self.num_samples
-
-    def __iter__(self):
-        rows = torch.multinomial(
-            self.weights, self.num_samples, replacement=True, generator=self.generator
+        super().__init__(
+            p / p.sum(),
+            len(strata) if num_samples is None else int(num_samples),
+            replacement=True,
+            generator=generator,
         )
-        return iter(rows.tolist())
 
 
 def split_rows(n, y_codes, validation_fraction, rng, *, stratify):

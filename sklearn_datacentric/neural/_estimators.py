@@ -18,6 +18,7 @@ from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 from skorch.utils import is_dataset
 from torch.utils.data import DataLoader
 
+from ..utils._weights import check_sample_weight
 from ._callbacks import TrainingDynamics, _EarlyStopping
 from ._data import (
     BalancedBatchSampler,
@@ -255,31 +256,6 @@ class _TabularNetMixin(_ParamsAdapter, _TrainStepMixin):
         return self.module_(x, **fit_params)
 
     # ------------------------------------------------------------- validation
-    def _check_sample_weight(self, sample_weight, n):
-        if sample_weight is None:
-            return np.ones(n, dtype=np.float64)
-        sw = np.asarray(sample_weight)
-        if sw.ndim != 1 or sw.shape[0] != n:
-            raise ValueError(
-                f"sample_weight has shape {sw.shape}; expected ({n},), one weight "
-                "per row of X."
-            )
-        try:
-            sw = sw.astype(np.float64)
-        except (TypeError, ValueError) as exc:
-            raise ValueError("sample_weight must be numeric.") from exc
-        if not np.all(np.isfinite(sw)):
-            raise ValueError(
-                f"sample_weight contains {int(np.sum(~np.isfinite(sw)))} NaN or "
-                "infinite value(s)."
-            )
-        if np.any(sw < 0):
-            raise ValueError(
-                f"sample_weight contains {int(np.sum(sw < 0))} negative value(s); "
-                "weights must be >= 0."
-            )
-        return sw
-
     def _check_groups(self, groups, n):
         if groups is None:
             return None
@@ -328,7 +304,7 @@ class _TabularNetMixin(_ParamsAdapter, _TrainStepMixin):
                 "n_samples = 1."
             )
         y_t = self._encode_target(y, first=first, classes=classes)
-        sw = self._check_sample_weight(sample_weight, n)
+        sw = check_sample_weight(sample_weight, n)
         sw = self._apply_class_weight(sw, y)
         if sw.sum() <= 0:
             raise ValueError("sample_weight sums to zero: nothing to train on.")

@@ -630,3 +630,15 @@ def test_huge_finite_features_give_an_error_never_nan(Net, clf_data):
     with pytest.raises(ValueError, match="output overflows"):
         fitted.predict(X * 1e300)
     assert np.all(np.isfinite(np.asarray(fitted.predict(X), dtype=float)))
+
+
+def test_balanced_sampler_is_torchs_weighted_sampler():
+    from torch.utils.data import WeightedRandomSampler
+
+    strata = np.array([0, 0, 0, 1, 2, 2])
+    ours = BalancedBatchSampler(strata, num_samples=50,
+                                generator=torch.Generator().manual_seed(3))
+    assert isinstance(ours, WeightedRandomSampler)
+    ref = WeightedRandomSampler([1 / 9] * 3 + [1 / 3] + [1 / 6] * 2, 50,
+                                generator=torch.Generator().manual_seed(3))
+    assert list(ours) == list(ref)

@@ -15,22 +15,15 @@ from sklearn.utils.validation import check_array, check_consistent_length, valid
 
 from ...neighbors import NearestNeighbors
 from ...neighbors._base import l1_kneighbors_self, mixed_kneighbors_self
+from ...utils._pandas import is_pandas_df
 from . import _kernels
 from ._base import BaseSMOTE, kneighbors_self, n_neighbors_of, sample_pairs
 
 __all__ = ["SMOTENC", "SMOTEN"]
 
 
-def _is_pandas_df(X):
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover
-        return False
-    return isinstance(X, pd.DataFrame)
-
-
 def _take_columns(X, cols, *, dense=False):
-    if _is_pandas_df(X):
+    if is_pandas_df(X):
         sub = X.iloc[:, cols]
         return sub.to_numpy() if dense else sub
     return X[:, cols]
@@ -182,7 +175,7 @@ class SMOTENC(BaseSMOTE):
             raise TypeError(
                 "SMOTENC does not accept sparse X; pass a dense array or a DataFrame."
             )
-        if not _is_pandas_df(X) and not hasattr(X, "__array__"):
+        if not is_pandas_df(X) and not hasattr(X, "__array__"):
             X = np.asarray(X, dtype=object if not _numeric_list(X) else None)
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
         if getattr(X, "ndim", 2) != 2:
@@ -196,7 +189,7 @@ class SMOTENC(BaseSMOTE):
                 f"feature(s) (shape=({n_samples}, {n_features})) while a minimum "
                 "of 1 is required."
             )
-        if not _is_pandas_df(X):
+        if not is_pandas_df(X):
             Xa = np.asarray(X)
             if Xa.dtype.kind in "fc" and not np.isfinite(Xa).all():
                 raise ValueError("Input X contains NaN or infinity.")
@@ -205,7 +198,7 @@ class SMOTENC(BaseSMOTE):
     def _validate_column_types(self, X):
         n_features = X.shape[1]
         if isinstance(self.categorical_features, str):  # "auto"
-            if not _is_pandas_df(X):
+            if not is_pandas_df(X):
                 raise ValueError(
                     "categorical_features='auto' needs a pandas DataFrame with "
                     f"category dtypes; got {type(X).__name__}. Pass the indices "
@@ -228,7 +221,7 @@ class SMOTENC(BaseSMOTE):
                 cols = []
                 for c in cf.ravel().tolist():
                     if isinstance(c, str):
-                        if not _is_pandas_df(X) or c not in list(X.columns):
+                        if not is_pandas_df(X) or c not in list(X.columns):
                             raise ValueError(
                                 f"categorical_features: column {c!r} is not a "
                                 "column of X."
@@ -366,7 +359,7 @@ class SMOTENC(BaseSMOTE):
         new_cont = _kernels.interpolate(X_cont, seeds, partners, gaps)
         self._set_provenance(np.arange(n), seeds, partners, gaps)
         cat_new = [np.asarray(cats[j])[new_codes[:, j]] for j in range(n_cat)]
-        if _is_pandas_df(X):
+        if is_pandas_df(X):
             import pandas as pd
 
             data = {}
