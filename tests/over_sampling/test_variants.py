@@ -595,17 +595,6 @@ def test_interpolation_uses_the_shared_kernel():
     assert_allclose(_interpolate(X, s, p, g), ref)
 
 
-@pytest.mark.parametrize("est", ALL, ids=_ids)
-def test_groups_follow_rows_through_propagate(est):
-    X, y = _data()
-    groups = np.arange(X.shape[0]) % 7
-    est = clone(est)
-    X_res, y_res = est.fit_resample(X, y)
-    g = est.propagate(groups)
-    assert g.shape == (X_res.shape[0],)
-    assert_array_equal(g, groups[est.provenance_.seed])
-
-
 def test_one_framework_for_the_smote_family_and_the_variants():
     from sklearn_datacentric.over_sampling import _smote
     from sklearn_datacentric.over_sampling._smote._base import (
