@@ -14,6 +14,7 @@ Two bases build on :class:`BaseSyntheticOverSampler`:
 """
 
 import numbers
+import time
 
 import numpy as np
 from imblearn.utils import check_target_type
@@ -254,6 +255,23 @@ def _label(c):
     return c.item() if isinstance(c, np.generic) else c
 
 
+class _Progress:
+    """One line per phase of ``fit_resample`` when ``verbose`` is positive:
+    ``[SMOTE] class 1: 5 neighbours of its 1000 rows [0.4 s]``."""
+
+    def __init__(self, estimator):
+        self.name = type(estimator).__name__
+        self.verbose = getattr(estimator, "verbose", 0)
+        self.start = time.perf_counter()
+
+    def __call__(self, message, class_sample=None):
+        if self.verbose:
+            if class_sample is not None:
+                message = f"class {_label(class_sample)!r}: {message}"
+            elapsed = time.perf_counter() - self.start
+            print(f"[{self.name}] {message} [{elapsed:.1f} s]", flush=True)
+
+
 class BaseSyntheticOverSampler(BaseOverSampler):
     """Root of the package's synthetic over-samplers (the SMOTE family and
     the smote-variants methods).
@@ -378,8 +396,9 @@ class BaseSyntheticOverSampler(BaseOverSampler):
 
 
 class BaseSMOTE(DaskDispatchMixin, BaseSyntheticOverSampler):
-    """Base of the SMOTE-style samplers: ``k_neighbors``/``n_jobs``
-    parameters and the Dask path, on :class:`BaseSyntheticOverSampler`."""
+    """Base of the SMOTE-style samplers: ``k_neighbors``/``n_jobs``/``verbose``
+    parameters and the Dask path, on :class:`BaseSyntheticOverSampler`.
+    ``self._progress()`` gives the per-phase progress printer of a fit."""
 
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
@@ -388,14 +407,19 @@ class BaseSMOTE(DaskDispatchMixin, BaseSyntheticOverSampler):
             HasMethods(["kneighbors"]),
         ],
         "n_jobs": [numbers.Integral, None],
+        "verbose": ["verbose"],
     }
 
     def __init__(self, *, sampling_strategy="auto", random_state=None,
-                 k_neighbors=5, n_jobs=None):
+                 k_neighbors=5, n_jobs=None, verbose=0):
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
         self.k_neighbors = k_neighbors
         self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def _progress(self):
+        return _Progress(self)
 
     def _fit_resample_dask(self, X, y):
         from ._dask import fit_resample_dask

@@ -82,6 +82,10 @@ class SMOTENC(BaseSMOTE):
     n_jobs : int, default=None
         Threads of the neighbour search (``None``: the CPUs, bounded as in
         :class:`SMOTE`).
+    verbose : int, default=0
+        When positive, print one line per phase of ``fit_resample`` (the
+        neighbour search and the sampling of each class, then the output),
+        with the time elapsed.  In-memory input only.
 
     Attributes
     ----------
@@ -151,12 +155,14 @@ class SMOTENC(BaseSMOTE):
         random_state=None,
         k_neighbors=5,
         n_jobs=None,
+        verbose=0,
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
             random_state=random_state,
             k_neighbors=k_neighbors,
             n_jobs=n_jobs,
+            verbose=verbose,
         )
         self.categorical_features = categorical_features
         self.categorical_encoder = categorical_encoder
@@ -299,6 +305,7 @@ class SMOTENC(BaseSMOTE):
         X_cat = _take_columns(X, self.categorical_features_)
         codes, cats = self._encode(X_cat)
         self.median_std_ = {}
+        say = self._progress()
         plans = []
         for class_sample, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
@@ -317,14 +324,18 @@ class SMOTENC(BaseSMOTE):
             else:
                 enc = self._encoded_matrix(Xc, codes[class_idx], cats, med)
                 nns = kneighbors_self(clone(self.nn_k_), enc)
+            say(f"{k} neighbours of its {class_idx.shape[0]} rows", class_sample)
             rng = check_random_state(self.random_state)
             rows, partners, gaps = sample_pairs(n_samples, nns, rng)
             tie_u = rng.uniform(size=(n_samples, codes.shape[1]))
             new_codes = _kernels.nominal_mode(codes, class_idx[nns[rows]], tie_u=tie_u)
+            say(f"{n_samples} rows drawn (pairs, gaps, nominal modes)", class_sample)
             plans.append(
                 (class_sample, class_idx[rows], class_idx[partners], gaps, new_codes)
             )
-        return self._assemble_nc(X, y, X_cont, plans, cats)
+        out = self._assemble_nc(X, y, X_cont, plans, cats)
+        say(f"output of {out[1].shape[0]} rows written")
+        return out
 
     @staticmethod
     def _encoded_matrix(Xc, codes, cats, med):
@@ -432,6 +443,10 @@ class SMOTEN(BaseSMOTE):
     n_jobs : int, default=None
         Threads of the neighbour search (``None``: the CPUs, bounded as in
         :class:`SMOTE`).
+    verbose : int, default=0
+        When positive, print one line per phase of ``fit_resample`` (the
+        neighbour search and the sampling of each class, then the output),
+        with the time elapsed.  In-memory input only.
 
     Attributes
     ----------
@@ -490,12 +505,14 @@ class SMOTEN(BaseSMOTE):
         random_state=None,
         k_neighbors=5,
         n_jobs=None,
+        verbose=0,
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
             random_state=random_state,
             k_neighbors=k_neighbors,
             n_jobs=n_jobs,
+            verbose=verbose,
         )
         self.categorical_encoder = categorical_encoder
 
@@ -538,6 +555,7 @@ class SMOTEN(BaseSMOTE):
         own = isinstance(self.nn_k_, NearestNeighbors) and not hasattr(
             self.k_neighbors, "kneighbors"
         )
+        say = self._progress()
         seeds_all, blocks, y_new = [], [], []
         for class_sample, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
@@ -547,6 +565,7 @@ class SMOTEN(BaseSMOTE):
                 nns = l1_kneighbors_self(E[class_idx], k, n_jobs=self.n_jobs)[1]
             else:
                 nns = kneighbors_self(clone(self.nn_k_), E[class_idx])
+            say(f"{k} neighbours of its {class_idx.shape[0]} rows", class_sample)
             neigh = np.column_stack([np.arange(class_idx.shape[0]), nns])
             rng = check_random_state(self.random_state)
             seeds = rng.choice(
@@ -557,6 +576,7 @@ class SMOTEN(BaseSMOTE):
             seeds_all.append(class_idx[seeds])
             blocks.append(np.asarray(X_new, dtype=X.dtype))
             y_new.append(np.full(n_samples, class_sample, dtype=y.dtype))
+            say(f"{n_samples} rows drawn (nominal modes)", class_sample)
         X_res = np.vstack([X, *blocks])
         y_res = np.concatenate([y, *y_new])
         seeds = np.concatenate(seeds_all) if seeds_all else np.zeros(0, int)
