@@ -31,8 +31,14 @@ def _make(cls):
 
 def _labelled_data():
     X, y = make_classification(
-        n_samples=240, n_features=4, n_informative=3, n_redundant=0,
-        n_classes=3, n_clusters_per_class=1, weights=[0.6, 0.3], random_state=0,
+        n_samples=240,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=3,
+        n_clusters_per_class=1,
+        weights=[0.6, 0.3],
+        random_state=0,
     )
     X[:, 0] = np.round(np.abs(X[:, 0]))  # a small-integer column (nominal use)
     return X, y
@@ -102,3 +108,22 @@ def test_weighter_contract(cls):
     assert not none.has_target_
     assert_array_equal(none.weights_, 1.0)
     assert_array_equal(none.predict_weights(Xs[:5]), 1.0)
+
+
+@pytest.mark.parametrize("cls", OVER_SAMPLERS, ids=lambda c: c.__name__)
+def test_over_sampler_bad_input_contract(cls):
+    X, y = _labelled_data()
+    Xn = X.copy()
+    Xn[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        _make(cls).fit_resample(Xn, y)
+    Xi = X.copy()
+    Xi[0, 2] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        _make(cls).fit_resample(Xi, y)
+    with pytest.raises(ValueError):
+        _make(cls).fit_resample(X, np.zeros_like(y))  # a single class
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        _make(cls).fit_resample(X, y[:-1])
+    with pytest.raises(ValueError, match="continuous"):
+        _make(cls).fit_resample(X, np.linspace(0, 1, len(y)))

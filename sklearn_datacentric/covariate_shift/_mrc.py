@@ -18,7 +18,6 @@ __all__ = ["compute_lambda", "solve_mrc_01", "solve_mrc_log"]
 _DELTA = 1e-6  # strict margin of the lambda LP (the authors' delta)
 
 
-
 def _linprog(what, c, **kw):
     """``scipy.optimize.linprog`` with HiGHS, robust to its numerical failures.
 

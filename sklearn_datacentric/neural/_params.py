@@ -26,7 +26,6 @@ def _resolve_device(device):
     return device
 
 
-
 def _check_device(device):
     """Clear error for a ``device`` that torch cannot use.
 
@@ -67,8 +66,9 @@ def _check_device(device):
 
 def _flag(value):
     """A boolean parameter read before validation (invalid values: False)."""
-    return bool(value) if isinstance(value, (bool, np.bool_, numbers.Integral)) else False
-
+    return (
+        bool(value) if isinstance(value, (bool, np.bool_, numbers.Integral)) else False
+    )
 
 
 def _common_constraints():
@@ -99,7 +99,6 @@ def _common_constraints():
         "record_dynamics": ["boolean"],
         "random_state": ["random_state"],
     }
-
 
 
 class _ParamsAdapter:

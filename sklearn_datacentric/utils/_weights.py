@@ -40,7 +40,6 @@ def check_sample_weight(sample_weight, X, *, dtype=np.float64):
     n_neg = int(np.sum(sw < 0))
     if n_neg:
         raise ValueError(
-            f"sample_weight contains {n_neg} negative value(s); weights must be "
-            ">= 0."
+            f"sample_weight contains {n_neg} negative value(s); weights must be >= 0."
         )
     return sw

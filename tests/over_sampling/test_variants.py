@@ -148,25 +148,6 @@ def test_reproducible_pandas_and_dtype(est):
 # --------------------------------------------------------------------------
 # bad input
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("est", ALL, ids=_ids)
-def test_bad_input(est):
-    X, y = _data()
-    Xn = X.copy()
-    Xn[3, 1] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        clone(est).fit_resample(Xn, y)
-    Xi = X.copy()
-    Xi[0, 0] = np.inf
-    with pytest.raises(ValueError, match="infinity"):
-        clone(est).fit_resample(Xi, y)
-    with pytest.raises(ValueError):
-        clone(est).fit_resample(X, np.zeros_like(y))  # one class
-    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
-        clone(est).fit_resample(X, y[:-1])
-    with pytest.raises(ValueError, match="continuous"):
-        clone(est).fit_resample(X, np.linspace(0, 1, len(y)))
-
-
 @pytest.mark.parametrize("est", [e for e in ALL if not isinstance(e, (CCR, LVQSMOTE))]
                          + [PolynomFitSMOTE(topology="bus")], ids=_ids)
 def test_too_small_class_is_named(est):
