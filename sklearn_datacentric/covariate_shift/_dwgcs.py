@@ -1,25 +1,23 @@
 """Double-weighting general covariate shift (DW-GCS) minimax risk classifier."""
 
-import warnings
+import time
 from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
-from scipy import sparse
-from scipy.optimize import linprog, minimize
-from scipy.special import logsumexp, softmax
+from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import check_random_state
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import _source_target
-from ._kernels import sq_distances, width_heuristic
+from ._kernels import width_heuristic
 from ._kmm import kernel_smooth
-from ._lp import central_lambda
+from ._mrc import _best_subset, compute_lambda, solve_mrc_01, solve_mrc_log
 from ._solvers import solve_dw_kmm
 
 __all__ = ["DWGCSClassifier", "D_GRID"]
@@ -27,164 +25,27 @@ __all__ = ["DWGCSClassifier", "D_GRID"]
 #: The paper's grid: D = 1 / (1 - g)^2 for g = 0, 0.1, ..., 0.9.
 D_GRID = tuple(1.0 / (1.0 - g) ** 2 for g in np.round(np.arange(0.0, 1.0, 0.1), 1))
 
-_DELTA = 1e-6  # strict margin of the lambda LP (the authors' delta)
+
+class _Progress:
+    """Progress lines of ``fit`` (``verbose > 0``), with the elapsed time."""
+
+    def __init__(self, verbose):
+        self.verbose = verbose
+        self.start = time.perf_counter()
+
+    def __call__(self, message):
+        if self.verbose:
+            elapsed = time.perf_counter() - self.start
+            print(f"[DWGCSClassifier] {message} [{elapsed:.1f} s]", flush=True)
 
 
-# --------------------------------------------------------------------------
-# the three optimisation problems of DW-GCS
-# --------------------------------------------------------------------------
-
-
-def _linprog(what, c, **kw):
-    """``scipy.optimize.linprog`` with HiGHS, robust to its numerical failures.
-
-    HiGHS' default (dual simplex) can end with an "unknown" model status on
-    these LPs when their optimum is at the scale of its tolerances (weights
-    ``alpha`` of order 1e-7 from an interior-point DW-KMM solution, lambda of
-    order 1e-6); its interior-point method with crossover then solves them.
-    """
-    res = linprog(c, method="highs", **kw)
-    if res.status != 0:
-        res = linprog(c, method="highs-ipm", **kw)
-    if res.status != 0:
-        raise RuntimeError(f"{what} LP failed: {res.message}")
-    return res
-
-
-def compute_lambda(F, alpha, tau, n_classes):
-    """Smallest ``lambda`` keeping the uncertainty set non-empty (an LP).
-
-    ``min sum(lambda)`` over ``lambda`` and a conditional ``p_{jy} >= 0``
-    with ``sum_y p_{jy} = 1/t`` such that
-    ``|sum_{j,y} p_{jy} alpha_j Phi(x_j, y) - tau| <= lambda - delta``.
-
-    The LP has many optimal solutions; this returns the interior one that
-    the authors' interior-point solvers return (the central-path point at
-    the end of the path, no crossover; see ``_lp.central_lambda``), not a
-    vertex, whose many components at exactly ``delta`` would leave those
-    coefficients of the classifier unregularised.
-
-    ``F`` is the (t, p) matrix of base features ``phi(x_j)``, ``tau`` the
-    (n_classes, p) mean estimate.  Returns lambda as (n_classes, p).
-    """
-    lam, info = central_lambda(F, alpha, tau, n_classes, delta=_DELTA)
-    if not info["converged"]:
-        warnings.warn(
-            "DWGCSClassifier: the lambda LP's interior-point method stopped "
-            f"after {info['n_iter']} iterations before reaching its central-path "
-            f"target (duality gap {info['gap']:.2e}); lambda may be inaccurate.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
-    return lam
-
-
-def _best_subset(S):
-    """For each row of scores S (t, K): max over non-empty C of (sum_C S - 1)/|C|.
-
-    Returns the value and the size of the best subset (the top-|C| scores).
-    """
-    Ss = -np.sort(-S, axis=1)
-    k = np.arange(1, S.shape[1] + 1)
-    vals = (np.cumsum(Ss, axis=1) - 1.0) / k
-    best = np.argmax(vals, axis=1)
-    return vals[np.arange(S.shape[0]), best], best + 1
-
-
-def _varphi01(S):
-    return _best_subset(S)[0] + 1.0
-
-
-def solve_mrc_01(F, alpha, tau, lam, n_classes, max_rounds=100):
-    """0-1-loss MRC: ``min -tau.mu + lambda.|mu| + mean_j varphi_j(mu)``.
-
-    ``varphi_j(mu) = max_{C != {}} (sum_{y in C} alpha_j phi(x_j).mu_y - 1)/|C| + 1``
-    is a max of linear functions, so the problem is an LP, solved with
-    HiGHS by constraint generation over the label subsets (exact: stops when
-    no subset constraint is violated).  Returns ``(mu, risk)``.
-    """
-    t, p = F.shape
-    m = n_classes * p
-    AF = alpha[:, None] * F
-    tv, lv = tau.ravel(), lam.ravel()
-    c = np.concatenate([-tv + lv, tv + lv, np.full(t, 1.0 / t)])
-    # constraint for (j, C): (1/|C|) sum_{y in C} AF_j . (mu+_y - mu-_y) - s_j <= 1/|C| - 1
-    subsets = [[(y,) for y in range(n_classes)] + [tuple(range(n_classes))]] * t
-    active = [set(s) for s in subsets]
-
-    def build(pairs):
-        rows, cols, vals, rhs = [], [], [], []
-        for r, (j, C) in enumerate(pairs):
-            k = len(C)
-            for y in C:
-                idx = y * p + np.arange(p)
-                rows += [r] * (2 * p + 0)
-                cols += list(idx) + list(m + idx)
-                vals += list(AF[j] / k) + list(-AF[j] / k)
-            rows.append(r)
-            cols.append(2 * m + j)
-            vals.append(-1.0)
-            rhs.append(1.0 / k - 1.0)
-        A = sparse.csr_matrix((vals, (rows, cols)), shape=(len(pairs), 2 * m + t))
-        return A, np.array(rhs)
-
-    pairs = [(j, C) for j in range(t) for C in active[j]]
-    bounds = [(0, None)] * (2 * m) + [(None, None)] * t
-    res = None
-    for _ in range(max_rounds):
-        A, b = build(pairs)
-        res = _linprog("0-1 MRC", c, A_ub=A, b_ub=b, bounds=bounds)
-        mu = (res.x[:m] - res.x[m : 2 * m]).reshape(n_classes, p)
-        s = res.x[2 * m :]
-        S = AF @ mu.T
-        Ss_idx = np.argsort(-S, axis=1)
-        val, size = _best_subset(S)
-        new = []
-        for j in np.nonzero(val + 1.0 > s + 1e-9)[0]:
-            C = tuple(sorted(Ss_idx[j, : size[j]].tolist()))
-            if C not in active[j]:
-                active[j].add(C)
-                new.append((j, C))
-        if not new:
-            break
-        pairs += new
-    mu = (res.x[:m] - res.x[m : 2 * m]).reshape(n_classes, p)
-    risk = float(
-        -tv @ mu.ravel() + lv @ np.abs(mu.ravel()) + _varphi01(AF @ mu.T).mean()
-    )
-    return mu, risk
-
-
-def solve_mrc_log(F, alpha, tau, lam, n_classes, max_iter=2000):
-    """Log-loss MRC: ``min -tau.mu + lambda.|mu| + mean_j logsumexp_y(alpha_j phi_j.mu_y)``.
-
-    Smooth after the split ``mu = mu+ - mu-`` (``mu+/- >= 0``); solved with
-    L-BFGS-B.  Returns ``(mu, risk)``.
-    """
-    t, p = F.shape
-    m = n_classes * p
-    AF = alpha[:, None] * F
-    tv, lv = tau.ravel(), lam.ravel()
-
-    def fun(z):
-        mu = (z[:m] - z[m:]).reshape(n_classes, p)
-        S = AF @ mu.T
-        lse = logsumexp(S, axis=1)
-        P = np.exp(S - lse[:, None])
-        g_mu = (P.T @ AF).ravel() / t - tv
-        f = -tv @ mu.ravel() + lv @ (z[:m] + z[m:]) + lse.mean()
-        return f, np.concatenate([g_mu + lv, -g_mu + lv])
-
-    res = minimize(
-        fun,
-        np.zeros(2 * m),
-        jac=True,
-        method="L-BFGS-B",
-        bounds=[(0, None)] * (2 * m),
-        options={"maxiter": max_iter, "ftol": 1e-12, "gtol": 1e-9},
-    )
-    mu = (res.x[:m] - res.x[m:]).reshape(n_classes, p)
-    return mu, float(res.fun)
+def _power_of_two_unit(Z):
+    """1.0, or the power of two bringing ``max |Z|`` near 1 when the squares
+    of the features would overflow or underflow (dividing by it is exact)."""
+    top = float(np.max(np.abs(Z))) if Z.size else 0.0
+    if top == 0.0 or 1e-150 < top < 1e150:
+        return 1.0
+    return float(np.ldexp(1.0, int(np.ceil(np.log2(top)))))
 
 
 def _fit_one_d(Kmat, n, Fs, Ft, yi, K, D, B, loss, has_target, kmm):
@@ -299,6 +160,11 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         in the grid, so the result does not depend on ``n_jobs``.
     random_state : int, RandomState instance or None, default=None
         Seed of the random Fourier features.
+    verbose : int, default=0
+        When positive, print what ``fit`` is doing: the kernel, then one
+        line per ``D`` (weights, ``lambda`` and the classifier, with the
+        minimax risk and the time taken) and the ``D`` kept.  The search
+        over ``D="auto"`` solves ten problems and can take seconds.
 
     Attributes
     ----------
@@ -394,6 +260,7 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         "kmm_solver": [StrOptions({"auto", "ipm", "fista"})],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -412,6 +279,7 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         kmm_solver="auto",
         n_jobs=None,
         random_state=None,
+        verbose=0,
     ):
         self.loss = loss
         self.D = D
@@ -426,6 +294,7 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         self.kmm_solver = kmm_solver
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.verbose = verbose
 
     # feature map ------------------------------------------------------------
     def _phi(self, Xz):
@@ -439,7 +308,8 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         return np.hstack([np.ones((Xz.shape[0], 1)), feats])
 
     def _standardize(self, X):
-        return (X - self.x_mean_) / self.x_scale_
+        u = self.__dict__.get("_unit", 1.0)
+        return (X / u - self.x_mean_ / u) / (self.x_scale_ / u)
 
     def fit(self, X, y, *, X_target=None, sample_domain=None):
         """Fit the DW-GCS classifier.
@@ -478,12 +348,17 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         if Xt is None:
             Xt = Xs
         Z = np.vstack([Xs, Xt])
-        self.x_mean_ = Z.mean(axis=0)
-        sc = Z.std(axis=0)
-        self.x_scale_ = np.where(sc > 0, sc, 1.0)
+        # features of any finite magnitude: the mean and the spread are
+        # computed after an exact division by a power of two when the values
+        # would overflow (or underflow) their squares
+        self._unit = _power_of_two_unit(Z)
+        Zu = Z / self._unit
+        sc = Zu.std(axis=0)
+        self.x_mean_ = Zu.mean(axis=0) * self._unit
+        self.x_scale_ = np.where(sc > 0, sc, 1.0) * self._unit
         Zs = self._standardize(Z)
         n = Xs.shape[0]
-        sq = sq_distances(Zs, Zs)
+        sq = euclidean_distances(Zs, squared=True)
         self.sigma_ = (
             float(self.sigma)
             if self.sigma is not None
@@ -515,12 +390,24 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         }
         args = (Kmat, n, Fs, Ft, yi, K)
         rest = (self.B, self.loss, self.has_target_, kmm)
+        say = _Progress(self.verbose)
+        say(
+            f"kernel of the {n} source + {Ft.shape[0]} target points "
+            f"(sigma={self.sigma_:.3g}); {len(grid)} value(s) of D to solve "
+            f"(DW-KMM weights, lambda LP, {self.loss} MRC each)"
+        )
         if len(grid) == 1 or effective_n_jobs(self.n_jobs) == 1:
-            fits = [_fit_one_d(*args, D, *rest) for D in grid]
+            fits = []
+            for i, D in enumerate(grid, 1):
+                fits.append(_fit_one_d(*args, D, *rest))
+                say(f"D={D:.4g} ({i}/{len(grid)}): minimax risk {fits[-1][0]:.4f}")
         else:
+            say(f"solving the D grid in parallel (n_jobs={self.n_jobs})")
             fits = Parallel(n_jobs=self.n_jobs)(
                 delayed(_fit_one_d_capped)(*args, D, *rest) for D in grid
             )
+            for i, fit in enumerate(fits, 1):
+                say(f"D={fit[1]:.4g} ({i}/{len(grid)}): minimax risk {fit[0]:.4f}")
         self.risks_ = {}
         self.path_ = {}
         best = None
@@ -546,6 +433,7 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
             self.lambda_,
             self.mu_,
         ) = best
+        say(f"kept D={self.D_:.4g} (smallest minimax risk, {self.minimax_risk_:.4f})")
         self._Xt = Xt
         self._Zt = Zs[n:]
         return self
@@ -579,8 +467,18 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
     def _scores(self, X):
         check_is_fitted(self, "mu_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        a = self._alpha_of(X)
-        return a[:, None] * (self._phi(self._standardize(X)) @ self.mu_.T)
+        with np.errstate(over="ignore", invalid="ignore"):
+            a = self._alpha_of(X)
+            S = a[:, None] * (self._phi(self._standardize(X)) @ self.mu_.T)
+        bad = ~np.isfinite(S).all(axis=1)
+        if bad.any():
+            raise ValueError(
+                f"DWGCSClassifier: the scores of {int(bad.sum())} row(s) of X "
+                "overflow: their features lie too far outside the data seen in "
+                "fit (in units of its spread) for the linear scores to be "
+                "computed. Check the scale of X against the training data."
+            )
+        return S
 
     def predict_proba(self, X):
         """Minimax classification rule ``h(y|x)``.
@@ -637,7 +535,7 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         from ._importance import _domain_rows
 
         rows = _domain_rows(y, sample_domain)
-        X = X[rows] if not hasattr(X, "iloc") else X.iloc[rows]
+        X = _safe_indexing(X, rows)
         y = np.asarray(y)[rows]
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight)[rows]

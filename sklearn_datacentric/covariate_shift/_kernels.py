@@ -19,7 +19,6 @@ import numpy as np
 from numba import njit
 
 __all__ = [
-    "rbf_kernel",
     "sq_distances",
     "width_heuristic",
     "project_dw",
@@ -38,14 +37,6 @@ def sq_distances(X, Y):
         - 2.0 * (X @ Y.T)
     )
     np.maximum(d, 0.0, out=d)
-    return d
-
-
-def rbf_kernel(X, Y, sigma):
-    """``exp(-||x - y||^2 / (2 sigma^2))``."""
-    d = sq_distances(X, Y)
-    d *= -1.0 / (2.0 * sigma * sigma)
-    np.exp(d, out=d)
     return d
 
 

@@ -10,9 +10,24 @@ rows through shuffling, balanced sampling and the validation split.
 
 import numpy as np
 import torch
-from torch.utils.data import Dataset, Sampler
+from torch.utils.data import Dataset, WeightedRandomSampler
 
 __all__ = ["TabularDataset", "BalancedBatchSampler", "collate_batch"]
+
+
+def _label_codes(y):
+    """1-D integer class codes of hard (n,) or soft (n, k) label tensors."""
+    y = y.numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
+    return y.argmax(axis=1) if y.ndim == 2 else y
+
+
+
+def _dataset_arrays(dataset):
+    """(y, groups, index) of every row of a TabularDataset or a Subset of one."""
+    if isinstance(dataset, TabularDataset):
+        return dataset.y, dataset.groups, dataset.index
+    xb, yb = dataset.__getitems__(list(range(len(dataset))))
+    return yb, xb.get("groups"), xb["index"]
 
 
 class TabularDataset(Dataset):
@@ -101,13 +116,13 @@ def collate_batch(batch):
     return xb, yb
 
 
-class BalancedBatchSampler(Sampler):
+class BalancedBatchSampler(WeightedRandomSampler):
     """Draw rows so that every stratum is equally frequent in each epoch.
 
     Each epoch draws ``num_samples`` rows with replacement, row ``i`` with
     probability proportional to ``1 / count(stratum_i)``: the strata (classes,
     domains or class x domain cells) are uniform in expectation, rows within a
-    stratum uniform.
+    stratum uniform.  torch's ``WeightedRandomSampler`` with these weights.
 
     Parameters
     ----------
@@ -134,18 +149,12 @@ class BalancedBatchSampler(Sampler):
         strata = np.asarray(strata)
         _, codes, counts = np.unique(strata, return_inverse=True, return_counts=True)
         p = 1.0 / counts[codes]
-        self.weights = torch.as_tensor(p / p.sum(), dtype=torch.float64)
-        self.num_samples = len(strata) if num_samples is None else int(num_samples)
-        self.generator = generator
-
-    def __len__(self):
-        return self.num_samples
-
-    def __iter__(self):
-        rows = torch.multinomial(
-            self.weights, self.num_samples, replacement=True, generator=self.generator
+        super().__init__(
+            p / p.sum(),
+            len(strata) if num_samples is None else int(num_samples),
+            replacement=True,
+            generator=generator,
         )
-        return iter(rows.tolist())
 
 
 def split_rows(n, y_codes, validation_fraction, rng, *, stratify):

@@ -1,42 +1,38 @@
 """skorch-based tabular nets with sample weights, in-batch mixup and devices."""
 
 import copy
-import numbers
 from contextlib import contextmanager
-from types import MappingProxyType
 
 import numpy as np
 import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
-    Interval,
     StrOptions,
-    validate_parameter_constraints,
 )
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet, NeuralNetClassifier, NeuralNetRegressor
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
-from skorch.dataset import unpack_data
 from skorch.utils import is_dataset
 from torch.utils.data import DataLoader
 
+from ..utils._weights import check_sample_weight
 from ._callbacks import TrainingDynamics, _EarlyStopping
-from ._data import BalancedBatchSampler, TabularDataset, collate_batch, split_rows
+from ._data import (
+    BalancedBatchSampler,
+    TabularDataset,
+    _dataset_arrays,
+    _label_codes,
+    collate_batch,
+    split_rows,
+)
+from ._mixup_step import _per_sample, _TrainStepMixin
 from ._module import TabularMLP, _module_accepts
+from ._params import _common_constraints, _flag, _ParamsAdapter
 
 __all__ = ["TabularNetClassifier", "TabularNetRegressor"]
-
-# parameters that hold torch classes/instances: never registered as components
-_PLAIN_PARAMS = frozenset({"module", "criterion", "optimizer"})
-
-
-def _resolve_device(device):
-    if isinstance(device, str) and device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return device
 
 
 @contextmanager
@@ -53,24 +49,6 @@ def _seeded(seed):
         yield
 
 
-def _flag(value):
-    """A boolean parameter read before validation (invalid values: False)."""
-    return bool(value) if isinstance(value, (bool, np.bool_, numbers.Integral)) else False
-
-
-def _per_sample(loss):
-    """Reduce an unreduced loss to one value per row."""
-    if loss.dim() > 1:
-        loss = loss.reshape(loss.shape[0], -1).mean(dim=1)
-    return loss
-
-
-def _label_codes(y):
-    """1-D integer class codes of hard (n,) or soft (n, k) label tensors."""
-    y = y.numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
-    return y.argmax(axis=1) if y.ndim == 2 else y
-
-
 def _is_soft(y):
     """Whether y is a 2-D float array of class probabilities (soft labels)."""
     try:
@@ -80,129 +58,56 @@ def _is_soft(y):
     return arr.ndim == 2 and arr.shape[1] > 1 and arr.dtype.kind == "f"
 
 
-def _dataset_arrays(dataset):
-    """(y, groups, index) of every row of a TabularDataset or a Subset of one."""
-    if isinstance(dataset, TabularDataset):
-        return dataset.y, dataset.groups, dataset.index
-    xb, yb = dataset.__getitems__(list(range(len(dataset))))
-    return yb, xb.get("groups"), xb["index"]
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
-def _common_constraints():
-    return {
-        "module": "no_validation",
-        "criterion": "no_validation",
-        "optimizer": "no_validation",
-        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
-        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "iterator_train": "no_validation",
-        "iterator_valid": "no_validation",
-        "train_split": [StrOptions({"auto"}), callable, None],
-        "callbacks": [list, None],
-        "predict_nonlinearity": [StrOptions({"auto"}), callable, None],
-        "warm_start": ["boolean"],
-        "verbose": ["verbose"],
-        "device": [str, torch.device, None],
-        "compile": ["boolean"],
-        "use_caching": [StrOptions({"auto"}), "boolean"],
-        "torch_load_kwargs": [dict, None],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
-        "tol": [Interval(numbers.Real, 0, None, closed="left")],
-        "mixup": [str, None],
-        "mixup_alpha": [Interval(numbers.Real, 0, None, closed="neither")],
-        "record_dynamics": ["boolean"],
-        "random_state": ["random_state"],
-    }
+def _check_float32_range(X, name):
+    """Clear error for finite features beyond float32, the nets' precision."""
+    top = float(np.max(np.abs(X))) if X.size else 0.0
+    if top > _FLOAT32_MAX:
+        raise ValueError(
+            f"{name}: X has values up to {top:.3g} in absolute value, beyond the "
+            f"float32 range ({_FLOAT32_MAX:.3g}) in which the net trains. Scale "
+            "the features first, e.g. with sklearn.preprocessing.StandardScaler "
+            "in a pipeline."
+        )
 
 
-class _TabularNetMixin:
+def _check_trained_module(net):
+    """Clear error when training overflowed (non-finite weights)."""
+    bad = [
+        name
+        for name, p in net.module_.named_parameters()
+        if not bool(torch.isfinite(p).all())
+    ]
+    if bad:
+        raise ValueError(
+            f"{type(net).__name__}: training overflowed, the weights of "
+            f"{bad[0]!r} (and {len(bad) - 1} other tensor(s)) are NaN or "
+            "infinite. The features are probably too large for float32 "
+            "arithmetic (or lr too high): scale them, e.g. with "
+            "sklearn.preprocessing.StandardScaler, or lower lr."
+        )
+
+
+def _check_output(out, X, net):
+    """Clear error instead of NaN/inf outputs (features too large)."""
+    finite = torch.isfinite(out).reshape(out.shape[0], -1).all(dim=1)
+    if not bool(finite.all()):
+        n_bad = int((~finite).sum())
+        raise ValueError(
+            f"{type(net).__name__}: the network's output overflows (NaN or "
+            f"infinite) for {n_bad} row(s) of X: their features are too large "
+            "for the network. Scale the features as at fit (e.g. "
+            "sklearn.preprocessing.StandardScaler in a pipeline)."
+        )
+    return out
+
+
+class _TabularNetMixin(_ParamsAdapter, _TrainStepMixin):
     """What the classifier and the regressor share (placed before skorch's bases)."""
 
     _is_tabular_classifier = False
-    # class-level defaults, so that __init__ stores parameters only
-    history_ = None
-    initialized_ = False
-    virtual_params_ = MappingProxyType({})
-
-    # ------------------------------------------------------------------ params
-    def _store_params(self, params, kwargs):
-        device = params.pop("device")
-        vars(self).update(params)
-        self.__dict__["device"] = device
-        self._params_to_validate = set(kwargs)
-        vars(self).update(kwargs)
-
-    def __setattr__(self, name, attr):
-        if name in _PLAIN_PARAMS:
-            # module/criterion/optimizer are parameters (classes or instances),
-            # not components registered by skorch: set them as plain values.
-            object.__setattr__(self, name, attr)
-            return
-        super().__setattr__(name, attr)
-
-    @property
-    def device(self):
-        """The torch device used: ``"auto"`` resolves to CUDA when available."""
-        return _resolve_device(self.__dict__.get("device", "auto"))
-
-    @device.setter
-    def device(self, value):
-        self.__dict__["device"] = value
-
-    def set_params(self, **kwargs):
-        """Set parameters, including skorch's prefixed ones (``module__width``).
-
-        Returns
-        -------
-        self : object
-        """
-        if "callbacks" in kwargs:
-            # stored as is; callbacks are (re)built at the next initialize/fit
-            self.__dict__["callbacks"] = kwargs.pop("callbacks")
-            if self.initialized_:
-                self._initialize_callbacks()
-        return super().set_params(**kwargs)
-
-    def _get_param_names(self):
-        return [
-            k for k in self.__dict__ if not k.endswith("_") and not k.startswith("_")
-        ]
-
-    def get_params(self, deep=True, **kwargs):
-        params = super().get_params(deep=deep, **kwargs)
-        if "device" in self.__dict__:
-            params["device"] = self.__dict__["device"]
-        return params
-
-    def __setstate__(self, state):
-        requested = state.get("device")
-        if isinstance(requested, str) and requested == "auto":
-            state = dict(state)
-            state["device"] = _resolve_device("auto")
-        super().__setstate__(state)
-        if isinstance(requested, str) and requested == "auto":
-            self.__dict__["device"] = "auto"
-
-    def _check_own_params(self):
-        validate_parameter_constraints(
-            self._parameter_constraints,
-            {k: v for k, v in self.get_params(deep=False).items()},
-            caller_name=type(self).__name__,
-        )
-        if self.mixup is not None:
-            from ..mixup._pairs import parse_criterion
-
-            class_rel, dom_rel, canon = parse_criterion(self.mixup)
-            if class_rel and not self._is_tabular_classifier:
-                raise ValueError(
-                    f"mixup={self.mixup!r} pairs rows by class, which needs class "
-                    "labels; for a regressor use 'random' or a domain criterion."
-                )
-            return class_rel, dom_rel
-        return 0, 0
 
     # --------------------------------------------------------------- callbacks
     @property
@@ -350,102 +255,7 @@ class _TabularNetMixin:
         x = x.to(self.device, non_blocking=True)
         return self.module_(x, **fit_params)
 
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        y_true = self._prepare_target(y_true.to(self.device))
-        loss = _per_sample(self.criterion_(y_pred, y_true))
-        if isinstance(X, dict) and "sample_weight" in X:
-            loss = loss * X["sample_weight"].to(self.device)
-        return loss.mean()
-
-    def _prepare_target(self, y):
-        return y
-
-    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
-        super().on_epoch_begin(
-            net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs
-        )
-        if self.mixup is not None and dataset_train is not None:
-            self._draw_partners(dataset_train)
-
-    def _draw_partners(self, dataset_train):
-        from ..mixup import sample_partners
-
-        if getattr(self, "_train_arrays", None) is None:
-            y, groups, index = _dataset_arrays(dataset_train)
-            self._train_arrays = (
-                _label_codes(y) if y is not None else None,
-                groups.numpy() if groups is not None else None,
-                index,
-            )
-        y, groups, index = self._train_arrays
-        class_rel, dom_rel = self._mixup_rels
-        if dom_rel and groups is None:
-            raise ValueError(
-                f"mixup={self.mixup!r} pairs rows by domain: pass groups=... to fit."
-            )
-        pos = sample_partners(
-            len(index),
-            y=y if class_rel else None,
-            groups=groups if dom_rel else None,
-            criterion=self.mixup,
-            random_state=int(self._rng_.integers(2**31 - 1)),
-            n_samples=len(index),
-        )
-        partner = self._partner_of
-        partner[index] = index[torch.from_numpy(np.asarray(pos, dtype=np.int64))]
-
-    def train_step_single(self, batch, **fit_params):
-        self._set_training(True)
-        xb, yb = unpack_data(batch)
-        dev = self.device
-        x = xb["X"].to(dev, non_blocking=True)
-        w = xb["sample_weight"].to(dev, non_blocking=True)
-        y = self._prepare_target(yb.to(dev, non_blocking=True))
-        if self.mixup is None:
-            y_pred = self.module_(x, **fit_params)
-            loss = (_per_sample(self.criterion_(y_pred, y)) * w).mean()
-        else:
-            data = self._fit_data
-            p = self._partner_of[xb["index"]]
-            xp = data.X[p].to(dev, non_blocking=True)
-            yp = self._prepare_target(data.y[p].to(dev, non_blocking=True))
-            wp = data.sample_weight[p].to(dev, non_blocking=True)
-            a = float(self.mixup_alpha)
-            lam = torch.from_numpy(
-                self._rng_.beta(a, a, size=x.shape[0]).astype(np.float32)
-            ).to(dev)
-            x_mix = lam[:, None] * x + (1.0 - lam[:, None]) * xp
-            y_pred = self.module_(x_mix, **fit_params)
-            loss = self._mixup_loss(y_pred, y, yp, lam * w, (1.0 - lam) * wp)
-        loss.backward()
-        return {"loss": loss, "y_pred": y_pred}
-
     # ------------------------------------------------------------- validation
-    def _check_sample_weight(self, sample_weight, n):
-        if sample_weight is None:
-            return np.ones(n, dtype=np.float64)
-        sw = np.asarray(sample_weight)
-        if sw.ndim != 1 or sw.shape[0] != n:
-            raise ValueError(
-                f"sample_weight has shape {sw.shape}; expected ({n},), one weight "
-                "per row of X."
-            )
-        try:
-            sw = sw.astype(np.float64)
-        except (TypeError, ValueError) as exc:
-            raise ValueError("sample_weight must be numeric.") from exc
-        if not np.all(np.isfinite(sw)):
-            raise ValueError(
-                f"sample_weight contains {int(np.sum(~np.isfinite(sw)))} NaN or "
-                "infinite value(s)."
-            )
-        if np.any(sw < 0):
-            raise ValueError(
-                f"sample_weight contains {int(np.sum(sw < 0))} negative value(s); "
-                "weights must be >= 0."
-            )
-        return sw
-
     def _check_groups(self, groups, n):
         if groups is None:
             return None
@@ -486,6 +296,7 @@ class _TabularNetMixin:
             multi_output=soft or not self._is_tabular_classifier,
             y_numeric=soft or not self._is_tabular_classifier,
         )
+        _check_float32_range(X, type(self).__name__)
         n = X.shape[0]
         if n < 2:
             raise ValueError(
@@ -493,7 +304,7 @@ class _TabularNetMixin:
                 "n_samples = 1."
             )
         y_t = self._encode_target(y, first=first, classes=classes)
-        sw = self._check_sample_weight(sample_weight, n)
+        sw = check_sample_weight(sample_weight, n)
         sw = self._apply_class_weight(sw, y)
         if sw.sum() <= 0:
             raise ValueError("sample_weight sums to zero: nothing to train on.")
@@ -531,6 +342,7 @@ class _TabularNetMixin:
                 self._fit_data = None
                 self._train_arrays = None
                 self._partner_of = None
+        _check_trained_module(self)
         if self.record_dynamics:
             cb = dict(self.callbacks_).get("training_dynamics")
             self.training_dynamics_ = cb
@@ -592,7 +404,7 @@ class _TabularNetMixin:
         if torch.device(self.device).type != "cpu":
             with torch.no_grad():
                 out = self.forward(dataset, training=False, device="cpu")
-            return out[0] if isinstance(out, tuple) else out
+            return _check_output(out[0] if isinstance(out, tuple) else out, X, self)
         # On the CPU, evaluate a float64 copy of the (float32) weights: the
         # outputs then do not depend on the batch composition (float32 GEMM
         # rounding changes with the number of rows).
@@ -608,7 +420,7 @@ class _TabularNetMixin:
                 outs.append(out[0] if isinstance(out, tuple) else out)
         if not outs:
             return torch.empty((0, 0), dtype=torch.float64)
-        return torch.cat(outs)
+        return _check_output(torch.cat(outs), X, self)
 
     @property
     def margins_(self):

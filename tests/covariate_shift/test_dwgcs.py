@@ -301,3 +301,33 @@ def test_dask_backend_spreads_the_grid():
     ):
         with parallel_config(backend="dask"):
             _same_fit(DWGCSClassifier(D="auto").fit(Xs, ys, X_target=Xt), seq)
+
+
+@pytest.mark.parametrize("scale", [2e307, 1e200, 1e-300])
+def test_huge_or_tiny_finite_features_give_the_same_classifier(scale):
+    Xs, ys, Xt, yt = _data(n=60, shift=1.0)
+    Xs_s, Xt_s = Xs / np.abs(Xs).max() * scale, Xt / np.abs(Xs).max() * scale
+    ref = DWGCSClassifier(D=4.0).fit(Xs_s / scale, ys, X_target=Xt_s / scale)
+    clf = DWGCSClassifier(D=4.0).fit(Xs_s, ys, X_target=Xt_s)
+    # standardisation removes the scale: the same problem up to rounding
+    assert clf.minimax_risk_ == pytest.approx(ref.minimax_risk_, rel=1e-6)
+    np.testing.assert_array_equal(clf.predict(Xt_s), ref.predict(Xt_s / scale))
+    assert np.all(np.isfinite(clf.predict_proba(Xt_s)))
+
+
+def test_features_far_outside_the_fit_give_a_clear_error():
+    Xs, ys, Xt, _ = _data(n=60)
+    clf = DWGCSClassifier(D=4.0).fit(Xs, ys, X_target=Xt)
+    with pytest.raises(ValueError, match="overflow.*too far outside"):
+        clf.predict(Xt * 1e307)
+
+
+def test_verbose_prints_one_line_per_D(capsys):
+    Xs, ys, Xt, _ = _data(n=40)
+    DWGCSClassifier(D="auto").fit(Xs, ys, X_target=Xt)
+    assert capsys.readouterr().out == ""
+    clf = DWGCSClassifier(D="auto", verbose=1).fit(Xs, ys, X_target=Xt)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("[DWGCSClassifier] kernel of the 40 source")
+    assert sum("minimax risk" in line and "/10)" in line for line in lines) == 10
+    assert f"kept D={clf.D_:.4g}" in lines[-1]

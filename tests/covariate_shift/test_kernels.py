@@ -1,13 +1,11 @@
 import numpy as np
 import pytest
-from sklearn.metrics.pairwise import rbf_kernel as sk_rbf
 from sklearn.neighbors import NearestNeighbors
 
 from sklearn_datacentric.covariate_shift._kernels import (
     project_box_ball_reference,
     project_dw,
     project_dw_reference,
-    rbf_kernel,
     width_heuristic,
 )
 
@@ -63,14 +61,6 @@ def test_box_ball_reference_is_projection():
         q = np.clip(p + rng.normal(0, 0.05, 30), 0, 1)
         if np.linalg.norm(q - 1.0) <= 2.0:
             assert np.linalg.norm(q - w) >= np.linalg.norm(p - w) - 1e-12
-
-
-def test_rbf_kernel_matches_sklearn():
-    rng = np.random.default_rng(0)
-    X, Y = rng.normal(size=(20, 3)), rng.normal(size=(15, 3))
-    np.testing.assert_allclose(
-        rbf_kernel(X, Y, 0.7), sk_rbf(X, Y, gamma=1 / (2 * 0.7**2)), atol=1e-12
-    )
 
 
 def test_width_heuristic_is_mean_kth_neighbour_distance():

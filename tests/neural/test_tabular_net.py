@@ -598,3 +598,47 @@ def test_skorch_valid_split_callable(clf_data):
     assert np.isfinite(clf.history[-1, "valid_loss"])
     m = clf.margins_
     assert np.isnan(m).any(axis=0).sum() == 60  # one fold of five held out
+
+
+@pytest.mark.parametrize("Net", [TabularNetClassifier, TabularNetRegressor])
+@pytest.mark.parametrize("device", ["gpu0", "cuda0", "cpu:x", 3])
+def test_invalid_device_is_refused_at_fit_naming_it(Net, device, clf_data):
+    X, y = clf_data
+    net = Net(device=device, max_epochs=1)  # stored unchanged
+    assert net.get_params()["device"] == device
+    with pytest.raises((ValueError, TypeError), match="device"):
+        net.fit(X, y)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available here")
+def test_cuda_device_without_cuda_is_a_clear_error(clf_data):
+    X, y = clf_data
+    with pytest.raises(ValueError, match="torch.cuda.is_available"):
+        _clf(device="cuda:0", max_epochs=1).fit(X, y)
+
+
+@pytest.mark.parametrize("Net", [TabularNetClassifier, TabularNetRegressor])
+def test_huge_finite_features_give_an_error_never_nan(Net, clf_data):
+    X, y = clf_data
+    net = Net(**SMALL, max_epochs=2, random_state=0)
+    with pytest.raises(ValueError, match="float32 range.*StandardScaler"):
+        clone(net).fit(X * 1e300, y)
+    # inside float32 but overflowing in training: an error, not NaN weights
+    with pytest.raises(ValueError, match="training overflowed"):
+        clone(net).fit(X / np.abs(X).max() * 3e38, y)
+    fitted = clone(net).fit(X, y)
+    with pytest.raises(ValueError, match="output overflows"):
+        fitted.predict(X * 1e300)
+    assert np.all(np.isfinite(np.asarray(fitted.predict(X), dtype=float)))
+
+
+def test_balanced_sampler_is_torchs_weighted_sampler():
+    from torch.utils.data import WeightedRandomSampler
+
+    strata = np.array([0, 0, 0, 1, 2, 2])
+    ours = BalancedBatchSampler(strata, num_samples=50,
+                                generator=torch.Generator().manual_seed(3))
+    assert isinstance(ours, WeightedRandomSampler)
+    ref = WeightedRandomSampler([1 / 9] * 3 + [1 / 3] + [1 / 6] * 2, 50,
+                                generator=torch.Generator().manual_seed(3))
+    assert list(ours) == list(ref)

@@ -640,3 +640,22 @@ def test_ctrl_c_raises_keyboard_interrupt_quickly():
     assert "SystemError" not in err
     assert err.rstrip().endswith("KeyboardInterrupt"), err[-2000:]
     assert max(latency) < 1.0, latency
+
+
+@pytest.mark.parametrize(
+    "est, n_lines",
+    [(SMOTE(), 3), (BorderlineSMOTE(), 4), (ADASYN(), 4)],
+    ids=lambda e: type(e).__name__ if hasattr(e, "fit_resample") else str(e),
+)
+def test_verbose_prints_one_line_per_phase(est, n_lines, capsys):
+    from sklearn.base import clone
+
+    X, y = make_classification(n_samples=400, weights=[0.8], random_state=0)
+    a = clone(est).set_params(random_state=0).fit_resample(X, y)
+    assert capsys.readouterr().out == ""
+    b = clone(est).set_params(random_state=0, verbose=1).fit_resample(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    name = type(est).__name__
+    assert len(lines) == n_lines and all(ln.startswith(f"[{name}] ") for ln in lines)
+    assert "neighbours" in lines[0] and lines[-1].startswith(f"[{name}] output of")
+    np.testing.assert_array_equal(a[0], b[0])  # printing changes nothing

@@ -148,25 +148,6 @@ def test_reproducible_pandas_and_dtype(est):
 # --------------------------------------------------------------------------
 # bad input
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("est", ALL, ids=_ids)
-def test_bad_input(est):
-    X, y = _data()
-    Xn = X.copy()
-    Xn[3, 1] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        clone(est).fit_resample(Xn, y)
-    Xi = X.copy()
-    Xi[0, 0] = np.inf
-    with pytest.raises(ValueError, match="infinity"):
-        clone(est).fit_resample(Xi, y)
-    with pytest.raises(ValueError):
-        clone(est).fit_resample(X, np.zeros_like(y))  # one class
-    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
-        clone(est).fit_resample(X, y[:-1])
-    with pytest.raises(ValueError, match="continuous"):
-        clone(est).fit_resample(X, np.linspace(0, 1, len(y)))
-
-
 @pytest.mark.parametrize("est", [e for e in ALL if not isinstance(e, (CCR, LVQSMOTE))]
                          + [PolynomFitSMOTE(topology="bus")], ids=_ids)
 def test_too_small_class_is_named(est):
@@ -595,12 +576,24 @@ def test_interpolation_uses_the_shared_kernel():
     assert_allclose(_interpolate(X, s, p, g), ref)
 
 
-@pytest.mark.parametrize("est", ALL, ids=_ids)
-def test_groups_follow_rows_through_propagate(est):
-    X, y = _data()
-    groups = np.arange(X.shape[0]) % 7
+def test_one_framework_for_the_smote_family_and_the_variants():
+    from sklearn_datacentric.over_sampling import _smote
+    from sklearn_datacentric.over_sampling._smote._base import (
+        BaseSyntheticOverSampler,
+    )
+
+    for est in EXACT + [_smote.SMOTE(), _smote.ADASYN(), _smote.SMOTENC()]:
+        assert isinstance(est, BaseSyntheticOverSampler), type(est).__name__
+
+
+@pytest.mark.parametrize(
+    "est", [e for e in EXACT if type(e)._per_class_attributes], ids=_ids
+)
+def test_per_class_attributes_describe_the_last_fit_only(est):
+    X, y = _data(n_classes=3, weights=(0.6, 0.3))
     est = clone(est)
-    X_res, y_res = est.fit_resample(X, y)
-    g = est.propagate(groups)
-    assert g.shape == (X_res.shape[0],)
-    assert_array_equal(g, groups[est.provenance_.seed])
+    est.fit_resample(X, y)
+    names = type(est)._per_class_attributes
+    assert all(set(getattr(est, a)) == {1, 2} for a in names)
+    est.set_params(sampling_strategy={2: int(np.sum(y == 2)) + 5}).fit_resample(X, y)
+    assert all(set(getattr(est, a)) == {2} for a in names)

@@ -18,11 +18,19 @@ Reusable internals (for other SMOTE-style samplers of the package):
   ``kneighbors`` is cloned.  ``n_neighbors_of(est, name)`` gives ``k``;
   ``kneighbors_self(est, X_fit, rows=None)`` the neighbours of points of
   ``X_fit`` among ``X_fit``, each point excluded from its own list.
+* ``_smote._base.resolve_neighbors``, ``kneighbors``, ``kneighbors_of_rows``
+  and ``fit_searcher``: the neighbour resolver of the smote-variants methods
+  (an int or a user estimator, clipped to the candidates available).
+* ``_smote._base.BaseSyntheticOverSampler``: the root of every synthetic
+  over-sampler of the package: the input check (``check_X_y_float``),
+  ``_check_class_size`` / ``_check_min_class_size`` (clear errors when a
+  class is too small), ``_assemble(X, y, plans)`` which builds the output
+  from ``(class, seeds, partners, gaps[, X_new])`` plans and records
+  ``provenance_`` (dense and sparse), and ``_resample_per_class`` (one class
+  against the rest through the hook ``_generate``; used by the
+  smote-variants methods).
 * ``_smote._base.BaseSMOTE``: ``k_neighbors``/``n_jobs`` parameters,
-  ``_validate_estimator()`` (sets ``nn_k_``), ``_check_class_size`` (clear
-  error when a class is too small) and ``_assemble(X, y, plans)`` which
-  builds the output from ``(class, seeds, partners, gaps)`` plans and
-  records ``provenance_`` (dense and sparse).
+  ``_validate_estimator()`` (sets ``nn_k_``) and the Dask path.
 """
 
 from ._adasyn import ADASYN

@@ -55,6 +55,11 @@ class BorderlineSMOTE(BaseSMOTE):
     n_jobs : int, default=None
         Threads of the neighbour search (``None``: the CPUs, bounded as in
         :class:`SMOTE`).
+    verbose : int, default=0
+        When positive, print one line per phase of ``fit_resample`` (the
+        neighbour search and the sampling of each class, then the output),
+        with the time elapsed: on millions of rows a fit takes tens of
+        seconds to minutes.  In-memory input only.
 
     Attributes
     ----------
@@ -116,10 +121,10 @@ class BorderlineSMOTE(BaseSMOTE):
 
     def __init__(self, *, sampling_strategy="auto", random_state=None,
                  k_neighbors=5, m_neighbors=10, kind="borderline-1",
-                 n_jobs=None):
+                 n_jobs=None, verbose=0):
         super().__init__(sampling_strategy=sampling_strategy,
                          random_state=random_state, k_neighbors=k_neighbors,
-                         n_jobs=n_jobs)
+                         n_jobs=n_jobs, verbose=verbose)
         self.m_neighbors = m_neighbors
         self.kind = kind
 
@@ -154,6 +159,7 @@ class BorderlineSMOTE(BaseSMOTE):
             and not hasattr(self.k_neighbors, "kneighbors")
             and not hasattr(self.m_neighbors, "kneighbors")
         )
+        say = self._progress()
         m_fitted = False
         nn_m_fit = clone(self.nn_m_)  # dropped before the output is built
         self.in_danger_indices_ = {}
@@ -166,6 +172,11 @@ class BorderlineSMOTE(BaseSMOTE):
             m_fitted = True
             n_other = np.sum(y[nn_m] != class_sample, axis=1)
             danger = (n_other >= m / 2) & (n_other < m)
+            say(
+                f"{m} neighbours of its {class_idx.shape[0]} rows in the whole "
+                f"data; {int(danger.sum())} in danger",
+                class_sample,
+            )
             if not danger.any():
                 continue
             danger_idx = class_idx[danger]
@@ -179,11 +190,15 @@ class BorderlineSMOTE(BaseSMOTE):
                 nns = nn_m_fit._kneighbors_fitted(danger_idx, k)[1]
             else:
                 nns = kneighbors_self(clone(self.nn_k_), X, danger_idx)
+            say(f"{k} neighbours of the rows in danger", class_sample)
             rng = check_random_state(self.random_state)
             rows, partners, gaps = sample_pairs(n_samples, nns, rng)
             if self.kind == "borderline-2":
                 other = y[partners] != class_sample
                 gaps[other] *= rng.uniform(low=0.0, high=0.5, size=other.sum())
+            say(f"{n_samples} (seed, neighbour, gap) draws", class_sample)
             plans.append((class_sample, danger_idx[rows], partners, gaps))
         del nn_m_fit
-        return self._assemble(X, y, plans)
+        out = self._assemble(X, y, plans)
+        say(f"output of {out[0].shape[0]} rows written")
+        return out

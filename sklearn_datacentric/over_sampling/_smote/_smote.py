@@ -48,6 +48,11 @@ class SMOTE(BaseSMOTE):
         ``OMP_NUM_THREADS``, threadpoolctl limits and joblib's inner thread
         cap; see :class:`~sklearn_datacentric.neighbors.NearestNeighbors`),
         ``-1`` all.  The output does not depend on it.
+    verbose : int, default=0
+        When positive, print one line per phase of ``fit_resample`` (the
+        neighbour search and the sampling of each class, then the output),
+        with the time elapsed: on millions of rows a fit takes tens of
+        seconds to minutes.  In-memory input only.
 
     Attributes
     ----------
@@ -98,10 +103,10 @@ class SMOTE(BaseSMOTE):
     """
 
     def __init__(self, *, sampling_strategy="auto", random_state=None,
-                 k_neighbors=5, n_jobs=None):
+                 k_neighbors=5, n_jobs=None, verbose=0):
         super().__init__(sampling_strategy=sampling_strategy,
                          random_state=random_state, k_neighbors=k_neighbors,
-                         n_jobs=n_jobs)
+                         n_jobs=n_jobs, verbose=verbose)
 
     def _fit_resample(self, X, y):
         self._validate_estimator()
@@ -111,6 +116,7 @@ class SMOTE(BaseSMOTE):
                 self._check_class_size(
                     class_sample, int(np.sum(y == class_sample)), k, "k_neighbors"
                 )
+        say = self._progress()
         plans = []
         for class_sample, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
@@ -119,10 +125,14 @@ class SMOTE(BaseSMOTE):
             X_class = X[class_idx]
             # a fitted copy, dropped after use (the index is not kept)
             nns = kneighbors_self(clone(self.nn_k_), X_class)
+            say(f"{k} neighbours of its {class_idx.shape[0]} rows", class_sample)
             # a fresh generator per class, as imbalanced-learn
             rng = check_random_state(self.random_state)
             rows, partners, gaps = sample_pairs(n_samples, nns, rng)
+            say(f"{n_samples} (seed, neighbour, gap) draws", class_sample)
             plans.append(
                 (class_sample, class_idx[rows], class_idx[partners], gaps)
             )
-        return self._assemble(X, y, plans)
+        out = self._assemble(X, y, plans)
+        say(f"output of {out[0].shape[0]} rows written")
+        return out

@@ -15,22 +15,15 @@ from sklearn.utils.validation import check_array, check_consistent_length, valid
 
 from ...neighbors import NearestNeighbors
 from ...neighbors._base import l1_kneighbors_self, mixed_kneighbors_self
+from ...utils._pandas import is_pandas_df
 from . import _kernels
 from ._base import BaseSMOTE, kneighbors_self, n_neighbors_of, sample_pairs
 
 __all__ = ["SMOTENC", "SMOTEN"]
 
 
-def _is_pandas_df(X):
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover
-        return False
-    return isinstance(X, pd.DataFrame)
-
-
 def _take_columns(X, cols, *, dense=False):
-    if _is_pandas_df(X):
+    if is_pandas_df(X):
         sub = X.iloc[:, cols]
         return sub.to_numpy() if dense else sub
     return X[:, cols]
@@ -89,6 +82,10 @@ class SMOTENC(BaseSMOTE):
     n_jobs : int, default=None
         Threads of the neighbour search (``None``: the CPUs, bounded as in
         :class:`SMOTE`).
+    verbose : int, default=0
+        When positive, print one line per phase of ``fit_resample`` (the
+        neighbour search and the sampling of each class, then the output),
+        with the time elapsed.  In-memory input only.
 
     Attributes
     ----------
@@ -158,12 +155,14 @@ class SMOTENC(BaseSMOTE):
         random_state=None,
         k_neighbors=5,
         n_jobs=None,
+        verbose=0,
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
             random_state=random_state,
             k_neighbors=k_neighbors,
             n_jobs=n_jobs,
+            verbose=verbose,
         )
         self.categorical_features = categorical_features
         self.categorical_encoder = categorical_encoder
@@ -182,7 +181,7 @@ class SMOTENC(BaseSMOTE):
             raise TypeError(
                 "SMOTENC does not accept sparse X; pass a dense array or a DataFrame."
             )
-        if not _is_pandas_df(X) and not hasattr(X, "__array__"):
+        if not is_pandas_df(X) and not hasattr(X, "__array__"):
             X = np.asarray(X, dtype=object if not _numeric_list(X) else None)
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
         if getattr(X, "ndim", 2) != 2:
@@ -196,7 +195,7 @@ class SMOTENC(BaseSMOTE):
                 f"feature(s) (shape=({n_samples}, {n_features})) while a minimum "
                 "of 1 is required."
             )
-        if not _is_pandas_df(X):
+        if not is_pandas_df(X):
             Xa = np.asarray(X)
             if Xa.dtype.kind in "fc" and not np.isfinite(Xa).all():
                 raise ValueError("Input X contains NaN or infinity.")
@@ -205,7 +204,7 @@ class SMOTENC(BaseSMOTE):
     def _validate_column_types(self, X):
         n_features = X.shape[1]
         if isinstance(self.categorical_features, str):  # "auto"
-            if not _is_pandas_df(X):
+            if not is_pandas_df(X):
                 raise ValueError(
                     "categorical_features='auto' needs a pandas DataFrame with "
                     f"category dtypes; got {type(X).__name__}. Pass the indices "
@@ -228,7 +227,7 @@ class SMOTENC(BaseSMOTE):
                 cols = []
                 for c in cf.ravel().tolist():
                     if isinstance(c, str):
-                        if not _is_pandas_df(X) or c not in list(X.columns):
+                        if not is_pandas_df(X) or c not in list(X.columns):
                             raise ValueError(
                                 f"categorical_features: column {c!r} is not a "
                                 "column of X."
@@ -306,6 +305,7 @@ class SMOTENC(BaseSMOTE):
         X_cat = _take_columns(X, self.categorical_features_)
         codes, cats = self._encode(X_cat)
         self.median_std_ = {}
+        say = self._progress()
         plans = []
         for class_sample, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
@@ -324,14 +324,18 @@ class SMOTENC(BaseSMOTE):
             else:
                 enc = self._encoded_matrix(Xc, codes[class_idx], cats, med)
                 nns = kneighbors_self(clone(self.nn_k_), enc)
+            say(f"{k} neighbours of its {class_idx.shape[0]} rows", class_sample)
             rng = check_random_state(self.random_state)
             rows, partners, gaps = sample_pairs(n_samples, nns, rng)
             tie_u = rng.uniform(size=(n_samples, codes.shape[1]))
             new_codes = _kernels.nominal_mode(codes, class_idx[nns[rows]], tie_u=tie_u)
+            say(f"{n_samples} rows drawn (pairs, gaps, nominal modes)", class_sample)
             plans.append(
                 (class_sample, class_idx[rows], class_idx[partners], gaps, new_codes)
             )
-        return self._assemble_nc(X, y, X_cont, plans, cats)
+        out = self._assemble_nc(X, y, X_cont, plans, cats)
+        say(f"output of {out[1].shape[0]} rows written")
+        return out
 
     @staticmethod
     def _encoded_matrix(Xc, codes, cats, med):
@@ -366,7 +370,7 @@ class SMOTENC(BaseSMOTE):
         new_cont = _kernels.interpolate(X_cont, seeds, partners, gaps)
         self._set_provenance(np.arange(n), seeds, partners, gaps)
         cat_new = [np.asarray(cats[j])[new_codes[:, j]] for j in range(n_cat)]
-        if _is_pandas_df(X):
+        if is_pandas_df(X):
             import pandas as pd
 
             data = {}
@@ -439,6 +443,10 @@ class SMOTEN(BaseSMOTE):
     n_jobs : int, default=None
         Threads of the neighbour search (``None``: the CPUs, bounded as in
         :class:`SMOTE`).
+    verbose : int, default=0
+        When positive, print one line per phase of ``fit_resample`` (the
+        neighbour search and the sampling of each class, then the output),
+        with the time elapsed.  In-memory input only.
 
     Attributes
     ----------
@@ -497,12 +505,14 @@ class SMOTEN(BaseSMOTE):
         random_state=None,
         k_neighbors=5,
         n_jobs=None,
+        verbose=0,
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
             random_state=random_state,
             k_neighbors=k_neighbors,
             n_jobs=n_jobs,
+            verbose=verbose,
         )
         self.categorical_encoder = categorical_encoder
 
@@ -545,6 +555,7 @@ class SMOTEN(BaseSMOTE):
         own = isinstance(self.nn_k_, NearestNeighbors) and not hasattr(
             self.k_neighbors, "kneighbors"
         )
+        say = self._progress()
         seeds_all, blocks, y_new = [], [], []
         for class_sample, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
@@ -554,6 +565,7 @@ class SMOTEN(BaseSMOTE):
                 nns = l1_kneighbors_self(E[class_idx], k, n_jobs=self.n_jobs)[1]
             else:
                 nns = kneighbors_self(clone(self.nn_k_), E[class_idx])
+            say(f"{k} neighbours of its {class_idx.shape[0]} rows", class_sample)
             neigh = np.column_stack([np.arange(class_idx.shape[0]), nns])
             rng = check_random_state(self.random_state)
             seeds = rng.choice(
@@ -564,6 +576,7 @@ class SMOTEN(BaseSMOTE):
             seeds_all.append(class_idx[seeds])
             blocks.append(np.asarray(X_new, dtype=X.dtype))
             y_new.append(np.full(n_samples, class_sample, dtype=y.dtype))
+            say(f"{n_samples} rows drawn (nominal modes)", class_sample)
         X_res = np.vstack([X, *blocks])
         y_res = np.concatenate([y, *y_new])
         seeds = np.concatenate(seeds_all) if seeds_all else np.zeros(0, int)

@@ -139,6 +139,7 @@ class AssembledSMOTE(_VariantOverSampler):
         "pop": [Interval(numbers.Integral, 1, None, closed="left")],
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
     }
+    _per_class_attributes = ("clusters_",)
 
     def __init__(
         self, *, sampling_strategy="auto", k_neighbors=5, pop=2, threshold=0.3,
@@ -149,10 +150,6 @@ class AssembledSMOTE(_VariantOverSampler):
         self.pop = pop
         self.threshold = threshold
         self.random_state = random_state
-
-    def _fit_resample_dense(self, X, y):
-        self.clusters_ = {}
-        return super()._fit_resample_dense(X, y)
 
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
         Xf = X.astype(np.float64)

@@ -167,6 +167,7 @@ class CCR(_VariantOverSampler):
         "translate": ["boolean"],
     }
     _min_class_size = 1
+    _per_class_attributes = ("radii_",)
 
     def __init__(
         self,
@@ -184,7 +185,6 @@ class CCR(_VariantOverSampler):
         self.random_state = random_state
 
     def _fit_resample_dense(self, X, y):
-        self.radii_ = {}
         X64 = X.astype(np.float64)
         offset, scale = _feature_scale(X64, self.feature_scaling)
         self.scale_ = scale

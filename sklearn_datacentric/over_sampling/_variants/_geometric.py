@@ -140,9 +140,9 @@ class GeometricSMOTE(_VariantOverSampler):
         self.selection_strategy = selection_strategy
         self.random_state = random_state
 
-    def _check_class_size(self, class_sample, n_class):
+    def _check_min_class_size(self, class_sample, n_class):
         need = 1 if self.selection_strategy == "majority" else 2
-        super()._check_class_size(class_sample, n_class, need)
+        super()._check_min_class_size(class_sample, n_class, need)
 
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
         Xf = X.astype(np.float64)

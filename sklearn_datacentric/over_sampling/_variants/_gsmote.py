@@ -106,15 +106,12 @@ class GSMOTE(_VariantOverSampler):
         **_VariantOverSampler._parameter_constraints,
         "k_neighbors": K_NEIGHBORS_CONSTRAINT,
     }
+    _per_class_attributes = ("principal_directions_",)
 
     def __init__(self, *, sampling_strategy="auto", k_neighbors=5, random_state=None):
         super().__init__(sampling_strategy=sampling_strategy)
         self.k_neighbors = k_neighbors
         self.random_state = random_state
-
-    def _fit_resample_dense(self, X, y):
-        self.principal_directions_ = {}
-        return super()._fit_resample_dense(X, y)
 
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
         X_min = X[idx_min].astype(np.float64)

@@ -14,12 +14,12 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from ...base import ProvenanceMixin
 from ._common import (
     K_NEIGHBORS_CONSTRAINT,
-    _check_X_y_dense_ok,
     _interpolate,
     _kneighbors,
     _label,
     _resolve_k,
-    _sparse_through,
+    check_X_y_float,
+    densified,
 )
 
 __all__ = ["SMOTEIPF"]
@@ -138,7 +138,7 @@ class SMOTEIPF(ProvenanceMixin, BaseSampler):
         self.random_state = random_state
 
     def _check_X_y(self, X, y):
-        return _check_X_y_dense_ok(self, X, y)
+        return check_X_y_float(self, X, y)
 
     def _smote(self, X, y, rng):
         parts, labels, seeds, partners, gaps = [], [], [], [], []
@@ -206,7 +206,7 @@ class SMOTEIPF(ProvenanceMixin, BaseSampler):
         return keep
 
     def _fit_resample(self, X, y):
-        return _sparse_through(self._fit_resample_dense, X, y)
+        return densified(self._fit_resample_dense, X, y)
 
     def _fit_resample_dense(self, X, y):
         rng = check_random_state(self.random_state)

@@ -91,6 +91,7 @@ class LeeSMOTE(_VariantOverSampler):
         "k_neighbors": K_NEIGHBORS_CONSTRAINT,
         "rejection_level": [Interval(numbers.Real, 0, 1, closed="right")],
     }
+    _per_class_attributes = ("rejection_levels_",)
 
     def __init__(
         self, *, sampling_strategy="auto", k_neighbors=5, rejection_level=0.5,
@@ -100,10 +101,6 @@ class LeeSMOTE(_VariantOverSampler):
         self.k_neighbors = k_neighbors
         self.rejection_level = rejection_level
         self.random_state = random_state
-
-    def _fit_resample_dense(self, X, y):
-        self.rejection_levels_ = {}
-        return super()._fit_resample_dense(X, y)
 
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
         X_min = X[idx_min].astype(np.float64)

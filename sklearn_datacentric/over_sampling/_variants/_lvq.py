@@ -115,6 +115,7 @@ class LVQSMOTE(_VariantOverSampler):
         "k_neighbors": K_NEIGHBORS_CONSTRAINT,
         "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
     }
+    _per_class_attributes = ("codebooks_",)
     _min_class_size = 1
 
     def __init__(
@@ -125,10 +126,6 @@ class LVQSMOTE(_VariantOverSampler):
         self.k_neighbors = k_neighbors
         self.n_clusters = n_clusters
         self.random_state = random_state
-
-    def _fit_resample_dense(self, X, y):
-        self.codebooks_ = {}
-        return super()._fit_resample_dense(X, y)
 
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
         X_min = X[idx_min].astype(np.float64)

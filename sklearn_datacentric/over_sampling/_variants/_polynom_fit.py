@@ -106,8 +106,8 @@ class PolynomFitSMOTE(_VariantOverSampler):
         self.degree = degree
         self.random_state = random_state
 
-    def _check_class_size(self, class_sample, n_class):
-        super()._check_class_size(
+    def _check_min_class_size(self, class_sample, n_class):
+        super()._check_min_class_size(
             class_sample, n_class, 1 if self.topology == "star" else 2
         )
 

@@ -108,6 +108,7 @@ class ProWSyn(_VariantOverSampler):
         "n_levels": [Interval(numbers.Integral, 1, None, closed="left")],
         "theta": [Interval(numbers.Real, 0, None, closed="left")],
     }
+    _per_class_attributes = ("proximity_levels_",)
 
     def __init__(
         self, *, sampling_strategy="auto", k_neighbors=5, n_levels=5, theta=1.0,
@@ -118,10 +119,6 @@ class ProWSyn(_VariantOverSampler):
         self.n_levels = n_levels
         self.theta = theta
         self.random_state = random_state
-
-    def _fit_resample_dense(self, X, y):
-        self.proximity_levels_ = {}
-        return super()._fit_resample_dense(X, y)
 
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
         X_min = X[idx_min].astype(np.float64)

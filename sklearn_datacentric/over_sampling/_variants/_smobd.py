@@ -124,6 +124,7 @@ class SMOBD(_VariantOverSampler):
         "min_samples": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_eps": [Interval(numbers.Real, 0, None, closed="neither")],
     }
+    _per_class_attributes = ("densities_",)
     _min_class_size = 3
 
     def __init__(
@@ -136,10 +137,6 @@ class SMOBD(_VariantOverSampler):
         self.min_samples = min_samples
         self.max_eps = max_eps
         self.random_state = random_state
-
-    def _fit_resample_dense(self, X, y):
-        self.densities_ = {}
-        return super()._fit_resample_dense(X, y)
 
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
         X_min = X[idx_min].astype(np.float64)
