@@ -37,6 +37,7 @@ from ._scores import (
     BaseClassificationScore,
     BaseRegressionScore,
     _check_prefitted,
+    _fit_estimator,
     check_classification_score,
     check_confidence_levels,
     check_groups,
@@ -654,11 +655,16 @@ class _ClassifierConformalMixin:
                 raise ValueError("prefit=True requires a fitted estimator.")
             est = self._check_prefitted(self.estimator)
         else:
-            est = clone(
-                self.estimator
-                if self.estimator is not None
-                else self._default_estimator()
-            ).fit(X_train, y_train, **params)
+            est = _fit_estimator(
+                clone(
+                    self.estimator
+                    if self.estimator is not None
+                    else self._default_estimator()
+                ),
+                X_train,
+                y_train,
+                **params,
+            )
         if not hasattr(est, "predict_proba"):
             raise TypeError(
                 f"{type(est).__name__} has no predict_proba; conformal "

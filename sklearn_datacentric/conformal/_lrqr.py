@@ -67,7 +67,7 @@ class _LRQRCalibration(_ShiftFitMixin):
 
     def _phi(self, X_v):
         if self.feature_map_ is None:
-            Z = (X_v - self._mu) / self._sd
+            Z = (X_v / self._scale - self._mu) / self._sd
         else:
             Z = np.asarray(self.feature_map_.transform(X_v), dtype=np.float64)
             if Z.ndim != 2 or Z.shape[0] != X_v.shape[0]:
@@ -112,6 +112,11 @@ class _LRQRCalibration(_ShiftFitMixin):
         if self.feature_map is None:
             self.feature_map_ = None
             both = np.vstack([X_cal_v, Xt_v])
+            # divide by the largest magnitude first: finite features near the
+            # float limit (|x| ~ 1e308) would overflow the variance
+            scale = np.max(np.abs(both), axis=0)
+            self._scale = np.where(scale > 0, scale, 1.0)
+            both = both / self._scale
             self._mu = both.mean(axis=0)
             sd = both.std(axis=0)
             self._sd = np.where(sd > 0, sd, 1.0)

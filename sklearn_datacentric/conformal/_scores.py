@@ -26,7 +26,6 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.linear_model import LinearRegression, QuantileRegressor
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 __all__ = [
@@ -245,6 +244,26 @@ def _check_finite(values, what):
     return values
 
 
+def _fit_estimator(est, X, y, **fit_params):
+    """``est.fit(X, y)``, naming the cause when finite input overflows it."""
+    try:
+        return est.fit(X, y, **fit_params)
+    except (ValueError, FloatingPointError) as exc:
+        msg = str(exc).lower()
+        if not ("nan" in msg or "inf" in msg):
+            raise
+        Xa = np.asarray(X, dtype=np.float64) if not hasattr(X, "iloc") else None
+        if Xa is None or not np.all(np.isfinite(Xa)):
+            raise
+        raise ValueError(
+            f"{type(est).__name__}.fit failed on finite input whose largest "
+            f"magnitude is {float(np.max(np.abs(Xa))):.3g}: its arithmetic "
+            "overflowed to inf/NaN (the input holds no NaN). Rescale the "
+            "features (for example divide them by their largest magnitude) or "
+            "use a model that is invariant to scale (trees)."
+        ) from exc
+
+
 def _check_prefitted(est):
     try:
         check_is_fitted(est)
@@ -278,7 +297,7 @@ class BaseRegressionScore(_ScoreParams):
     def _fit_models(self, estimator, X, y, levels, **fit_params):
         """Fit a clone of ``estimator`` (``None``: the default) on ``(X, y)``."""
         est = estimator if estimator is not None else self._default_estimator()
-        self.estimator_ = clone(est).fit(X, y, **fit_params)
+        self.estimator_ = _fit_estimator(clone(est), X, y, **fit_params)
         self.levels_ = levels
         return self
 
@@ -452,7 +471,7 @@ class ResidualNormalizedScore(BaseRegressionScore):
         target = np.log(np.maximum(resid, self.eps))
         base = self.residual_estimator
         base = LinearRegression() if base is None else base
-        self.residual_estimator_ = clone(base).fit(_take(X, res), target)
+        self.residual_estimator_ = _fit_estimator(clone(base), _take(X, res), target)
         return cal
 
     def difficulty(self, X):
@@ -517,7 +536,12 @@ class CQRScore(BaseRegressionScore):
             alpha = 1.0 - level
             lo = clone(base).set_params(**{name: alpha / 2})
             hi = clone(base).set_params(**{name: 1 - alpha / 2})
-            pairs.append((lo.fit(X, y, **fit_params), hi.fit(X, y, **fit_params)))
+            pairs.append(
+                (
+                    _fit_estimator(lo, X, y, **fit_params),
+                    _fit_estimator(hi, X, y, **fit_params),
+                )
+            )
         self.estimator_ = pairs[0] if len(pairs) == 1 else pairs
         self.pairs_ = pairs
         self.levels_ = levels
@@ -740,7 +764,7 @@ def check_regression_score(score):
             )
         return _REGRESSION_SCORES[score]()
     if isinstance(score, BaseRegressionScore):
-        return clone(score, safe=False)
+        return _fresh(score)
     raise TypeError(
         f"conformity_score must be a name or a BaseRegressionScore; got {score!r}."
     )
@@ -759,14 +783,17 @@ def check_classification_score(score):
             )
         return _CLASSIFICATION_SCORES[score]()
     if isinstance(score, BaseClassificationScore):
-        return clone(score, safe=False)
+        return _fresh(score)
     raise TypeError(
         f"conformity_score must be a name or a BaseClassificationScore; got {score!r}."
     )
 
 
-def _rng(random_state):
-    return check_random_state(random_state)
+def _fresh(score):
+    """A new score with the same parameters; nested estimators are not cloned
+    (a prefit residual estimator must stay fitted; unfitted ones are cloned
+    when fitted)."""
+    return type(score)(**score.get_params())
 
 
 def _warn_group_infinite(labels, counts, level, category):

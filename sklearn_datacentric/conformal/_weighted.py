@@ -28,6 +28,7 @@ class _WeightedCalibration(_ShiftFitMixin):
     def _weights(self, X_v):
         if self.weighter_ is None:
             return np.ones(X_v.shape[0])
+        X_v = X_v / self._weight_scale
         if callable(self.weighter_) and not hasattr(self.weighter_, "predict_weights"):
             return _check_weights(self.weighter_(X_v), X_v.shape[0], "weighting")
         return _check_weights(
@@ -38,6 +39,7 @@ class _WeightedCalibration(_ShiftFitMixin):
 
     def _calibrate(self, scores, X_cal, X_cal_v, Xs, Xs_v, Xt, Xt_v, rng):
         weighting = self.weighting
+        self._weight_scale = 1.0
         if (
             weighting is not None
             and callable(weighting)
@@ -54,7 +56,26 @@ class _WeightedCalibration(_ShiftFitMixin):
                 from ..covariate_shift import DiscriminativeDensityRatio
 
                 weighting = DiscriminativeDensityRatio()
-            self.weighter_ = clone(weighting).fit(Xs_v, X_target=Xt_v)
+                # the likelihood ratio is invariant to a fixed rescaling of
+                # the features; dividing by the largest magnitude keeps the
+                # default weighter's arithmetic finite for |x| up to 1e308
+                scale = np.max(np.abs(np.vstack([Xs_v, Xt_v])), axis=0)
+                self._weight_scale = np.where(scale > 0, scale, 1.0)
+            try:
+                self.weighter_ = clone(weighting).fit(
+                    Xs_v / self._weight_scale, X_target=Xt_v / self._weight_scale
+                )
+            except ValueError as exc:
+                if "NaN" not in str(exc) and "infinity" not in str(exc):
+                    raise
+                big = float(max(np.max(np.abs(Xs_v)), np.max(np.abs(Xt_v))))
+                raise ValueError(
+                    f"The weighter {type(weighting).__name__} failed on the "
+                    f"source/target features (finite, largest magnitude {big:.3g}): "
+                    "its arithmetic overflowed to inf/NaN. Rescale the features "
+                    "(for example divide them by their largest magnitude) or pass "
+                    "a likelihood-ratio callable as weighting."
+                ) from exc
         self.calibration_weights_ = self._weights(X_cal_v)
 
     def _thresholds(self, X, X_v, group_idx):
