@@ -801,6 +801,7 @@ def _warn_group_infinite(labels, counts, level, category):
     if len(labels):
         from ._base import n_calibration_required
 
+        labels = np.asarray(labels).tolist()  # plain labels in the message
         desc = ", ".join(f"{g!r} ({c} rows)" for g, c in zip(labels[:10], counts[:10]))
         warnings.warn(
             f"Group(s) {desc} have too few calibration rows for confidence_level="

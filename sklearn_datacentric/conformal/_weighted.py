@@ -98,7 +98,7 @@ class _WeightedCalibration(_ShiftFitMixin):
                 (
                     np.flatnonzero(group_idx == j),
                     np.flatnonzero(g_cal == self.groups_[j]),
-                    self.groups_[j],
+                    self.groups_.tolist()[j],
                 )
                 for j in np.unique(group_idx)
             ]
