@@ -72,6 +72,11 @@ class _SplitCalibration:
         levels = self.confidence_levels_
         sym = self._symmetric
         g = self.calibration_groups_
+        stale = ("thresholds_", "threshold_") if g is not None else (
+            "group_thresholds_", "group_counts_"
+        )
+        for attr in stale:  # from an earlier calibration of the other kind
+            self.__dict__.pop(attr, None)
         if g is None:
             th = np.array(
                 [
