@@ -1,7 +1,7 @@
 """
-==========================================================
+===========================================================
 Conformity scores and Mondrian (group-conditional) coverage
-==========================================================
+===========================================================
 
 Every conformal method covers the label with probability at least the
 confidence level on average; the *conformity score* decides where the

@@ -317,3 +317,19 @@ def test_too_few_calibration_rows_per_level():
     with pytest.warns(InfiniteIntervalWarning):
         _, iv = est.predict_interval(X[30:])
     assert np.isfinite(iv[:, :, 0]).all() and np.isinf(iv[:, :, 1]).all()
+
+
+def test_lrqr_verbose_reports_each_level_and_lam_search(capsys):
+    X, y, _ = _data(300, 10)
+    est = LRQRConformalRegressor(
+        confidence_level=[0.8, 0.9], lam_scale=[0.5, 1.0], verbose=1, random_state=0
+    )
+    _fit(est, X, y)
+    out = capsys.readouterr().out
+    assert "confidence_level=0.8" in out and "confidence_level=0.9" in out
+    assert out.count("3-fold search over 2 values of lam") == 2
+    assert len(est.per_level_) == 2
+    assert est.threshold_function(X[:4]).shape == (4, 2)
+    silent = LRQRConformalRegressor(random_state=0)
+    _fit(silent, X, y)
+    assert capsys.readouterr().out == ""
