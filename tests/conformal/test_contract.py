@@ -333,3 +333,25 @@ def test_lrqr_verbose_reports_each_level_and_lam_search(capsys):
     silent = LRQRConformalRegressor(random_state=0)
     _fit(silent, X, y)
     assert capsys.readouterr().out == ""
+
+
+def test_public_functions_validate_their_parameters():
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    from sklearn_datacentric.conformal import (
+        conformal_quantile,
+        n_calibration_required,
+        weighted_conformal_quantile,
+    )
+
+    with pytest.raises(InvalidParameterError, match="'confidence_level' parameter"):
+        conformal_quantile([1.0, 2.0], 1.5)
+    with pytest.raises(InvalidParameterError, match="'scores' parameter"):
+        conformal_quantile("abc", 0.9)
+    with pytest.raises(InvalidParameterError, match="'confidence_level' parameter"):
+        n_calibration_required(0.0)
+    with pytest.raises(InvalidParameterError, match="'weights_test' parameter"):
+        weighted_conformal_quantile([1.0], [1.0], None, 0.9)
+    with pytest.raises(ValueError, match="weights_calib has shape"):
+        weighted_conformal_quantile([1.0, 2.0], [1.0], [1.0], 0.9)
+    assert conformal_quantile([3.0, 1.0, 2.0], 0.5) == 2.0
