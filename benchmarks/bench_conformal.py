@@ -347,7 +347,8 @@ def scores():
          "same definition and split of the calibration rows"),
         ("regression", "CQR (0.9 only; fit included)", (ours_cqr, (reg,)),
          (mapie_cqr, (reg,)),
-         "MAPIE: asymmetric correction and a third (median) model"),
+         "MAPIE default: asymmetric correction, a third (median) model; "
+         "with symmetric_correction=True the intervals are equal (test)"),
         ("classification", "LAC", (ours_classification, (clf, "lac")),
          (mapie_classification, (clf, "lac")), "same definition"),
         ("classification", "APS (deterministic)",

@@ -355,3 +355,20 @@ def test_public_functions_validate_their_parameters():
     with pytest.raises(ValueError, match="weights_calib has shape"):
         weighted_conformal_quantile([1.0, 2.0], [1.0], [1.0], 0.9)
     assert conformal_quantile([3.0, 1.0, 2.0], 0.5) == 2.0
+
+
+def test_cqr_intervals_equal_mapie_symmetric_correction():
+    """MAPIE's ConformalizedQuantileRegressor with symmetric_correction=True."""
+    mapie_reg = pytest.importorskip("mapie.regression")
+    X, y, _ = _data(900, 11)
+    base = QuantileRegressor(alpha=0.0, solver="highs")
+    ours = SplitConformalRegressor(
+        base, conformity_score="cqr", calibration_size=None, confidence_level=[0.8, 0.9]
+    ).fit(X[:300], y[:300])
+    ours.conformalize(X[300:600], y[300:600])
+    _, a = ours.predict_interval(X[600:])
+    for k, level in enumerate([0.8, 0.9]):
+        theirs = mapie_reg.ConformalizedQuantileRegressor(base, confidence_level=level)
+        theirs.fit(X[:300], y[:300]).conformalize(X[300:600], y[300:600])
+        _, b = theirs.predict_interval(X[600:], symmetric_correction=True)
+        np.testing.assert_allclose(a[:, :, k], b[:, :, 0], rtol=1e-10, atol=1e-10)
