@@ -372,3 +372,58 @@ def test_cqr_intervals_equal_mapie_symmetric_correction():
         theirs.fit(X[:300], y[:300]).conformalize(X[300:600], y[300:600])
         _, b = theirs.predict_interval(X[600:], symmetric_correction=True)
         np.testing.assert_allclose(a[:, :, k], b[:, :, 0], rtol=1e-10, atol=1e-10)
+
+
+class _FixedUniforms:
+    """A random state whose ``uniform`` returns given numbers."""
+
+    def __init__(self, u):
+        self.u = np.asarray(u, dtype=float).ravel()
+
+    def uniform(self, size=None):
+        return self.u.copy()
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_randomized_aps_is_mapies_definition(seed):
+    """Same uniforms, same sets as MAPIE's APS with include_last_label='randomized'.
+
+    MAPIE subtracts ``u p_y`` from the cumulative mass including ``y`` (ours
+    adds ``u p_y`` to the mass above ``y``): the same score with ``1 - u``.
+    MAPIE draws its calibration and test uniforms from the same seed; ours
+    from independent streams, so the estimators' sets are not compared, the
+    definitions are.
+    """
+    mapie_clf = pytest.importorskip("mapie.classification")
+    from sklearn.datasets import make_classification
+
+    from sklearn_datacentric.conformal import APSScore, conformal_quantile
+
+    X, y = make_classification(
+        n_samples=1500, n_features=8, n_informative=5, n_classes=4,
+        n_clusters_per_class=1, random_state=seed,
+    )
+    clf = LogisticRegression(max_iter=500).fit(X[:500], y[:500])
+    theirs = mapie_clf.SplitConformalClassifier(
+        clf, prefit=True, confidence_level=LEVELS, conformity_score="aps",
+        random_state=seed,
+    ).conformalize(X[500:1000], y[500:1000])
+    _, b = theirs.predict_set(
+        X[1000:], conformity_score_params={"include_last_label": "randomized"}
+    )
+    u_cal = np.random.RandomState(seed).uniform(size=500)
+    u_test = np.random.RandomState(seed).uniform(size=500)
+    score = APSScore(randomized=True)
+    s = score.conformity_scores(
+        clf.predict_proba(X[500:1000]), y[500:1000], _FixedUniforms(1 - u_cal)
+    )
+    P = clf.predict_proba(X[1000:])
+    a = np.stack(
+        [
+            score.sets(P, np.full(500, conformal_quantile(s, lev)),
+                       _FixedUniforms(1 - u_test))
+            for lev in LEVELS
+        ],
+        axis=2,
+    )
+    np.testing.assert_array_equal(a, b)
