@@ -573,13 +573,27 @@ class _BaseConformal(BaseEstimator):
         levels = self.confidence_levels_
         inf = np.isinf(q).any(axis=2)  # (n, n_levels)
         for k in range(levels.shape[0]):
+            reason = getattr(self, "_infinite_reason", None)
+            if gidx is not None and inf[:, k].any():
+                labels = self.groups_[np.unique(gidx[inf[:, k]])].tolist()
+                counts = [int(np.sum(self.calibration_groups_ == g)) for g in labels]
+                desc = ", ".join(
+                    f"{g!r} ({c} calibration rows)" for g, c in zip(labels, counts)
+                )
+                reason = (
+                    f"Mondrian calibration: no finite bound is valid at "
+                    f"confidence_level={levels[k]:g} for group(s) {desc} (split "
+                    f"conformal needs at least {n_calibration_required(levels[k])} "
+                    "rows per group; weighted conformal more where the test "
+                    "weight is large)."
+                )
             _warn_infinite(
                 int(np.sum(inf[:, k])),
                 q.shape[0],
                 self.n_calibration_,
                 levels[k] if levels.shape[0] > 1 else self.confidence_level,
                 what=what,
-                reason=getattr(self, "_infinite_reason", None),
+                reason=reason,
             )
         return q
 

@@ -194,3 +194,16 @@ def test_weighted_mondrian_uses_only_the_groups_calibration_rows():
         w.predict_interval(X[:40], groups=g[:40])[1],
         s.predict_interval(X[:40], groups=g[:40])[1],
     )
+
+
+def test_weighted_mondrian_small_group_warning_names_it():
+    rng = np.random.default_rng(6)
+    X, y, _ = _grouped(rng, 400)
+    model = LinearRegression().fit(X[:200], y[:200])
+    g = np.array(["big"] * 195 + ["tiny"] * 5)
+    w = WeightedConformalRegressor(
+        model, prefit=True, weighting=lambda Z: np.ones(len(Z))
+    ).conformalize(X[200:], y[200:], X_target=X[:20], groups=g)
+    with pytest.warns(InfiniteIntervalWarning, match=r"'tiny' \(5 calibration rows"):
+        _, iv = w.predict_interval(X[:2], groups=["tiny", "big"])
+    assert np.isinf(iv[0]).all() and np.isfinite(iv[1]).all()

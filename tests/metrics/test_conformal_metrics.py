@@ -127,6 +127,10 @@ def test_coverage_display_groups_and_band():
     disp = CoverageDisplay.from_predictions(y, iv, groups=groups, confidence_level=0.9)
     np.testing.assert_allclose(disp.coverage, [0.5, 1.0])
     np.testing.assert_array_equal(disp.counts, [100, 100])
+    assert disp.ax_.get_ylabel() == "empirical coverage"  # drawn by default
+    import matplotlib.pyplot as plt
+
+    plt.close(disp.figure_)
     lo, hi = disp.band
     assert lo[0] < 0.5 < hi[0] and hi[1] == 1.0 and lo[1] < 1.0
     with pytest.raises(ValueError, match="confidence_level"):
