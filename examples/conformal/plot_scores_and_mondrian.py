@@ -88,11 +88,20 @@ for ax, (name, est) in zip(axes, estimators.items()):
     y_hat, g_pis = est.predict_interval(grid)
     ax.scatter(X[test, 0], y[test], s=2, color="0.6")
     for k, color in [(1, "tab:blue"), (0, "tab:orange")]:
-        ax.fill_between(grid[:, 0], g_pis[:, 0, k], g_pis[:, 1, k], alpha=0.35,
-                        color=color, label=f"{est.confidence_levels_[k]:.2f}")
+        ax.fill_between(
+            grid[:, 0],
+            g_pis[:, 0, k],
+            g_pis[:, 1, k],
+            alpha=0.35,
+            color=color,
+            label=f"{est.confidence_levels_[k]:.2f}",
+        )
     ax.plot(grid[:, 0], y_hat, color="k", linewidth=1)
-    ax.set_title(f"{name}\ncoverage {cov[0]:.2f} / {cov[1]:.2f}, "
-                 f"width {width[0]:.2f} / {width[1]:.2f}", fontsize=9)
+    ax.set_title(
+        f"{name}\ncoverage {cov[0]:.2f} / {cov[1]:.2f}, "
+        f"width {width[0]:.2f} / {width[1]:.2f}",
+        fontsize=9,
+    )
     ax.set_xlabel("x")
 axes[0].legend(title="level")
 plt.tight_layout()
@@ -122,13 +131,18 @@ for name, score in [
     ("raps (lambda=0.05)", RAPSScore(lambda_=0.05, k_reg=1)),
 ]:
     est = SplitConformalClassifier(
-        clf, prefit=True, conformity_score=score, confidence_level=0.9,
+        clf,
+        prefit=True,
+        conformity_score=score,
+        confidence_level=0.9,
         random_state=0,
     ).conformalize(features[2000:4000], y[2000:4000])
     _, y_pss = est.predict_set(features[4000:])
     size = y_pss[:, :, 0].sum(axis=1)
     cov = classification_coverage_score(y[4000:], y_pss)[0]
-    print(f"{name:<22}{cov:8.3f}  {size[hard].mean():13.2f}  {size[~hard].mean():14.2f}")
+    print(
+        f"{name:<22}{cov:8.3f}  {size[hard].mean():13.2f}  {size[~hard].mean():14.2f}"
+    )
 
 # %%
 # Mondrian calibration: coverage within every group
@@ -147,10 +161,18 @@ mondrian = SplitConformalRegressor(model, prefit=True).conformalize(
     X[cal], y[cal], groups=g[cal]
 )
 fig, ax = plt.subplots(figsize=(5, 3.5))
-CoverageDisplay.from_estimator(marginal, X[test], y[test], groups=g[test],
-                               name="one threshold", ax=ax)
-CoverageDisplay.from_estimator(mondrian, X[test], y[test], groups=g[test],
-                               predict_groups=g[test], name="Mondrian", ax=ax)
+CoverageDisplay.from_estimator(
+    marginal, X[test], y[test], groups=g[test], name="one threshold", ax=ax
+)
+CoverageDisplay.from_estimator(
+    mondrian,
+    X[test],
+    y[test],
+    groups=g[test],
+    predict_groups=g[test],
+    name="Mondrian",
+    ax=ax,
+)
 ax.set_ylim(0.6, 1.0)
 plt.show()
 for label, q in zip(mondrian.groups_.tolist(), mondrian.group_thresholds_[:, 0, 1]):

@@ -28,7 +28,11 @@ from ._lrqr_solver import (
     whitening_basis,
 )
 
-__all__ = ["LRQRConformalRegressor", "LRQRConformalClassifier", "ShiftDiagnosticWarning"]
+__all__ = [
+    "LRQRConformalRegressor",
+    "LRQRConformalClassifier",
+    "ShiftDiagnosticWarning",
+]
 
 _MAX_REG_RATIO = 10.0  # lam * R / L0 above this: the regularizer dominates
 _MIN_ESS_FACTOR = 2.0  # projected-ratio ESS below this / (1 - level): out of span
@@ -37,6 +41,7 @@ _MAX_NEG_MASS = 0.25  # share of the projected ratio's mass below zero
 
 class ShiftDiagnosticWarning(UserWarning):
     """An LR-QR fit whose own diagnostics say its coverage is unreliable."""
+
 
 # attributes of one confidence level's fit (``per_level_`` holds them all)
 _LEVEL_ATTRS = (

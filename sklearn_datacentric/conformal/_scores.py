@@ -321,8 +321,9 @@ class BaseRegressionScore(_ScoreParams):
 
     def conformity_scores(self, X, y):
         """Scores of ``(X, y)``: shape (n,), or (n, n_levels) if level-dependent."""
-        return _check_finite(self._raw_scores(X, np.asarray(y, dtype=np.float64)),
-                             "conformity scores")
+        return _check_finite(
+            self._raw_scores(X, np.asarray(y, dtype=np.float64)), "conformity scores"
+        )
 
     def interval(self, X, q_lo, q_hi, level_index=0):
         """Bounds ``(lower, upper)`` for per-row thresholds ``q_lo``, ``q_hi``."""
@@ -427,8 +428,7 @@ class ResidualNormalizedScore(BaseRegressionScore):
     """
 
     name = "residual_normalized"
-    _param_names = ("residual_estimator", "prefit", "split_size", "random_state",
-                    "eps")
+    _param_names = ("residual_estimator", "prefit", "split_size", "random_state", "eps")
 
     def __init__(
         self,
@@ -575,8 +575,10 @@ class CQRScore(BaseRegressionScore):
         lo, hi = self.pairs_[k]
         a = np.asarray(lo.predict(X), dtype=np.float64).ravel()
         b = np.asarray(hi.predict(X), dtype=np.float64).ravel()
-        return (_check_finite(a, "lower quantile predictions"),
-                _check_finite(b, "upper quantile predictions"))
+        return (
+            _check_finite(a, "lower quantile predictions"),
+            _check_finite(b, "upper quantile predictions"),
+        )
 
     def predict(self, X):
         """Midpoint of the first level's quantile predictions."""
@@ -736,7 +738,9 @@ class RAPSScore(APSScore):
     def _penalty(self, rank):
         lam, k = self.lambda_, self.k_reg
         if not (isinstance(lam, numbers.Real) and lam >= 0 and math.isfinite(lam)):
-            raise ValueError(f"RAPSScore lambda_ must be a finite float >= 0; got {lam!r}.")
+            raise ValueError(
+                f"RAPSScore lambda_ must be a finite float >= 0; got {lam!r}."
+            )
         if not (isinstance(k, numbers.Integral) and k >= 0):
             raise ValueError(f"RAPSScore k_reg must be an int >= 0; got {k!r}.")
         return lam * np.maximum(rank - k, 0)

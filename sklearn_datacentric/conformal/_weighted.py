@@ -1,6 +1,5 @@
 """Weighted conformal prediction under covariate shift (Tibshirani et al. 2019)."""
 
-
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, clone
 from sklearn.utils._param_validation import HasMethods
@@ -93,7 +92,10 @@ class _WeightedCalibration(_ShiftFitMixin):
         else:
             g_cal = self.calibration_groups_
             blocks = [
-                (np.flatnonzero(group_idx == j), np.flatnonzero(g_cal == self.groups_[j]))
+                (
+                    np.flatnonzero(group_idx == j),
+                    np.flatnonzero(g_cal == self.groups_[j]),
+                )
                 for j in np.unique(group_idx)
             ]
         for test, cal in blocks:

@@ -26,7 +26,11 @@ from sklearn_datacentric.conformal._scores import (
     stack_intervals,
 )
 
-REGRESSORS = [SplitConformalRegressor, WeightedConformalRegressor, LRQRConformalRegressor]
+REGRESSORS = [
+    SplitConformalRegressor,
+    WeightedConformalRegressor,
+    LRQRConformalRegressor,
+]
 CLASSIFIERS = [
     SplitConformalClassifier,
     WeightedConformalClassifier,
@@ -89,7 +93,9 @@ def test_single_level_fit_equals_multi_level_fit():
     _, iv = both.fit(X, y).predict_interval(X[:20])
     for k, lev in enumerate([0.8, 0.9]):
         one = SplitConformalRegressor(confidence_level=lev, random_state=0).fit(X, y)
-        np.testing.assert_array_equal(iv[:, :, k], one.predict_interval(X[:20])[1][:, :, 0])
+        np.testing.assert_array_equal(
+            iv[:, :, k], one.predict_interval(X[:20])[1][:, :, 0]
+        )
     clf = SplitConformalClassifier(confidence_level=[0.8, 0.9], random_state=0)
     _, sets = clf.fit(X, yc).predict_set(X[:20])
     one = SplitConformalClassifier(confidence_level=0.9, random_state=0).fit(X, yc)
@@ -400,12 +406,19 @@ def test_randomized_aps_is_mapies_definition(seed):
     from sklearn_datacentric.conformal import APSScore, conformal_quantile
 
     X, y = make_classification(
-        n_samples=1500, n_features=8, n_informative=5, n_classes=4,
-        n_clusters_per_class=1, random_state=seed,
+        n_samples=1500,
+        n_features=8,
+        n_informative=5,
+        n_classes=4,
+        n_clusters_per_class=1,
+        random_state=seed,
     )
     clf = LogisticRegression(max_iter=500).fit(X[:500], y[:500])
     theirs = mapie_clf.SplitConformalClassifier(
-        clf, prefit=True, confidence_level=LEVELS, conformity_score="aps",
+        clf,
+        prefit=True,
+        confidence_level=LEVELS,
+        conformity_score="aps",
         random_state=seed,
     ).conformalize(X[500:1000], y[500:1000])
     _, b = theirs.predict_set(
@@ -420,8 +433,9 @@ def test_randomized_aps_is_mapies_definition(seed):
     P = clf.predict_proba(X[1000:])
     a = np.stack(
         [
-            score.sets(P, np.full(500, conformal_quantile(s, lev)),
-                       _FixedUniforms(1 - u_test))
+            score.sets(
+                P, np.full(500, conformal_quantile(s, lev)), _FixedUniforms(1 - u_test)
+            )
             for lev in LEVELS
         ],
         axis=2,

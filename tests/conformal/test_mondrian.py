@@ -182,7 +182,9 @@ def test_weighted_mondrian_uses_only_the_groups_calibration_rows():
     X, y, g = _grouped(rng, 500)
     model = LinearRegression().fit(X[:200], y[:200])
     w = WeightedConformalRegressor(
-        model, prefit=True, weighting=lambda Z: np.ones(len(Z)),
+        model,
+        prefit=True,
+        weighting=lambda Z: np.ones(len(Z)),
         confidence_level=[0.8, 0.9],
     ).conformalize(X[200:], y[200:], X_target=X[:50], groups=g[200:])
     s = SplitConformalRegressor(

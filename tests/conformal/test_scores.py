@@ -70,12 +70,17 @@ def test_regression_score_coverage_in_binomial_band(score):
         else:
             X, y = _hetero(rr, n_given + n_test)
         est = SplitConformalRegressor(
-            model, prefit=True, conformity_score=score, confidence_level=level,
+            model,
+            prefit=True,
+            conformity_score=score,
+            confidence_level=level,
             random_state=r,
         ).conformalize(X[:n_given], y[:n_given])
         assert est.n_calibration_ == n_cal
         covs.append(
-            regression_coverage_score(y[n_given:], est.predict_interval(X[n_given:])[1])[0]
+            regression_coverage_score(
+                y[n_given:], est.predict_interval(X[n_given:])[1]
+            )[0]
         )
     if score == "gamma":
         # two sides at 1 - alpha / 2 each, disjoint misses: the expected
@@ -211,7 +216,10 @@ def test_classification_score_coverage_in_binomial_band(score):
         Xc, yc = X[s : s + n_cal], y[s : s + n_cal]
         Xt, yt = X[s + n_cal : s + n_cal + n_test], y[s + n_cal : s + n_cal + n_test]
         est = SplitConformalClassifier(
-            clf, prefit=True, conformity_score=score, confidence_level=level,
+            clf,
+            prefit=True,
+            conformity_score=score,
+            confidence_level=level,
             random_state=r,
         ).conformalize(Xc, yc)
         covs.append(classification_coverage_score(yt, est.predict_set(Xt)[1])[0])
