@@ -782,11 +782,12 @@ def _check_weights(w, n, name):
     return w
 
 
-
 class _ShiftFitMixin:
     """fit / conformalize with an unlabelled target sample."""
 
-    def fit(self, X, y, X_target=None, sample_domain=None, *, groups=None, **fit_params):
+    def fit(
+        self, X, y, X_target=None, sample_domain=None, *, groups=None, **fit_params
+    ):
         """Fit the model (unless prefit) and calibrate for the target sample.
 
         Parameters

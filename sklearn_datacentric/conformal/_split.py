@@ -72,8 +72,10 @@ class _SplitCalibration:
         levels = self.confidence_levels_
         sym = self._symmetric
         g = self.calibration_groups_
-        stale = ("thresholds_", "threshold_") if g is not None else (
-            "group_thresholds_", "group_counts_"
+        stale = (
+            ("thresholds_", "threshold_")
+            if g is not None
+            else ("group_thresholds_", "group_counts_")
         )
         for attr in stale:  # from an earlier calibration of the other kind
             self.__dict__.pop(attr, None)
@@ -137,7 +139,8 @@ _SHARED_PARAMS = """
 class SplitConformalRegressor(
     _SplitCalibration, _RegressorConformalMixin, RegressorMixin, _BaseConformal
 ):
-    """Split conformal prediction intervals around any regressor.
+    (
+        """Split conformal prediction intervals around any regressor.
 
     The estimator is fitted on one part of the data (or given prefit); the
     conformity scores of the calibration part give a threshold ``q``, the
@@ -168,7 +171,9 @@ or BaseRegressionScore, default="absolute"
         :class:`ResidualNormalizedScore` with its own parameters.
     method : {"absolute", "cqr"}, default="deprecated"
         Deprecated alias of ``conformity_score`` (FutureWarning).
-""" + _SHARED_PARAMS + """
+"""
+        + _SHARED_PARAMS
+        + """
 
     Attributes
     ----------
@@ -223,6 +228,7 @@ or BaseRegressionScore, default="absolute"
     >>> y_pis.shape
     (2, 2, 2)
     """
+    )
 
     _parameter_constraints = {
         **_BaseConformal._parameter_constraints,
@@ -252,7 +258,8 @@ or BaseRegressionScore, default="absolute"
 class SplitConformalClassifier(
     _SplitCalibration, _ClassifierConformalMixin, ClassifierMixin, _BaseConformal
 ):
-    """Split conformal prediction sets around any probabilistic classifier.
+    (
+        """Split conformal prediction sets around any probabilistic classifier.
 
     The set of a new point holds every class whose conformity score is at
     most the ``ceil((n + 1) * confidence_level)``-th smallest calibration
@@ -271,7 +278,9 @@ class SplitConformalClassifier(
 default="lac"
         MAPIE's names; :class:`APSScore` / :class:`RAPSScore` objects set
         randomisation and the RAPS penalty.
-""" + _SHARED_PARAMS + """
+"""
+        + _SHARED_PARAMS
+        + """
 
     Attributes
     ----------
@@ -310,6 +319,7 @@ default="lac"
     >>> y_pss.shape
     (3, 3, 1)
     """
+    )
 
     _is_classifier = True
     _parameter_constraints = {

@@ -94,7 +94,11 @@ def regression_coverage_score(y_true, y_intervals):
 
 
 @validate_params(
-    {"y_true": ["array-like"], "y_sets": ["array-like"], "classes": ["array-like", None]},
+    {
+        "y_true": ["array-like"],
+        "y_sets": ["array-like"],
+        "classes": ["array-like", None],
+    },
     prefer_skip_nested_validation=True,
 )
 def classification_coverage_score(y_true, y_sets, *, classes=None):

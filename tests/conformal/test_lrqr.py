@@ -174,7 +174,9 @@ def test_coverage_at_least_nominal_when_ratio_in_class():
             iv = est.fit(Xc, yc, X_target=Xu).predict_interval(Xte)[1][:, :, 0]
         cov_l.append(regression_coverage_score(yte, iv))
         scr = SplitConformalRegressor(model, prefit=True).fit(Xc, yc)
-        cov_s.append(regression_coverage_score(yte, scr.predict_interval(Xte)[1][:, :, 0]))
+        cov_s.append(
+            regression_coverage_score(yte, scr.predict_interval(Xte)[1][:, :, 0])
+        )
     cov_l, cov_s = np.array(cov_l), np.array(cov_s)
     se = cov_l.std(ddof=1) / np.sqrt(len(cov_l))
     assert cov_l.mean() >= 0.9 - 3 * se, (cov_l.mean(), se)
@@ -286,12 +288,16 @@ def _airfoil_trials(n_trials, **lrqr_params):
         est.set_params(**lrqr_params)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InfiniteIntervalWarning)
-            iv = est.fit(X[cal], y[cal], X_target=X[shift]).predict_interval(X[shift])[1][:, :, 0]
+            iv = est.fit(X[cal], y[cal], X_target=X[shift]).predict_interval(X[shift])[
+                1
+            ][:, :, 0]
         cov_l.append(regression_coverage_score(y[shift], iv))
         inf_l.append(np.mean(np.isinf(iv[:, 1] - iv[:, 0])))
         split = SplitConformalRegressor(model, prefit=True).fit(X[cal], y[cal])
         cov_s.append(
-            regression_coverage_score(y[shift], split.predict_interval(X[shift])[1][:, :, 0])
+            regression_coverage_score(
+                y[shift], split.predict_interval(X[shift])[1][:, :, 0]
+            )
         )
     return np.array(cov_l), np.array(inf_l), np.array(cov_s)
 
@@ -332,7 +338,10 @@ def test_disjoint_supports_warn_and_fall_back_to_split():
         est = LRQRConformalRegressor(model, prefit=True).fit(Xs, ys, X_target=Xt)
     assert est.out_of_span_ and est.fallback_applied_
     split = SplitConformalRegressor(model, prefit=True).fit(Xs, ys)
-    iv, iv_split = est.predict_interval(Xt)[1][:, :, 0], split.predict_interval(Xt)[1][:, :, 0]
+    iv, iv_split = (
+        est.predict_interval(Xt)[1][:, :, 0],
+        split.predict_interval(Xt)[1][:, :, 0],
+    )
     # never narrower than split conformal anywhere
     assert np.all(iv[:, 1] - iv[:, 0] >= iv_split[:, 1] - iv_split[:, 0] - 1e-12)
     assert regression_coverage_score(yt, iv) >= regression_coverage_score(yt, iv_split)
@@ -492,5 +501,8 @@ def test_classifier_fallback_sets_contain_split_sets():
         est = LRQRConformalClassifier(clf, prefit=True).fit(Xs, ys, X_target=Xt)
     assert est.fallback_applied_
     split = SplitConformalClassifier(clf, prefit=True).fit(Xs, ys)
-    sets, sets_split = est.predict_set(Xt)[1][:, :, 0], split.predict_set(Xt)[1][:, :, 0]
+    sets, sets_split = (
+        est.predict_set(Xt)[1][:, :, 0],
+        split.predict_set(Xt)[1][:, :, 0],
+    )
     assert np.all(sets | ~sets_split)  # every split-conformal set is included
