@@ -441,3 +441,25 @@ def test_randomized_aps_is_mapies_definition(seed):
         axis=2,
     )
     np.testing.assert_array_equal(a, b)
+
+
+def test_warnings_point_at_the_callers_line():
+    X, y, _ = _data(300, 12)
+    model = LinearRegression().fit(X, y)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        est = SplitConformalRegressor(model, prefit=True, confidence_level=0.99)
+        est.conformalize(X[:20], y[:20])
+        est.predict_interval(X[:3])
+        SplitConformalRegressor(method="cqr").fit(X, y)
+        WeightedConformalRegressor().fit(X, y)
+        SplitConformalRegressor(model, prefit=True).fit(
+            X[:20], y[:20], groups=[0] * 15 + [1] * 5
+        )
+        LRQRConformalRegressor(lam=1e4).fit(X, y, X_target=X[:50] + 3)
+    kinds = {w.category for w in rec}
+    assert {InfiniteIntervalWarning, FutureWarning, UserWarning} <= kinds
+    assert ShiftDiagnosticWarning in kinds
+    assert all(w.filename == __file__ for w in rec), [
+        (w.filename, str(w.message)[:40]) for w in rec if w.filename != __file__
+    ]
