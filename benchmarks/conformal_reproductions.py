@@ -85,6 +85,8 @@ VARIANTS = [PAPER, PAPER_SIGMOID, FORMER_RAW, FORMER, QR]
 
 
 def _evaluate(iv, y):
+    if isinstance(iv, tuple):  # (y_pred, y_pis) of predict_interval, one level
+        iv = iv[1][:, :, 0]
     covered = (iv[:, 0] <= y) & (y <= iv[:, 1])
     width = iv[:, 1] - iv[:, 0]
     return float(covered.mean()), float(np.median(width)), float(np.isinf(width).mean())
@@ -96,7 +98,7 @@ def _lrqr_rows(out, model, Xc, yc, Xu, Xte, yte, seed, variants):
     est.fit(Xc, yc, X_target=Xu)
     out[DEFAULT] = _evaluate(est.predict_interval(Xte), yte)
     raw = copy.copy(est)  # the same fit, thresholds without the fallback
-    raw.fallback_applied_ = False
+    raw.per_level_ = [dict(f, fallback_applied_=False) for f in est.per_level_]
     out[NO_FALLBACK] = _evaluate(raw.predict_interval(Xte), yte)
     out["_diag"] = dict(est.diagnostics_, flagged=est.out_of_span_)
     if not variants:

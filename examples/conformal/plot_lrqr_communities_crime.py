@@ -85,7 +85,7 @@ def one_split(seed):
                 LRQRConformalRegressor(model, prefit=True).fit(Xs, ys, X_target=Xu),
             ),
         ]:
-            iv = est.predict_interval(Xte)
+            iv = est.predict_interval(Xte)[1][:, :, 0]
             covered = (iv[:, 0] <= yte) & (yte <= iv[:, 1])
             rows.append(
                 {

@@ -12,9 +12,15 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
-from sklearn.linear_model import LinearRegression, LogisticRegression, QuantileRegressor
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_method_params,
@@ -27,6 +33,19 @@ from sklearn.utils.validation import (
 from ..utils._routing import build_router, routed_params
 from ..utils.domain import split_source_target
 from ..utils.validation import check_finite_target, check_same_n_features
+from ._scores import (
+    BaseClassificationScore,
+    BaseRegressionScore,
+    _check_prefitted,
+    _fit_estimator,
+    check_classification_score,
+    check_confidence_levels,
+    check_groups,
+    check_regression_score,
+    map_groups,
+    stack_intervals,
+    stack_sets,
+)
 
 __all__ = [
     "InfiniteIntervalWarning",
@@ -40,6 +59,10 @@ class InfiniteIntervalWarning(UserWarning):
     """The calibration set is too small: bounds are infinite (trivial sets)."""
 
 
+@validate_params(
+    {"confidence_level": [Interval(numbers.Real, 0, 1, closed="neither")]},
+    prefer_skip_nested_validation=True,
+)
 def n_calibration_required(confidence_level):
     """Smallest calibration size for which split conformal gives a finite bound.
 
@@ -49,6 +72,13 @@ def n_calibration_required(confidence_level):
     return max(int(math.ceil(confidence_level / (1.0 - confidence_level) - 1e-12)), 1)
 
 
+@validate_params(
+    {
+        "scores": ["array-like"],
+        "confidence_level": [Interval(numbers.Real, 0, 1, closed="neither")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def conformal_quantile(scores, confidence_level):
     """Split-conformal threshold: the ``ceil((n+1) level)``-th smallest score.
 
@@ -65,7 +95,10 @@ def conformal_quantile(scores, confidence_level):
     -------
     threshold : float
     """
-    scores = np.asarray(scores, dtype=np.float64)
+    return _conformal_quantile(np.asarray(scores, dtype=np.float64), confidence_level)
+
+
+def _conformal_quantile(scores, confidence_level):
     n = scores.shape[0]
     k = int(math.ceil((n + 1) * confidence_level - 1e-12))
     if n == 0 or k > n:
@@ -73,6 +106,15 @@ def conformal_quantile(scores, confidence_level):
     return float(np.partition(scores, k - 1)[k - 1])
 
 
+@validate_params(
+    {
+        "scores": ["array-like"],
+        "weights_calib": ["array-like"],
+        "weights_test": ["array-like"],
+        "confidence_level": [Interval(numbers.Real, 0, 1, closed="neither")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def weighted_conformal_quantile(scores, weights_calib, weights_test, confidence_level):
     """Weighted-conformal thresholds (Tibshirani et al. 2019), one per test point.
 
@@ -95,9 +137,19 @@ def weighted_conformal_quantile(scores, weights_calib, weights_test, confidence_
         ``+inf`` where the mass on ``+inf`` exceeds ``1 - confidence_level``
         (or is too large to be reached by the calibration mass).
     """
+    return _weighted_conformal_quantile(
+        scores, weights_calib, weights_test, confidence_level
+    )
+
+
+def _weighted_conformal_quantile(scores, weights_calib, weights_test, confidence_level):
     scores = np.asarray(scores, dtype=np.float64)
     wc = np.asarray(weights_calib, dtype=np.float64)
     wt = np.asarray(weights_test, dtype=np.float64)
+    if wc.shape != scores.shape:
+        raise ValueError(
+            f"weights_calib has shape {wc.shape} for scores of shape {scores.shape}."
+        )
     if (
         np.any(wc < 0)
         or np.any(wt < 0)
@@ -133,7 +185,7 @@ def _warn_infinite(
         warnings.warn(
             f"{n_infinite} of {n_total} prediction {what} are infinite: {reason}",
             InfiniteIntervalWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
 
@@ -148,118 +200,17 @@ def _check_scores(scores, name="nonconformity scores"):
     return scores
 
 
-def _wrap_output(values, X, columns):
-    """Return a DataFrame when X is one (index kept), else the array."""
-    if hasattr(X, "iloc") and hasattr(X, "index"):
-        import pandas as pd
+def _two_sided(scores, level, symmetric, quantile):
+    """Thresholds ``(q_lo, q_hi)`` in score units at ``level``.
 
-        return pd.DataFrame(values, index=X.index, columns=columns)
-    return values
-
-
-# ----------------------------------------------------------------------------
-# score functions
-# ----------------------------------------------------------------------------
-class _AbsoluteScore:
-    """``|y - f(x)|``; set ``[f(x) - q, f(x) + q]``."""
-
-    name = "absolute"
-    bounded = False
-
-    def __init__(self, estimator):
-        self.estimator = estimator
-
-    def predict(self, X):
-        return np.asarray(self.estimator.predict(X), dtype=np.float64).ravel()
-
-    def scores(self, X, y):
-        return _check_scores(np.abs(np.asarray(y, dtype=np.float64) - self.predict(X)))
-
-    def interval(self, X, q):
-        pred = self.predict(X)
-        q = np.broadcast_to(np.asarray(q, dtype=np.float64), pred.shape)
-        half = np.maximum(q, 0.0)  # q < 0: empty set, zero width at pred
-        return np.column_stack([pred - half, pred + half])
-
-
-class _CQRScore:
-    """Conformalized quantile regression (Romano, Patterson, Candes 2019).
-
-    ``max(lo(x) - y, y - hi(x))``; set ``[lo(x) - q, hi(x) + q]``.
+    Symmetric (non-negative) scores: ``(-q, q)``, ``q`` the ``level``
+    quantile; signed scores: each side at ``1 - (1 - level) / 2``.
     """
-
-    name = "cqr"
-    bounded = False
-
-    def __init__(self, lower, upper):
-        self.lower = lower
-        self.upper = upper
-
-    def _bounds(self, X):
-        lo = np.asarray(self.lower.predict(X), dtype=np.float64).ravel()
-        hi = np.asarray(self.upper.predict(X), dtype=np.float64).ravel()
-        return lo, hi
-
-    def predict(self, X):
-        lo, hi = self._bounds(X)
-        return 0.5 * (lo + hi)
-
-    def scores(self, X, y):
-        lo, hi = self._bounds(X)
-        y = np.asarray(y, dtype=np.float64)
-        return _check_scores(np.maximum(lo - y, y - hi))
-
-    def interval(self, X, q):
-        lo, hi = self._bounds(X)
-        q = np.broadcast_to(np.asarray(q, dtype=np.float64), lo.shape)
-        with np.errstate(invalid="ignore"):
-            a = lo - q
-            b = hi + q
-        empty = ~(a <= b)  # also NaN from inf - inf never happens (q finite or +inf)
-        mid = 0.5 * (lo + hi)
-        a = np.where(empty, mid, a)
-        b = np.where(empty, mid, b)
-        return np.column_stack([a, b])
-
-
-class _LACScore:
-    """Least ambiguous set-valued classifier score ``1 - p_y(x)``."""
-
-    name = "lac"
-    bounded = True
-
-    def __init__(self, estimator):
-        self.estimator = estimator
-
-    def proba(self, X):
-        P = np.asarray(self.estimator.predict_proba(X), dtype=np.float64)
-        if not np.all(np.isfinite(P)):
-            raise ValueError("predict_proba returned NaN or infinite values.")
-        return P
-
-    def scores(self, X, y_idx):
-        P = self.proba(X)
-        return _check_scores(1.0 - P[np.arange(P.shape[0]), y_idx])
-
-    def sets(self, X, q):
-        P = self.proba(X)
-        q = np.asarray(q, dtype=np.float64).reshape(-1, 1)
-        return (1.0 - P) <= q
-
-
-def _quantile_param(estimator):
-    """Name of the parameter that sets the quantile of a quantile regressor."""
-    params = estimator.get_params(deep=False)
-    if "quantile" in params:
-        return "quantile"
-    if "alpha" in params and params.get("loss") == "quantile":
-        return "alpha"
-    raise ValueError(
-        f"method='cqr' needs a quantile regressor with a `quantile` parameter "
-        f"(QuantileRegressor, HistGradientBoostingRegressor(loss='quantile')) "
-        f"or `alpha` with loss='quantile' (GradientBoostingRegressor); got "
-        f"{type(estimator).__name__}."
-    )
+    if symmetric:
+        q = quantile(scores, level)
+        return -q, q
+    side = 1.0 - (1.0 - level) / 2.0
+    return -quantile(-scores, side), quantile(scores, side)
 
 
 # ----------------------------------------------------------------------------
@@ -275,26 +226,49 @@ def _take(X, idx):
     return X[idx]
 
 
+_REGRESSION_SCORE_CONSTRAINTS = {
+    "conformity_score": [
+        StrOptions({"absolute", "gamma", "residual_normalized", "cqr"}),
+        BaseRegressionScore,
+    ],
+    "method": [StrOptions({"absolute", "cqr", "deprecated"})],
+}
+_CLASSIFICATION_SCORE_CONSTRAINTS = {
+    "conformity_score": [StrOptions({"lac", "aps", "raps"}), BaseClassificationScore],
+}
+
+
+def _score_column(scores, k):
+    """Scores of level ``k`` (scores are 1-D unless they depend on the level)."""
+    return scores if scores.ndim == 1 else scores[:, k]
+
+
 class _BaseConformal(BaseEstimator):
     """Common parameters, validation and the fit-or-prefit logic.
 
-    Subclasses define ``_calibrate(scores, X_cal, X_source, X_target)`` and
-    ``_thresholds(X)``.
+    Subclasses define ``_calibrate(scores, X_cal, X_cal_v, Xs, Xs_v, Xt, Xt_v,
+    rng)`` and ``_thresholds(X, X_v, group_idx)`` (per-row thresholds of shape
+    ``(n, n_levels, 2)``: lower and upper side in score units).
     """
 
     _parameter_constraints = {
-        "estimator": [HasMethods(["fit", "predict"]), tuple, None],
-        "confidence_level": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "estimator": [HasMethods(["fit", "predict"]), tuple, list, None],
+        "confidence_level": [
+            Interval(numbers.Real, 0, 1, closed="neither"),
+            "array-like",
+        ],
         "prefit": ["boolean"],
         "calibration_size": [
             Interval(numbers.Real, 0, 1, closed="neither"),
             Interval(numbers.Integral, 1, None, closed="left"),
+            None,
         ],
         "random_state": ["random_state"],
     }
 
     _is_classifier = False
     _uses_target = False
+    _supports_groups = True
 
     # -- validation -----------------------------------------------------------
     def _default_estimator(self):
@@ -302,10 +276,34 @@ class _BaseConformal(BaseEstimator):
             return LogisticRegression(max_iter=1000)
         return LinearRegression()
 
-    def _validate_fit_input(self, X, y, X_target=None, sample_domain=None):
+    def _score_spec(self):
+        """The conformity score asked for (name or object), after deprecations."""
+        score = self.conformity_score
+        method = getattr(self, "method", "deprecated")
+        if method != "deprecated":
+            warnings.warn(
+                f"{type(self).__name__}(method={method!r}) is deprecated and will "
+                f"be removed in a future release; use conformity_score={method!r}.",
+                FutureWarning,
+                stacklevel=6,
+            )
+            if isinstance(score, str) and score not in ("absolute", method):
+                raise ValueError(
+                    f"method={method!r} and conformity_score={score!r} disagree; "
+                    "give only conformity_score."
+                )
+            score = method
+        return score
+
+    def _make_score(self):
+        if self._is_classifier:
+            return check_classification_score(self._score_spec())
+        return check_regression_score(self._score_spec())
+
+    def _validate_fit_input(self, X, y, X_target=None, sample_domain=None, groups=None):
         """Validate X/y, separate source and target rows.
 
-        Returns ``(X_src, X_src_v, y_src, X_tgt, X_tgt_v, source_rows)``;
+        Returns ``(X_src, X_src_v, y_src, X_tgt, X_tgt_v, source_rows, g_src)``;
         ``X_src``/``X_tgt`` are in the container given (DataFrame rows kept
         as DataFrame) for the wrapped estimator, ``*_v`` validated
         numerically; ``source_rows`` are the source rows' indices in ``X``.
@@ -318,6 +316,7 @@ class _BaseConformal(BaseEstimator):
         Xv = validate_data(self, X, reset=True)
         y = column_or_1d(y, warn=True)
         check_consistent_length(Xv, y)
+        g = self._check_fit_groups(groups, Xv.shape[0])
         Xs_v, ys, Xt_v, mask = split_source_target(
             Xv, y, X_target=X_target, sample_domain=sample_domain
         )
@@ -345,12 +344,23 @@ class _BaseConformal(BaseEstimator):
         else:
             ys = check_finite_target(ys, name="y (source rows)")
         n = Xs_v.shape[0]
-        if n < 2 and not self.prefit:
+        if n < 2 and not self.prefit and self.calibration_size is not None:
             raise ValueError(
                 f"Found n_samples={n} source sample(s); at least 2 are needed to "
                 "split them into a training and a calibration set."
             )
-        return Xs, Xs_v, ys, Xt, Xt_v, np.flatnonzero(mask)
+        gs = None if g is None else g[mask]
+        return Xs, Xs_v, ys, Xt, Xt_v, np.flatnonzero(mask), gs
+
+    def _check_fit_groups(self, groups, n):
+        if groups is None:
+            return None
+        if not self._supports_groups:
+            raise ValueError(
+                f"{type(self).__name__} does not support Mondrian calibration "
+                "(groups=); use SplitConformal* or WeightedConformal* estimators."
+            )
+        return check_groups(groups, n, name="groups")
 
     def _check_X(self, X):
         Xv = validate_data(self, X, reset=False)
@@ -370,14 +380,7 @@ class _BaseConformal(BaseEstimator):
 
     @staticmethod
     def _check_prefitted(est):
-        try:
-            check_is_fitted(est)
-        except Exception as exc:
-            raise ValueError(
-                f"prefit=True but the estimator {type(est).__name__} is not "
-                "fitted; fit it first or use prefit=False."
-            ) from exc
-        return est
+        return _check_prefitted(est)
 
     # -- the models behind the score -----------------------------------------
     def _build_score(self, X_train, y_train, **params):
@@ -395,18 +398,23 @@ class _BaseConformal(BaseEstimator):
         routing : MetadataRouter
         """
         est = self.estimator
-        if est is None or isinstance(est, tuple):  # a prefit pair is not fitted
+        if est is None or isinstance(est, (tuple, list)):  # prefit pairs
             est = self._default_estimator()
         return build_router(self, self_request=True, estimator=(est, [("fit", "fit")]))
 
     # -- fit / conformalize ---------------------------------------------------
-    def _fit(self, X, y, X_target=None, sample_domain=None, **fit_params):
+    def _fit(self, X, y, X_target=None, sample_domain=None, groups=None, **fit_params):
         self._validate_params()
+        levels = check_confidence_levels(self.confidence_level)
         params = routed_params(self, "fit", fit_params)
-        Xs, Xs_v, ys, Xt, Xt_v, rows = self._validate_fit_input(
-            X, y, X_target, sample_domain
+        Xs, Xs_v, ys, Xt, Xt_v, rows, gs = self._validate_fit_input(
+            X, y, X_target, sample_domain, groups
         )
+        self.confidence_levels_ = levels
         rng = check_random_state(self.random_state)
+        for attr in ("calibration_scores_", "n_calibration_"):
+            if hasattr(self, attr):
+                delattr(self, attr)
         if self.prefit:
             if params:
                 raise ValueError(
@@ -415,29 +423,77 @@ class _BaseConformal(BaseEstimator):
                 )
             self.score_ = self._build_score(None, None)
             cal = np.arange(Xs_v.shape[0])
+        elif self.calibration_size is None:
+            params = _check_method_params(X, params, rows)
+            self.score_ = self._build_score(Xs, ys, **params)
+            return self  # conformalize(X_conf, y_conf) calibrates
         else:
             tr, cal = self._split(Xs_v.shape[0], rng)
             params = _check_method_params(X, params, rows[tr])
             self.score_ = self._build_score(_take(Xs, tr), ys[tr], **params)
-        self._conformalize(_take(Xs, cal), Xs_v[cal], ys[cal], Xs, Xs_v, Xt, Xt_v, rng)
+        self._conformalize(
+            _take(Xs, cal),
+            Xs_v[cal],
+            ys[cal],
+            Xs,
+            Xs_v,
+            Xt,
+            Xt_v,
+            rng,
+            None if gs is None else gs[cal],
+        )
         return self
 
-    def _conformalize(self, X_cal, X_cal_v, y_cal, Xs, Xs_v, Xt, Xt_v, rng):
+    @property
+    def conformity_score_(self):
+        """The fitted conformity score object."""
+        return self.score_
+
+    def _conformalize(self, X_cal, X_cal_v, y_cal, Xs, Xs_v, Xt, Xt_v, rng, g_cal):
         if self._is_classifier:
-            y_cal = self._encode_labels(y_cal)
-        scores = self.score_.scores(X_cal, y_cal)
+            y_idx = self._encode_labels(y_cal)
+            P = self._proba(X_cal)
+            scores = _check_scores(self.score_.conformity_scores(P, y_idx, rng))
+            self._set_seed = int(rng.randint(np.iinfo(np.int32).max))
+        else:
+            y_cal = np.asarray(y_cal, dtype=np.float64)
+            keep = self.score_._prepare_calibration(X_cal, y_cal, rng)
+            if keep.shape[0] != y_cal.shape[0]:
+                X_cal, X_cal_v, y_cal = _take(X_cal, keep), X_cal_v[keep], y_cal[keep]
+                g_cal = None if g_cal is None else g_cal[keep]
+            scores = self.score_.conformity_scores(X_cal, y_cal)
         self.n_calibration_ = scores.shape[0]
         self.calibration_scores_ = scores
+        self.calibration_groups_ = g_cal
+        if g_cal is not None:
+            self.groups_ = np.unique(g_cal)
+        elif hasattr(self, "groups_"):
+            del self.groups_
+        self._symmetric = bool(getattr(self.score_, "symmetric", True))
         self._calibrate(scores, X_cal, X_cal_v, Xs, Xs_v, Xt, Xt_v, rng)
+        return self
 
-    def _conformalize_public(self, X, y, X_target=None, sample_domain=None):
-        check_is_fitted(self, "score_")
-        # validate without resetting the fitted input description
+    def _conformalize_public(
+        self, X, y, X_target=None, sample_domain=None, groups=None
+    ):
         if y is None:
             raise ValueError("conformalize requires y (the calibration labels).")
-        Xv = validate_data(self, X, reset=False)
+        if self.prefit:
+            # MAPIE's idiom: Estimator(model, prefit=True).conformalize(X, y)
+            self._validate_params()
+            Xv = validate_data(self, X, reset=True)
+            self.confidence_levels_ = check_confidence_levels(self.confidence_level)
+            self.score_ = self._build_score(None, None)
+        else:
+            if not hasattr(self, "score_"):
+                raise NotFittedError(
+                    f"This {type(self).__name__} is not fitted yet: call fit first "
+                    "(or use prefit=True with a fitted estimator)."
+                )
+            Xv = validate_data(self, X, reset=False)
         y = column_or_1d(y, warn=True)
         check_consistent_length(Xv, y)
+        g = self._check_fit_groups(groups, Xv.shape[0])
         Xs_v, ys, Xt_v, mask = split_source_target(
             Xv, y, X_target=X_target, sample_domain=sample_domain
         )
@@ -458,7 +514,9 @@ class _BaseConformal(BaseEstimator):
         if not self._is_classifier:
             ys = check_finite_target(ys, name="y")
         rng = check_random_state(self.random_state)
-        self._conformalize(Xs, Xs_v, ys, Xs, Xs_v, Xt, Xt_v, rng)
+        self._conformalize(
+            Xs, Xs_v, ys, Xs, Xs_v, Xt, Xt_v, rng, None if g is None else g[mask]
+        )
         return self
 
     def _encode_labels(self, y):
@@ -475,23 +533,68 @@ class _BaseConformal(BaseEstimator):
             )
         return idx
 
-    def _thresholds(self, X, X_v):
+    def _thresholds(self, X, X_v, group_idx):
         raise NotImplementedError
 
-    def _checked_thresholds(self, X, X_v, what):
-        q = np.asarray(self._thresholds(X, X_v), dtype=np.float64)
+    def _check_conformalized(self):
+        check_is_fitted(self, "score_")
+        if not hasattr(self, "calibration_scores_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} is fitted but not conformalized: "
+                "calibration_size=None fits the model on all rows of fit; call "
+                "conformalize(X_conf, y_conf) before predicting intervals or sets."
+            )
+
+    def _predict_groups(self, groups, n):
+        fitted_groups = getattr(self, "groups_", None)
+        if groups is None:
+            if fitted_groups is not None:
+                raise ValueError(
+                    f"{type(self).__name__} was calibrated per group (Mondrian): "
+                    "pass groups= (one label per row of X) to predict."
+                )
+            return None
+        if fitted_groups is None:
+            raise ValueError(
+                f"groups= given to predict, but {type(self).__name__} was "
+                "calibrated without groups; pass groups= to fit/conformalize for "
+                "Mondrian calibration."
+            )
+        g = check_groups(groups, n, name="groups")
+        return map_groups(g, fitted_groups, name="groups")
+
+    def _checked_thresholds(self, X, X_v, what, groups=None):
+        gidx = self._predict_groups(groups, X_v.shape[0])
+        q = np.asarray(self._thresholds(X, X_v, gidx), dtype=np.float64)
         if np.any(np.isnan(q)):
             raise ValueError(
                 "NaN conformal threshold: the scores or weights are invalid."
             )
-        _warn_infinite(
-            int(np.sum(np.isposinf(q))),
-            q.shape[0],
-            self.n_calibration_,
-            self.confidence_level,
-            what=what,
-            reason=getattr(self, "_infinite_reason", None),
-        )
+        levels = self.confidence_levels_
+        inf = np.isinf(q).any(axis=2)  # (n, n_levels)
+        for k in range(levels.shape[0]):
+            reason = getattr(self, "_infinite_reason", None)
+            if gidx is not None and inf[:, k].any():
+                labels = self.groups_[np.unique(gidx[inf[:, k]])].tolist()
+                counts = [int(np.sum(self.calibration_groups_ == g)) for g in labels]
+                desc = ", ".join(
+                    f"{g!r} ({c} calibration rows)" for g, c in zip(labels, counts)
+                )
+                reason = (
+                    f"Mondrian calibration: no finite bound is valid at "
+                    f"confidence_level={levels[k]:g} for group(s) {desc} (split "
+                    f"conformal needs at least {n_calibration_required(levels[k])} "
+                    "rows per group; weighted conformal more where the test "
+                    "weight is large)."
+                )
+            _warn_infinite(
+                int(np.sum(inf[:, k])),
+                q.shape[0],
+                self.n_calibration_,
+                levels[k] if levels.shape[0] > 1 else self.confidence_level,
+                what=what,
+                reason=reason,
+            )
         return q
 
 
@@ -499,50 +602,15 @@ class _RegressorConformalMixin:
     """predict / predict_interval for the conformal regressors."""
 
     def _build_score(self, X_train, y_train, **params):
-        return self._build_regression_score(X_train, y_train, **params)
-
-    def _build_regression_score(self, X_train, y_train, **params):
-        method = getattr(self, "method", "absolute")
-        if method == "absolute":
-            if self.prefit:
-                if self.estimator is None:
-                    raise ValueError("prefit=True requires a fitted estimator.")
-                est = self._check_prefitted(self.estimator)
-            else:
-                est = clone(
-                    self.estimator
-                    if self.estimator is not None
-                    else self._default_estimator()
-                ).fit(X_train, y_train, **params)
-            self.estimator_ = est
-            return _AbsoluteScore(est)
-        # conformalized quantile regression
-        alpha = 1.0 - self.confidence_level
+        score = self._make_score()
         if self.prefit:
-            if not (isinstance(self.estimator, tuple) and len(self.estimator) == 2):
-                raise ValueError(
-                    "method='cqr' with prefit=True needs estimator=(lower, upper): "
-                    "two fitted quantile regressors."
-                )
-            lo, hi = (self._check_prefitted(e) for e in self.estimator)
+            score._set_prefit(self.estimator, self.confidence_levels_)
         else:
-            base = self.estimator
-            if base is None:
-                base = QuantileRegressor(alpha=0.0, solver="highs")
-            if isinstance(base, tuple):
-                raise ValueError(
-                    "estimator=(lower, upper) is only for prefit=True; give one "
-                    "quantile regressor to be fitted at both levels."
-                )
-            name = _quantile_param(base)
-            lo = clone(base).set_params(**{name: alpha / 2})
-            hi = clone(base).set_params(**{name: 1 - alpha / 2})
-            lo, hi = (
-                lo.fit(X_train, y_train, **params),
-                hi.fit(X_train, y_train, **params),
+            score._fit_models(
+                self.estimator, X_train, y_train, self.confidence_levels_, **params
             )
-        self.estimator_ = (lo, hi)
-        return _CQRScore(lo, hi)
+        self.estimator_ = score.estimator_
+        return score
 
     def predict(self, X):
         """Point prediction of the wrapped estimator (CQR: interval midpoint).
@@ -559,44 +627,58 @@ class _RegressorConformalMixin:
         Xe, _ = self._check_X(X)
         return self.score_.predict(Xe)
 
-    def predict_interval(self, X):
-        """Conformal prediction intervals at ``confidence_level``.
+    def predict_interval(self, X, groups=None):
+        """Point predictions and conformal intervals at each confidence level.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+        groups : array-like of shape (n_samples,), default=None
+            Group of each row, required when the estimator was calibrated
+            with ``groups`` (Mondrian); each row gets its group's threshold.
 
         Returns
         -------
-        intervals : ndarray of shape (n_samples, 2) or DataFrame
-            Columns ``lower`` and ``upper``; a DataFrame (index of ``X``)
-            when ``X`` is one.  Bounds are ``-inf``/``+inf`` (with an
+        y_pred : ndarray of shape (n_samples,)
+            Point predictions (as :meth:`predict`).
+        y_pis : ndarray of shape (n_samples, 2, n_levels)
+            ``y_pis[:, 0, k]`` and ``y_pis[:, 1, k]`` are the lower and upper
+            bounds at ``confidence_level[k]`` (levels in the order given;
+            MAPIE 1.x layout).  Bounds are ``-inf``/``+inf`` (with an
             :class:`InfiniteIntervalWarning`) where no finite bound is valid.
         """
-        check_is_fitted(self, "score_")
+        self._check_conformalized()
         Xe, Xv = self._check_X(X)
-        q = self._checked_thresholds(Xe, Xv, "intervals")
-        out = self.score_.interval(Xe, q)
-        return _wrap_output(out, X, ["lower", "upper"])
+        q = self._checked_thresholds(Xe, Xv, "intervals", groups)
+        lows, highs = [], []
+        for k in range(q.shape[1]):
+            lo, hi = self.score_.interval(Xe, q[:, k, 0], q[:, k, 1], k)
+            lows.append(lo)
+            highs.append(hi)
+        y_pred = self.score_.predict(Xe)
+        return y_pred, stack_intervals(np.column_stack(lows), np.column_stack(highs))
 
 
 class _ClassifierConformalMixin:
     """predict / predict_proba / predict_set for the conformal classifiers."""
 
     def _build_score(self, X_train, y_train, **params):
-        return self._build_classification_score(X_train, y_train, **params)
-
-    def _build_classification_score(self, X_train, y_train, **params):
+        score = self._make_score()
         if self.prefit:
             if self.estimator is None:
                 raise ValueError("prefit=True requires a fitted estimator.")
             est = self._check_prefitted(self.estimator)
         else:
-            est = clone(
-                self.estimator
-                if self.estimator is not None
-                else self._default_estimator()
-            ).fit(X_train, y_train, **params)
+            est = _fit_estimator(
+                clone(
+                    self.estimator
+                    if self.estimator is not None
+                    else self._default_estimator()
+                ),
+                X_train,
+                y_train,
+                **params,
+            )
         if not hasattr(est, "predict_proba"):
             raise TypeError(
                 f"{type(est).__name__} has no predict_proba; conformal "
@@ -604,7 +686,17 @@ class _ClassifierConformalMixin:
             )
         self.estimator_ = est
         self.classes_ = est.classes_
-        return _LACScore(est)
+        return score
+
+    def _proba(self, X):
+        P = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
+        if not np.all(np.isfinite(P)):
+            raise ValueError(
+                "predict_proba of the wrapped estimator returned NaN or infinite "
+                "values (input values too large for the model's arithmetic "
+                "overflow; rescale the features)."
+            )
+        return P
 
     def predict(self, X):
         """Class predicted by the wrapped estimator.
@@ -636,24 +728,105 @@ class _ClassifierConformalMixin:
         Xe, _ = self._check_X(X)
         return self.estimator_.predict_proba(Xe)
 
-    def predict_set(self, X):
-        """Conformal prediction sets at ``confidence_level``.
+    def predict_set(self, X, groups=None):
+        """Predicted classes and conformal prediction sets at each level.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+        groups : array-like of shape (n_samples,), default=None
+            Group of each row, required when the estimator was calibrated
+            with ``groups`` (Mondrian).
 
         Returns
         -------
-        sets : ndarray of shape (n_samples, n_classes), dtype bool, or DataFrame
-            ``sets[i, k]`` is True when ``classes_[k]`` is in the set of
-            sample ``i`` (score ``1 - p_k(x) <= threshold``).  A DataFrame
-            with the classes as columns when ``X`` is one.  An infinite
-            threshold (too small a calibration set) gives the full set, with
-            an :class:`InfiniteIntervalWarning`.
+        y_pred : ndarray of shape (n_samples,)
+            Classes predicted by the wrapped estimator.
+        y_pss : ndarray of shape (n_samples, n_classes, n_levels), dtype bool
+            ``y_pss[i, j, k]`` is True when ``classes_[j]`` is in the set of
+            row ``i`` at ``confidence_level[k]`` (MAPIE 1.x layout).  An
+            infinite threshold (too small a calibration set) gives the full
+            set, with an :class:`InfiniteIntervalWarning`.  Randomised scores
+            draw their uniforms from a seed fixed at calibration, so repeated
+            calls give the same sets.
         """
-        check_is_fitted(self, "score_")
+        self._check_conformalized()
         Xe, Xv = self._check_X(X)
-        q = self._checked_thresholds(Xe, Xv, "sets")
-        out = self.score_.sets(Xe, q)
-        return _wrap_output(out, X, list(self.classes_))
+        q = self._checked_thresholds(Xe, Xv, "sets", groups)
+        P = self._proba(Xe)
+        sets = [
+            self.score_.sets(P, q[:, k, 1], check_random_state(self._set_seed))
+            for k in range(q.shape[1])
+        ]
+        return self.estimator_.predict(Xe), stack_sets(sets)
+
+
+# ----------------------------------------------------------------------------
+# source/target plumbing of the shift-aware estimators
+# ----------------------------------------------------------------------------
+def _no_target_warning(name, what):
+    warnings.warn(
+        f"{name}.fit got no target sample (neither X_target nor negative "
+        f"sample_domain rows): assuming no covariate shift, {what}.",
+        UserWarning,
+        stacklevel=6,
+    )
+
+
+def _check_weights(w, n, name):
+    w = np.asarray(w, dtype=np.float64).ravel()
+    if w.shape[0] != n:
+        raise ValueError(f"{name} returned {w.shape[0]} weights for {n} samples.")
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError(f"{name} returned NaN, infinite or negative weights.")
+    return w
+
+
+class _ShiftFitMixin:
+    """fit / conformalize with an unlabelled target sample."""
+
+    def fit(
+        self, X, y, X_target=None, sample_domain=None, *, groups=None, **fit_params
+    ):
+        """Fit the model (unless prefit) and calibrate for the target sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Source samples (and, with ``sample_domain``, the target rows).
+        y : array-like of shape (n_samples,)
+        X_target : array-like of shape (n_target, n_features), default=None
+            Unlabelled target sample.
+        sample_domain : array-like of shape (n_samples,), default=None
+            skada's layout: negative values mark target rows of ``X``.
+        groups : array-like of shape (n_samples,), default=None
+            Group of each row of ``X`` for Mondrian (group-conditional)
+            calibration; the labels of target rows are ignored.
+        **fit_params : dict
+            Passed to ``estimator.fit`` (with metadata routing enabled, what
+            it requested); per-row values are restricted to the training
+            rows of the source sample.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, y, X_target, sample_domain, groups=groups, **fit_params)
+
+    def conformalize(self, X, y, X_target=None, sample_domain=None, *, groups=None):
+        """Recalibrate on new data (and target sample), keeping the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        X_target : array-like of shape (n_target, n_features), default=None
+        sample_domain : array-like of shape (n_samples,), default=None
+        groups : array-like of shape (n_samples,), default=None
+            Group of each row for Mondrian calibration.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._conformalize_public(X, y, X_target, sample_domain, groups)

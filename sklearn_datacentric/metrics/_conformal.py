@@ -1,6 +1,14 @@
-"""Metrics of prediction intervals and prediction sets."""
+"""Metrics of prediction intervals and prediction sets.
+
+Every metric takes the 2-D layout (``(n, 2)`` intervals, ``(n, n_classes)``
+sets) and returns a float, or MAPIE 1.x's 3-D layout (``(n, 2, n_levels)``,
+``(n, n_classes, n_levels)``) and returns one value per level.
+"""
+
+import numbers
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
 __all__ = [
@@ -13,41 +21,64 @@ __all__ = [
 
 
 def _intervals(y_intervals):
+    """Intervals as ``(n, 2, n_levels)`` and whether the input was 2-D."""
     iv = np.asarray(y_intervals, dtype=np.float64)
-    if iv.ndim != 2 or iv.shape[1] != 2:
+    flat = iv.ndim == 2
+    if flat:
+        iv = iv[:, :, None]
+    if iv.ndim != 3 or iv.shape[1] != 2:
         raise ValueError(
-            f"y_intervals must have shape (n_samples, 2) (lower, upper); got {iv.shape}."
+            "y_intervals must have shape (n_samples, 2) (lower, upper) or "
+            f"(n_samples, 2, n_levels) (MAPIE's layout); got {np.shape(y_intervals)}."
         )
     if np.any(np.isnan(iv)):
         raise ValueError("y_intervals contains NaN bounds.")
     if np.any(iv[:, 0] > iv[:, 1]):
         raise ValueError("Some intervals have lower > upper.")
-    return iv
+    return iv, flat
 
 
 def _sets(y_sets):
+    """Sets as ``(n, n_classes, n_levels)`` bool and whether the input was 2-D."""
     S = np.asarray(y_sets)
-    if S.ndim != 2:
-        raise ValueError(f"y_sets must be 2-D (n_samples, n_classes); got {S.shape}.")
+    flat = S.ndim == 2
+    if flat:
+        S = S[:, :, None]
+    if S.ndim != 3:
+        raise ValueError(
+            "y_sets must have shape (n_samples, n_classes) or (n_samples, n_classes, "
+            f"n_levels) (MAPIE's layout); got {np.shape(y_sets)}."
+        )
     if S.dtype != bool:
         if not np.isin(S, (0, 1)).all():
             raise ValueError("y_sets must be boolean (or 0/1) membership indicators.")
         S = S.astype(bool)
-    return S
+    return S, flat
 
 
+def _per_level(values, flat):
+    values = np.asarray(values, dtype=np.float64)
+    return float(values[0]) if flat else values
+
+
+_INTERVALS = {"y_true": ["array-like"], "y_intervals": ["array-like"]}
+
+
+@validate_params(_INTERVALS, prefer_skip_nested_validation=True)
 def regression_coverage_score(y_true, y_intervals):
     """Share of labels inside their prediction interval.
 
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-    y_intervals : array-like of shape (n_samples, 2)
-        Lower and upper bounds (``-inf``/``+inf`` allowed).
+    y_intervals : array-like of shape (n_samples, 2) or (n_samples, 2, n_levels)
+        Lower and upper bounds (``-inf``/``+inf`` allowed); the 3-D layout is
+        the ``y_pis`` of ``predict_interval``.
 
     Returns
     -------
-    coverage : float
+    coverage : float or ndarray of shape (n_levels,)
+        One value per level for 3-D input.
 
     Examples
     --------
@@ -56,25 +87,36 @@ def regression_coverage_score(y_true, y_intervals):
     0.5
     """
     y = column_or_1d(np.asarray(y_true, dtype=np.float64))
-    iv = _intervals(y_intervals)
+    iv, flat = _intervals(y_intervals)
     check_consistent_length(y, iv)
-    return float(np.mean((iv[:, 0] <= y) & (y <= iv[:, 1])))
+    y = y[:, None]
+    return _per_level(np.mean((iv[:, 0] <= y) & (y <= iv[:, 1]), axis=0), flat)
 
 
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_sets": ["array-like"],
+        "classes": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def classification_coverage_score(y_true, y_sets, *, classes=None):
     """Share of labels inside their prediction set.
 
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-    y_sets : array-like of shape (n_samples, n_classes), bool
-        ``y_sets[i, k]``: class ``classes[k]`` is in the set of sample ``i``.
+    y_sets : array-like of shape (n_samples, n_classes) or \
+(n_samples, n_classes, n_levels), bool
+        ``y_sets[i, k]``: class ``classes[k]`` is in the set of sample ``i``
+        (the 3-D layout is the ``y_pss`` of ``predict_set``).
     classes : array-like of shape (n_classes,), default=None
         Labels of the columns; ``None`` means ``0 .. n_classes - 1``.
 
     Returns
     -------
-    coverage : float
+    coverage : float or ndarray of shape (n_levels,)
 
     Examples
     --------
@@ -82,7 +124,7 @@ def classification_coverage_score(y_true, y_sets, *, classes=None):
     >>> classification_coverage_score([0, 1], [[True, False], [True, False]])
     0.5
     """
-    S = _sets(y_sets)
+    S, flat = _sets(y_sets)
     y = column_or_1d(np.asarray(y_true))
     check_consistent_length(y, S)
     classes = np.arange(S.shape[1]) if classes is None else np.asarray(classes)
@@ -96,21 +138,22 @@ def classification_coverage_score(y_true, y_sets, *, classes=None):
         idx = np.array([lookup.get(v, -1) for v in y])
     idx = np.clip(idx, 0, len(classes) - 1) if idx.size else idx
     known = classes[idx] == y if idx.size else np.zeros(0, bool)
-    covered = np.zeros(y.shape[0], dtype=bool)
+    covered = np.zeros((y.shape[0], S.shape[2]), dtype=bool)
     covered[known] = S[np.flatnonzero(known), idx[known]]
-    return float(np.mean(covered))
+    return _per_level(np.mean(covered, axis=0), flat)
 
 
+@validate_params({"y_intervals": ["array-like"]}, prefer_skip_nested_validation=True)
 def mean_interval_width(y_intervals):
     """Mean width ``upper - lower`` (``inf`` if any interval is infinite).
 
     Parameters
     ----------
-    y_intervals : array-like of shape (n_samples, 2)
+    y_intervals : array-like of shape (n_samples, 2) or (n_samples, 2, n_levels)
 
     Returns
     -------
-    width : float
+    width : float or ndarray of shape (n_levels,)
 
     Examples
     --------
@@ -118,20 +161,22 @@ def mean_interval_width(y_intervals):
     >>> mean_interval_width([[0.0, 2.0], [1.0, 2.0]])
     1.5
     """
-    iv = _intervals(y_intervals)
-    return float(np.mean(iv[:, 1] - iv[:, 0]))
+    iv, flat = _intervals(y_intervals)
+    return _per_level(np.mean(iv[:, 1] - iv[:, 0], axis=0), flat)
 
 
+@validate_params({"y_sets": ["array-like"]}, prefer_skip_nested_validation=True)
 def mean_set_size(y_sets):
     """Mean number of classes per prediction set.
 
     Parameters
     ----------
-    y_sets : array-like of shape (n_samples, n_classes), bool
+    y_sets : array-like of shape (n_samples, n_classes) or \
+(n_samples, n_classes, n_levels), bool
 
     Returns
     -------
-    size : float
+    size : float or ndarray of shape (n_levels,)
 
     Examples
     --------
@@ -139,9 +184,20 @@ def mean_set_size(y_sets):
     >>> mean_set_size([[True, True], [True, False]])
     1.5
     """
-    return float(np.mean(_sets(y_sets).sum(axis=1)))
+    S, flat = _sets(y_sets)
+    return _per_level(np.mean(S.sum(axis=1), axis=0), flat)
 
 
+@validate_params(
+    {
+        **_INTERVALS,
+        "confidence_level": [
+            Interval(numbers.Real, 0, 1, closed="neither"),
+            "array-like",
+        ],
+    },
+    prefer_skip_nested_validation=True,
+)
 def interval_score(y_true, y_intervals, *, confidence_level):
     """Mean interval score (Gneiting and Raftery 2007); lower is better.
 
@@ -153,12 +209,13 @@ def interval_score(y_true, y_intervals, *, confidence_level):
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-    y_intervals : array-like of shape (n_samples, 2)
-    confidence_level : float in (0, 1)
+    y_intervals : array-like of shape (n_samples, 2) or (n_samples, 2, n_levels)
+    confidence_level : float in (0, 1) or array-like of shape (n_levels,)
+        The level of each interval (one per level for 3-D input).
 
     Returns
     -------
-    score : float
+    score : float or ndarray of shape (n_levels,)
 
     References
     ----------
@@ -171,18 +228,25 @@ def interval_score(y_true, y_intervals, *, confidence_level):
     >>> interval_score([1.0, 3.0], [[0.0, 2.0], [0.0, 2.0]], confidence_level=0.5)
     4.0
     """
-    if not 0 < confidence_level < 1:
-        raise ValueError(
-            f"confidence_level must be in (0, 1), got {confidence_level!r}."
-        )
-    alpha = 1.0 - confidence_level
+    from ..conformal._scores import check_confidence_levels
+
+    levels = check_confidence_levels(confidence_level)
     y = column_or_1d(np.asarray(y_true, dtype=np.float64))
-    iv = _intervals(y_intervals)
+    iv, flat = _intervals(y_intervals)
     check_consistent_length(y, iv)
+    if levels.shape[0] != iv.shape[2]:
+        if levels.shape[0] != 1:
+            raise ValueError(
+                f"confidence_level has {levels.shape[0]} levels for intervals at "
+                f"{iv.shape[2]} levels."
+            )
+        levels = np.repeat(levels, iv.shape[2])
+    alpha = 1.0 - levels[None, :]
+    y = y[:, None]
     lo, hi = iv[:, 0], iv[:, 1]
     s = (
         (hi - lo)
         + (2 / alpha) * np.maximum(lo - y, 0)
         + (2 / alpha) * np.maximum(y - hi, 0)
     )
-    return float(np.mean(s))
+    return _per_level(np.mean(s, axis=0), flat)

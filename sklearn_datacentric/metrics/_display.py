@@ -15,6 +15,26 @@ def _clopper_pearson(k, n, level=0.95):
     return lo, hi
 
 
+def _select_level(y_pred, level_index):
+    """2-D predictions of one level from MAPIE's 3-D layout."""
+    y_pred = np.asarray(y_pred)
+    if y_pred.ndim != 3:
+        return y_pred
+    n_levels = y_pred.shape[2]
+    if level_index is None:
+        if n_levels != 1:
+            raise ValueError(
+                f"y_pred holds {n_levels} confidence levels; pass level_index= to "
+                "choose the one to plot."
+            )
+        level_index = 0
+    if not -n_levels <= level_index < n_levels:
+        raise ValueError(
+            f"level_index={level_index} is out of range for {n_levels} level(s)."
+        )
+    return y_pred[:, :, level_index]
+
+
 def _covered(y_true, y_pred, classes):
     y_pred = np.asarray(y_pred)
     if y_pred.ndim == 2 and y_pred.dtype == bool:
@@ -28,20 +48,28 @@ def _covered(y_true, y_pred, classes):
     iv = np.asarray(y_pred, dtype=np.float64)
     if iv.ndim != 2 or iv.shape[1] != 2:
         raise ValueError(
-            "y_pred must be intervals of shape (n_samples, 2) or boolean sets "
-            "of shape (n_samples, n_classes)."
+            "y_pred must be intervals of shape (n_samples, 2) or "
+            "(n_samples, 2, n_levels), or boolean sets of shape "
+            "(n_samples, n_classes) or (n_samples, n_classes, n_levels)."
         )
     y = np.asarray(y_true, dtype=np.float64)
     return (iv[:, 0] <= y) & (y <= iv[:, 1])
+
+
+def _second(out):
+    """``y_pis``/``y_pss`` of a ``(y_pred, y_pis)`` tuple (or the array itself)."""
+    return out[1] if isinstance(out, tuple) else out
 
 
 class CoverageDisplay:
     """Empirical coverage per group (or shift strength) against the nominal level.
 
     Each point is the share of labels covered in one group, with a
-    Clopper-Pearson band; a horizontal line marks the nominal level.  Use
-    :meth:`from_predictions` or :meth:`from_estimator` to build one, and
-    several calls of :meth:`plot` on the same axes to compare methods.
+    Clopper-Pearson band; a horizontal line marks the nominal level.  As
+    scikit-learn's displays, :meth:`from_predictions` and
+    :meth:`from_estimator` compute the coverage, draw it (on ``ax`` when
+    given) and return the display; :meth:`plot` draws it again, e.g. on
+    shared axes to compare methods.
 
     Parameters
     ----------
@@ -73,6 +101,8 @@ class CoverageDisplay:
     ...     y, iv, groups=["a", "a", "b", "b"], confidence_level=0.9)
     >>> disp.coverage.tolist()
     [0.5, 1.0]
+    >>> disp.ax_.get_ylabel()
+    'empirical coverage'
     """
 
     def __init__(self, *, groups, coverage, counts, nominal, band=None, name=None):
@@ -93,17 +123,19 @@ class CoverageDisplay:
         confidence_level,
         classes=None,
         band_level=0.95,
+        level_index=None,
         name=None,
         ax=None,
-        plot=False,
     ):
-        """Coverage of intervals ``(n, 2)`` or boolean sets ``(n, n_classes)``.
+        """Compute the coverage per group, draw it and return the display.
 
         Parameters
         ----------
         y_true : array-like of shape (n_samples,)
-        y_pred : array-like of shape (n_samples, 2) or (n_samples, n_classes)
-            Intervals, or boolean set membership.
+        y_pred : array-like of shape (n_samples, 2), (n_samples, n_classes), \
+(n_samples, 2, n_levels) or (n_samples, n_classes, n_levels)
+            Intervals, or boolean set membership; the 3-D layouts are the
+            ``y_pis``/``y_pss`` of ``predict_interval``/``predict_set``.
         groups : array-like of shape (n_samples,), default=None
             Group (or shift strength) of each sample; ``None``: one group.
         confidence_level : float in (0, 1)
@@ -112,10 +144,12 @@ class CoverageDisplay:
             Labels of the set columns (sets only).
         band_level : float, default=0.95
             Level of the Clopper-Pearson band of each group's coverage.
+        level_index : int, default=None
+            Which level of a 3-D ``y_pred`` to plot (needed when it holds
+            several).
         name : str, default=None
         ax : matplotlib Axes, default=None
-        plot : bool, default=False
-            Draw immediately (``ax`` is then used).
+            Axes to draw on; a new figure when None.
 
         Returns
         -------
@@ -126,7 +160,7 @@ class CoverageDisplay:
                 f"confidence_level must be in (0, 1), got {confidence_level!r}."
             )
         y_true = np.asarray(y_true)
-        cov = _covered(y_true, y_pred, classes)
+        cov = _covered(y_true, _select_level(y_pred, level_index), classes)
         if cov.shape[0] != y_true.shape[0]:
             raise ValueError("y_true and y_pred have different lengths.")
         g = np.zeros(len(cov), dtype=int) if groups is None else np.asarray(groups)
@@ -144,15 +178,23 @@ class CoverageDisplay:
             band=band,
             name=name,
         )
-        if plot or ax is not None:
-            disp.plot(ax=ax)
-        return disp
+        return disp.plot(ax=ax)
 
     @classmethod
     def from_estimator(
-        cls, estimator, X, y, *, groups=None, name=None, ax=None, plot=False, **kwargs
+        cls,
+        estimator,
+        X,
+        y,
+        *,
+        groups=None,
+        level_index=None,
+        predict_groups=None,
+        name=None,
+        ax=None,
+        **kwargs,
     ):
-        """Coverage of a fitted conformal estimator on ``(X, y)``.
+        """Coverage of a fitted conformal estimator on ``(X, y)``, drawn.
 
         Parameters
         ----------
@@ -162,10 +204,16 @@ class CoverageDisplay:
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         groups : array-like of shape (n_samples,), default=None
+            Groups (or shift strengths) the coverage is reported over.
+        level_index : int, default=None
+            Which of the estimator's confidence levels to plot (the first
+            when None).
+        predict_groups : array-like of shape (n_samples,), default=None
+            Passed as ``groups`` to ``predict_interval``/``predict_set``
+            (estimators calibrated per group, Mondrian).
         name : str, default=None
             Defaults to the estimator's class name.
         ax : matplotlib Axes, default=None
-        plot : bool, default=False
         **kwargs
             Passed to :meth:`from_predictions`.
 
@@ -173,26 +221,33 @@ class CoverageDisplay:
         -------
         display : CoverageDisplay
         """
+        pk = {} if predict_groups is None else {"groups": predict_groups}
         if hasattr(estimator, "predict_interval"):
-            pred = np.asarray(estimator.predict_interval(X))
+            pred = _second(estimator.predict_interval(X, **pk))
             classes = None
         elif hasattr(estimator, "predict_set"):
-            pred = np.asarray(estimator.predict_set(X), dtype=bool)
+            pred = np.asarray(_second(estimator.predict_set(X, **pk)), dtype=bool)
             classes = estimator.classes_
         else:
             raise TypeError(
                 f"{type(estimator).__name__} has neither predict_interval nor "
                 "predict_set."
             )
+        levels = getattr(estimator, "confidence_levels_", None)
+        if levels is None:
+            levels = np.atleast_1d(estimator.confidence_level)
+        k = 0 if level_index is None else level_index
+        pred = np.asarray(pred)
+        if pred.ndim == 3:
+            pred = _select_level(pred, k)
         return cls.from_predictions(
             y,
             pred,
             groups=groups,
-            confidence_level=estimator.confidence_level,
+            confidence_level=float(np.asarray(levels)[k]),
             classes=classes,
             name=name or type(estimator).__name__,
             ax=ax,
-            plot=plot,
             **kwargs,
         )
 

@@ -146,7 +146,7 @@ def test_estimator_lam_zero_equals_quantile_regression_threshold():
     np.testing.assert_allclose(
         est.threshold_function(probe), qr.predict(probe), atol=1e-6
     )
-    iv = est.predict_interval(probe)
+    iv = est.predict_interval(probe)[1][:, :, 0]
     np.testing.assert_allclose(
         iv[:, 1] - iv[:, 0], 2 * np.maximum(qr.predict(probe), 0)
     )
@@ -171,10 +171,12 @@ def test_coverage_at_least_nominal_when_ratio_in_class():
         est = LRQRConformalRegressor(model, prefit=True, feature_map=fm, lam=0.02)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InfiniteIntervalWarning)
-            iv = est.fit(Xc, yc, X_target=Xu).predict_interval(Xte)
+            iv = est.fit(Xc, yc, X_target=Xu).predict_interval(Xte)[1][:, :, 0]
         cov_l.append(regression_coverage_score(yte, iv))
         scr = SplitConformalRegressor(model, prefit=True).fit(Xc, yc)
-        cov_s.append(regression_coverage_score(yte, scr.predict_interval(Xte)))
+        cov_s.append(
+            regression_coverage_score(yte, scr.predict_interval(Xte)[1][:, :, 0])
+        )
     cov_l, cov_s = np.array(cov_l), np.array(cov_s)
     se = cov_l.std(ddof=1) / np.sqrt(len(cov_l))
     assert cov_l.mean() >= 0.9 - 3 * se, (cov_l.mean(), se)
@@ -219,7 +221,7 @@ def test_lam_auto_is_unit_free_and_raw_lam_is_not():
         model = LinearRegression().fit(Xtr * scale_x, ytr * scale_y)
         est = LRQRConformalRegressor(model, prefit=True, lam=lam)
         est.fit(Xc * scale_x, yc * scale_y, X_target=Xt * scale_x)
-        return est.predict_interval(probe * scale_x) / scale_y
+        return est.predict_interval(probe * scale_x)[1][:, :, 0] / scale_y
 
     base = fit("auto", 1.0, 1.0)
     np.testing.assert_allclose(fit("auto", k, 1.0), base, rtol=1e-6, atol=1e-8)
@@ -286,12 +288,16 @@ def _airfoil_trials(n_trials, **lrqr_params):
         est.set_params(**lrqr_params)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InfiniteIntervalWarning)
-            iv = est.fit(X[cal], y[cal], X_target=X[shift]).predict_interval(X[shift])
+            iv = est.fit(X[cal], y[cal], X_target=X[shift]).predict_interval(X[shift])[
+                1
+            ][:, :, 0]
         cov_l.append(regression_coverage_score(y[shift], iv))
         inf_l.append(np.mean(np.isinf(iv[:, 1] - iv[:, 0])))
         split = SplitConformalRegressor(model, prefit=True).fit(X[cal], y[cal])
         cov_s.append(
-            regression_coverage_score(y[shift], split.predict_interval(X[shift]))
+            regression_coverage_score(
+                y[shift], split.predict_interval(X[shift])[1][:, :, 0]
+            )
         )
     return np.array(cov_l), np.array(inf_l), np.array(cov_s)
 
@@ -332,7 +338,10 @@ def test_disjoint_supports_warn_and_fall_back_to_split():
         est = LRQRConformalRegressor(model, prefit=True).fit(Xs, ys, X_target=Xt)
     assert est.out_of_span_ and est.fallback_applied_
     split = SplitConformalRegressor(model, prefit=True).fit(Xs, ys)
-    iv, iv_split = est.predict_interval(Xt), split.predict_interval(Xt)
+    iv, iv_split = (
+        est.predict_interval(Xt)[1][:, :, 0],
+        split.predict_interval(Xt)[1][:, :, 0],
+    )
     # never narrower than split conformal anywhere
     assert np.all(iv[:, 1] - iv[:, 0] >= iv_split[:, 1] - iv_split[:, 0] - 1e-12)
     assert regression_coverage_score(yt, iv) >= regression_coverage_score(yt, iv_split)
@@ -377,8 +386,9 @@ def test_sample_domain_path_and_pandas():
     c = LRQRConformalRegressor(lam=0.1, random_state=0).fit(
         df, ys, X_target=pd.DataFrame(Xt, columns=["x"])
     )
-    out = c.predict_interval(df.iloc[:3])
-    assert list(out.columns) == ["lower", "upper"]
+    y_pred, y_pis = c.predict_interval(df.iloc[:3])
+    assert y_pred.shape == (3,) and y_pis.shape == (3, 2, 1)
+    assert isinstance(y_pis, np.ndarray)  # MAPIE's layout: arrays, not frames
     with pytest.raises(ValueError, match="different feature names"):
         LRQRConformalRegressor(lam=0.1).fit(
             df, ys, X_target=pd.DataFrame(Xt, columns=["z"])
@@ -403,13 +413,13 @@ def test_sigmoid_boundaries_give_infinite_or_empty_sets():
     Xc, yc = _gen(rng, 300, 0.0)
     est = LRQRConformalRegressor(lam=0.1, score_transform="sigmoid", random_state=0)
     est.fit(Xc, yc, X_target=Xc[:100] + 1)
-    est.coef_ = np.zeros_like(est.coef_)
+    est.coef_[:] = 0.0  # in place: coef_ is the first level's array
     est.coef_[0] = 1.5  # h >= 1: no finite bound
     with pytest.warns(InfiniteIntervalWarning):
-        iv = est.predict_interval(Xc[:3])
+        iv = est.predict_interval(Xc[:3])[1][:, :, 0]
     assert np.isinf(iv).all()
     est.coef_[0] = 0.3  # h < sigmoid(0): empty set, zero width
-    iv = est.predict_interval(Xc[:3])
+    iv = est.predict_interval(Xc[:3])[1][:, :, 0]
     np.testing.assert_array_equal(iv[:, 0], iv[:, 1])
 
 
@@ -422,7 +432,7 @@ def test_classifier_sets_follow_threshold():
         X[200:], y[200:], X_target=X[200:] + 0.5
     )
     assert est.score_transform_ == "identity"  # 1 - p in [0, 1]
-    sets = est.predict_set(X[:20])
+    sets = est.predict_set(X[:20])[1][:, :, 0]
     h = est.threshold_function(X[:20])
     np.testing.assert_array_equal(sets, (1 - clf.predict_proba(X[:20])) <= h[:, None])
 
@@ -491,5 +501,8 @@ def test_classifier_fallback_sets_contain_split_sets():
         est = LRQRConformalClassifier(clf, prefit=True).fit(Xs, ys, X_target=Xt)
     assert est.fallback_applied_
     split = SplitConformalClassifier(clf, prefit=True).fit(Xs, ys)
-    sets, sets_split = est.predict_set(Xt), split.predict_set(Xt)
+    sets, sets_split = (
+        est.predict_set(Xt)[1][:, :, 0],
+        split.predict_set(Xt)[1][:, :, 0],
+    )
     assert np.all(sets | ~sets_split)  # every split-conformal set is included

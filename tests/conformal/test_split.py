@@ -69,7 +69,7 @@ def test_split_regression_coverage_in_binomial_band(level):
         model = LinearRegression().fit(X[:200], y[:200])
         scr = SplitConformalRegressor(model, confidence_level=level, prefit=True)
         scr.fit(X[200 : 200 + n_cal], y[200 : 200 + n_cal])
-        iv = scr.predict_interval(X[200 + n_cal :])
+        iv = scr.predict_interval(X[200 + n_cal :])[1][:, :, 0]
         covs.append(regression_coverage_score(y[200 + n_cal :], iv))
     covs = np.array(covs)
     mean, half, var_one = _band(n_cal, level, n_test, n_rep)
@@ -100,7 +100,7 @@ def test_split_classification_coverage_in_binomial_band():
         Xt = X[start + n_cal : start + n_cal + n_test]
         yt = y[start + n_cal : start + n_cal + n_test]
         scc = SplitConformalClassifier(clf, confidence_level=level, prefit=True)
-        sets = scc.fit(Xc, yc).predict_set(Xt)
+        sets = scc.fit(Xc, yc).predict_set(Xt)[1][:, :, 0]
         covs.append(classification_coverage_score(yt, sets, classes=scc.classes_))
     covs = np.array(covs)
     mean, half, var_one = _band(n_cal, level, n_test, n_rep)
@@ -127,7 +127,7 @@ def test_conformalize_matches_prefit():
     a = SplitConformalRegressor(model, prefit=True).fit(X[200:300], y[200:300])
     b = SplitConformalRegressor(random_state=0).fit(X[:200], y[:200])
     b.estimator_ = model
-    b.score_.estimator = model
+    b.score_.estimator_ = model
     b.conformalize(X[200:300], y[200:300])
     assert a.threshold_ == b.threshold_
 
@@ -141,14 +141,14 @@ def test_cqr_intervals_and_coverage():
             GradientBoostingRegressor(
                 loss="quantile", n_estimators=30, max_depth=2, random_state=0
             ),
-            method="cqr",
+            conformity_score="cqr",
             confidence_level=0.9,
             calibration_size=500,
             random_state=seed,
         ).fit(X[:1000], y[:1000])
         lo, hi = scr.estimator_
         assert (lo.alpha, hi.alpha) == pytest.approx((0.05, 0.95))
-        iv = scr.predict_interval(X[1000:])
+        iv = scr.predict_interval(X[1000:])[1][:, :, 0]
         assert np.all(iv[:, 0] <= iv[:, 1])
         covs.append(regression_coverage_score(y[1000:], iv))
     mean, half, _ = _band(500, 0.9, 500, 20)
@@ -160,14 +160,14 @@ def test_cqr_prefit_pair_and_bad_estimator():
     X, y = _reg_data(rng, 300)
     lo = QuantileRegressor(quantile=0.05, alpha=0).fit(X[:150], y[:150])
     hi = QuantileRegressor(quantile=0.95, alpha=0).fit(X[:150], y[:150])
-    scr = SplitConformalRegressor((lo, hi), method="cqr", prefit=True).fit(
+    scr = SplitConformalRegressor((lo, hi), conformity_score="cqr", prefit=True).fit(
         X[150:], y[150:]
     )
-    assert scr.predict_interval(X[:5]).shape == (5, 2)
+    assert scr.predict_interval(X[:5])[1][:, :, 0].shape == (5, 2)
     with pytest.raises(ValueError, match="quantile regressor"):
-        SplitConformalRegressor(LinearRegression(), method="cqr").fit(X, y)
+        SplitConformalRegressor(LinearRegression(), conformity_score="cqr").fit(X, y)
     with pytest.raises(ValueError, match=r"estimator=\(lower, upper\)"):
-        SplitConformalRegressor(lo, method="cqr", prefit=True).fit(X, y)
+        SplitConformalRegressor(lo, conformity_score="cqr", prefit=True).fit(X, y)
 
 
 def test_too_small_calibration_gives_infinite_bounds_with_warning():
@@ -178,7 +178,7 @@ def test_too_small_calibration_gives_infinite_bounds_with_warning():
         scr = SplitConformalRegressor(model, confidence_level=0.95, prefit=True)
         scr.fit(X[:10], y[:10])
     with pytest.warns(InfiniteIntervalWarning):
-        iv = scr.predict_interval(X[:4])
+        iv = scr.predict_interval(X[:4])[1][:, :, 0]
     assert np.all(np.isneginf(iv[:, 0])) and np.all(np.isposinf(iv[:, 1]))
     clf = LogisticRegression().fit(X, y > 0)
     with pytest.warns(InfiniteIntervalWarning):
@@ -186,7 +186,7 @@ def test_too_small_calibration_gives_infinite_bounds_with_warning():
             X[:10], y[:10] > 0
         )
     with pytest.warns(InfiniteIntervalWarning):
-        assert scc.predict_set(X[:3]).all()
+        assert scc.predict_set(X[:3])[1][:, :, 0].all()
 
 
 @pytest.mark.parametrize("level", [0.0, 1.0, -0.1, 1.5, "0.9"])
@@ -227,23 +227,23 @@ def test_pandas_in_pandas_out():
     X, y = _reg_data(rng, 200)
     df = pd.DataFrame(X, columns=["a", "b", "c"], index=np.arange(100, 300))
     scr = SplitConformalRegressor(random_state=0).fit(df, y)
-    out = scr.predict_interval(df.iloc[:5])
-    assert isinstance(out, pd.DataFrame)
-    assert list(out.columns) == ["lower", "upper"]
-    assert list(out.index) == list(range(100, 105))
+    y_pred, y_pis = scr.predict_interval(df.iloc[:5])
+    # MAPIE 1.x layout: arrays (a 3-D array has no DataFrame form)
+    assert isinstance(y_pis, np.ndarray) and y_pis.shape == (5, 2, 1)
+    np.testing.assert_allclose(y_pred, scr.predict(df.iloc[:5]))
     assert list(scr.feature_names_in_) == ["a", "b", "c"]
     scc = SplitConformalClassifier(random_state=0).fit(
         df, np.where(y > 0, "pos", "neg")
     )
-    sets = scc.predict_set(df.iloc[:3])
-    assert list(sets.columns) == ["neg", "pos"]
-    assert sets.dtypes.iloc[0].kind == "b"
+    y_pred, sets = scc.predict_set(df.iloc[:3])
+    assert list(scc.classes_) == ["neg", "pos"] and set(y_pred) <= {"neg", "pos"}
+    assert sets.dtype == bool and sets.shape == (3, 2, 1)
 
 
 def test_inputs_not_modified():
     rng = np.random.default_rng(0)
     X, y = _reg_data(rng, 100)
     X0, y0 = X.copy(), y.copy()
-    SplitConformalRegressor(random_state=0).fit(X, y).predict_interval(X)
+    SplitConformalRegressor(random_state=0).fit(X, y).predict_interval(X)[1][:, :, 0]
     np.testing.assert_array_equal(X, X0)
     np.testing.assert_array_equal(y, y0)

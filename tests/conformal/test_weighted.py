@@ -86,9 +86,13 @@ def test_true_ratio_recovers_nominal_coverage_under_shift():
         wcr.fit(Xc, yc, X_target=Xt)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InfiniteIntervalWarning)
-            cov_w.append(regression_coverage_score(yte, wcr.predict_interval(Xte)))
+            cov_w.append(
+                regression_coverage_score(yte, wcr.predict_interval(Xte)[1][:, :, 0])
+            )
         scr = SplitConformalRegressor(model, prefit=True).fit(Xc, yc)
-        cov_s.append(regression_coverage_score(yte, scr.predict_interval(Xte)))
+        cov_s.append(
+            regression_coverage_score(yte, scr.predict_interval(Xte)[1][:, :, 0])
+        )
     cov_w, cov_s = np.array(cov_w), np.array(cov_s)
     se_w = cov_w.std(ddof=1) / np.sqrt(n_rep)
     se_s = cov_s.std(ddof=1) / np.sqrt(n_rep)
@@ -120,7 +124,7 @@ def test_classifier_true_ratio_coverage():
             warnings.simplefilter("ignore", InfiniteIntervalWarning)
             covs.append(
                 classification_coverage_score(
-                    yte, wcc.predict_set(Xte), classes=wcc.classes_
+                    yte, wcc.predict_set(Xte)[1][:, :, 0], classes=wcc.classes_
                 )
             )
     covs = np.array(covs)
@@ -159,7 +163,9 @@ def test_sample_domain_path_equals_X_target_path():
     np.testing.assert_array_equal(a.calibration_scores_, b.calibration_scores_)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InfiniteIntervalWarning)
-        np.testing.assert_allclose(a.predict_interval(Xt), b.predict_interval(Xt))
+        np.testing.assert_allclose(
+            a.predict_interval(Xt)[1][:, :, 0], b.predict_interval(Xt)[1][:, :, 0]
+        )
 
 
 def test_bad_target_and_no_target():
@@ -175,7 +181,9 @@ def test_bad_target_and_no_target():
         w = WeightedConformalRegressor(random_state=0).fit(Xs, ys)
     assert np.all(w.calibration_weights_ == 1.0)
     s = SplitConformalRegressor(random_state=0).fit(Xs, ys)
-    np.testing.assert_allclose(w.predict_interval(Xs[:5]), s.predict_interval(Xs[:5]))
+    np.testing.assert_allclose(
+        w.predict_interval(Xs[:5])[1][:, :, 0], s.predict_interval(Xs[:5])[1][:, :, 0]
+    )
 
 
 def test_callable_returning_bad_weights():
@@ -205,6 +213,8 @@ def test_conformalize_equals_prefit_fit():
     np.testing.assert_array_equal(a.calibration_scores_, b.calibration_scores_)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InfiniteIntervalWarning)
-        np.testing.assert_array_equal(a.predict_interval(Xt), b.predict_interval(Xt))
+        np.testing.assert_array_equal(
+            a.predict_interval(Xt)[1][:, :, 0], b.predict_interval(Xt)[1][:, :, 0]
+        )
     with pytest.raises(ValueError, match="X_target has 3 features"):
         a.conformalize(Xc, yc, X_target=np.ones((4, 3)))

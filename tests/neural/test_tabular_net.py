@@ -526,12 +526,12 @@ def test_as_base_model_of_conformal_wrappers():
     X, y = make_classification(n_samples=400, n_features=4, n_classes=3,
                                n_informative=3, n_redundant=0, random_state=0)
     scc = conf.SplitConformalClassifier(_clf(max_epochs=3), random_state=0)
-    sets = scc.fit(X, y).predict_set(X[:10])
-    assert len(sets) == 10
+    _, sets = scc.fit(X, y).predict_set(X[:10])
+    assert sets.shape == (10, 3, 1)
     Xr, yr = make_regression(n_samples=400, n_features=4, random_state=0)
     scr = conf.SplitConformalRegressor(_reg(max_epochs=3), random_state=0)
-    interval = scr.fit(Xr, yr / yr.std()).predict_interval(Xr[:10])
-    assert np.asarray(interval).shape[0] == 10
+    _, interval = scr.fit(Xr, yr / yr.std()).predict_interval(Xr[:10])
+    assert interval.shape == (10, 2, 1)
 
 
 # ----------------------------------------------------------------------- GPU

@@ -1,4 +1,4 @@
-"""Conformal prediction under covariate shift: weighted conformal and LR-QR."""
+"""Likelihood-ratio regularized quantile regression (LR-QR) conformal sets."""
 
 import numbers
 import warnings
@@ -7,13 +7,18 @@ import numpy as np
 from scipy.special import expit, logit
 from sklearn.base import ClassifierMixin, RegressorMixin, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
 
 from ._base import (
+    _CLASSIFICATION_SCORE_CONSTRAINTS,
+    _REGRESSION_SCORE_CONSTRAINTS,
     _BaseConformal,
     _ClassifierConformalMixin,
+    _conformal_quantile,
+    _no_target_warning,
     _RegressorConformalMixin,
-    conformal_quantile,
-    weighted_conformal_quantile,
+    _score_column,
+    _ShiftFitMixin,
 )
 from ._lrqr_solver import (
     lam_star_eq3,
@@ -24,14 +29,11 @@ from ._lrqr_solver import (
 )
 
 __all__ = [
-    "WeightedConformalRegressor",
-    "WeightedConformalClassifier",
     "LRQRConformalRegressor",
     "LRQRConformalClassifier",
     "ShiftDiagnosticWarning",
 ]
 
-# LR-QR diagnostics (see LRQRConformalRegressor, Notes)
 _MAX_REG_RATIO = 10.0  # lam * R / L0 above this: the regularizer dominates
 _MIN_ESS_FACTOR = 2.0  # projected-ratio ESS below this / (1 - level): out of span
 _MAX_NEG_MASS = 0.25  # share of the projected ratio's mass below zero
@@ -41,281 +43,27 @@ class ShiftDiagnosticWarning(UserWarning):
     """An LR-QR fit whose own diagnostics say its coverage is unreliable."""
 
 
-def _no_target_warning(name, what):
-    warnings.warn(
-        f"{name}.fit got no target sample (neither X_target nor negative "
-        f"sample_domain rows): assuming no covariate shift, {what}.",
-        UserWarning,
-        stacklevel=4,
-    )
+# attributes of one confidence level's fit (``per_level_`` holds them all)
+_LEVEL_ATTRS = (
+    "coef_",
+    "beta_",
+    "lam_",
+    "lam_unit_",
+    "lams_",
+    "cv_scores_",
+    "projected_ratio_norm_",
+    "calibration_coverage_",
+    "solver_info_",
+    "n_iter_",
+    "diagnostics_",
+    "split_threshold_",
+    "out_of_span_",
+    "fallback_applied_",
+    "score_transform_",
+    "score_scale_",
+)
 
 
-def _check_weights(w, n, name):
-    w = np.asarray(w, dtype=np.float64).ravel()
-    if w.shape[0] != n:
-        raise ValueError(f"{name} returned {w.shape[0]} weights for {n} samples.")
-    if not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise ValueError(f"{name} returned NaN, infinite or negative weights.")
-    return w
-
-
-# ----------------------------------------------------------------------------
-# weighted conformal
-# ----------------------------------------------------------------------------
-class _ShiftFitMixin:
-    """fit / conformalize with an unlabelled target sample."""
-
-    def fit(self, X, y, X_target=None, sample_domain=None, **fit_params):
-        """Fit the model (unless prefit) and calibrate for the target sample.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Source samples (and, with ``sample_domain``, the target rows).
-        y : array-like of shape (n_samples,)
-        X_target : array-like of shape (n_target, n_features), default=None
-            Unlabelled target sample.
-        sample_domain : array-like of shape (n_samples,), default=None
-            skada's layout: negative values mark target rows of ``X``.
-        **fit_params : dict
-            Passed to ``estimator.fit`` (with metadata routing enabled, what
-            it requested); per-row values are restricted to the training
-            rows of the source sample.
-
-        Returns
-        -------
-        self : object
-        """
-        return self._fit(X, y, X_target, sample_domain, **fit_params)
-
-    def conformalize(self, X, y, X_target=None, sample_domain=None):
-        """Recalibrate on new data (and target sample), keeping the model.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        X_target : array-like of shape (n_target, n_features), default=None
-        sample_domain : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        self : object
-        """
-        return self._conformalize_public(X, y, X_target, sample_domain)
-
-
-class _WeightedCalibration(_ShiftFitMixin):
-    def _weights(self, X_v):
-        if self.weighter_ is None:
-            return np.ones(X_v.shape[0])
-        if callable(self.weighter_) and not hasattr(self.weighter_, "predict_weights"):
-            return _check_weights(self.weighter_(X_v), X_v.shape[0], "weighting")
-        return _check_weights(
-            self.weighter_.predict_weights(X_v),
-            X_v.shape[0],
-            "weighting.predict_weights",
-        )
-
-    def _calibrate(self, scores, X_cal, X_cal_v, Xs, Xs_v, Xt, Xt_v, rng):
-        weighting = self.weighting
-        if (
-            weighting is not None
-            and callable(weighting)
-            and not hasattr(weighting, "fit")
-        ):
-            self.weighter_ = weighting  # a known likelihood ratio
-        elif Xt_v is None:
-            _no_target_warning(
-                type(self).__name__, "all weights are 1 (split conformal)"
-            )
-            self.weighter_ = None
-        else:
-            if weighting is None:
-                from ..covariate_shift import DiscriminativeDensityRatio
-
-                weighting = DiscriminativeDensityRatio()
-            self.weighter_ = clone(weighting).fit(Xs_v, X_target=Xt_v)
-        self.calibration_weights_ = self._weights(X_cal_v)
-
-    def _thresholds(self, X, X_v):
-        return weighted_conformal_quantile(
-            self.calibration_scores_,
-            self.calibration_weights_,
-            self._weights(X_v),
-            self.confidence_level,
-        )
-
-
-class WeightedConformalRegressor(
-    _WeightedCalibration, _RegressorConformalMixin, RegressorMixin, _BaseConformal
-):
-    """Weighted conformal prediction intervals under covariate shift.
-
-    Split conformal with likelihood-ratio weights (Tibshirani, Barber, Candes,
-    Ramdas 2019): for a test point ``x`` the threshold is the
-    ``confidence_level`` quantile of the distribution putting mass
-    proportional to ``w(X_i)`` on each calibration score and ``w(x)`` on
-    ``+inf``.  With the true ratio ``w`` the interval covers the label of a
-    target point with probability at least ``confidence_level``.
-
-    Parameters
-    ----------
-    estimator : regressor or None, default=None
-        ``None`` uses :class:`~sklearn.linear_model.LinearRegression`.
-    confidence_level : float in (0, 1), default=0.9
-    weighting : weighter, callable or None, default=None
-        Source of the likelihood ratio ``w(x) = dP_target / dP_source``.
-        ``None`` fits a
-        :class:`~sklearn_datacentric.covariate_shift.DiscriminativeDensityRatio`
-        on the source features (all source rows of ``X``) against the target
-        sample; a weighter of :mod:`sklearn_datacentric.covariate_shift`
-        (``fit(X, X_target=...)``, ``predict_weights``) is cloned and fitted
-        the same way; a plain callable ``w(X) -> weights`` (numeric array
-        in) is used as the known likelihood ratio.
-    method : {"absolute", "cqr"}, default="absolute"
-        Nonconformity score (see :class:`SplitConformalRegressor`).
-    prefit : bool, default=False
-    calibration_size : float in (0, 1) or int, default=0.3
-    random_state : int, RandomState instance or None, default=None
-
-    Attributes
-    ----------
-    estimator_ : estimator or tuple of two estimators
-    weighter_ : fitted weighter, callable or None
-        ``None`` when no target sample was given (weights all 1, a warning
-        says so): the method is then split conformal.
-    calibration_scores_ : ndarray of shape (n_calibration,)
-    calibration_weights_ : ndarray of shape (n_calibration,)
-    n_calibration_ : int
-    n_features_in_ : int
-    feature_names_in_ : ndarray of str
-
-    Notes
-    -----
-    Where ``w(x)`` is large relative to the calibration weights (target
-    points outside the source support) no finite threshold is valid: the
-    interval is infinite and an :class:`InfiniteIntervalWarning` counts
-    them.  The target sample is given as ``fit(X, y, X_target=...)`` or, for
-    cross-validation, stacked into ``X`` with ``sample_domain`` (negative =
-    target rows, their ``y`` ignored).
-
-    References
-    ----------
-    .. [1] R. J. Tibshirani, R. F. Barber, E. J. Candes, A. Ramdas.
-       "Conformal prediction under covariate shift", NeurIPS 2019.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_datacentric.conformal import WeightedConformalRegressor
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(size=(600, 1)); y = X[:, 0] + rng.normal(size=600) * (1 + np.abs(X[:, 0]))
-    >>> X_target = rng.normal(0.5, 1.0, size=(300, 1))
-    >>> ratio = lambda Z: np.exp(0.5 * Z[:, 0] - 0.125)  # N(0.5, 1) / N(0, 1)
-    >>> wcr = WeightedConformalRegressor(weighting=ratio, random_state=0)
-    >>> wcr.fit(X, y, X_target=X_target).predict_interval(X_target[:2]).shape
-    (2, 2)
-    """
-
-    _parameter_constraints = {
-        **_BaseConformal._parameter_constraints,
-        "weighting": [HasMethods(["fit", "predict_weights"]), callable, None],
-        "method": [StrOptions({"absolute", "cqr"})],
-    }
-
-    def __init__(
-        self,
-        estimator=None,
-        *,
-        confidence_level=0.9,
-        weighting=None,
-        method="absolute",
-        prefit=False,
-        calibration_size=0.3,
-        random_state=None,
-    ):
-        self.estimator = estimator
-        self.confidence_level = confidence_level
-        self.weighting = weighting
-        self.method = method
-        self.prefit = prefit
-        self.calibration_size = calibration_size
-        self.random_state = random_state
-
-
-class WeightedConformalClassifier(
-    _WeightedCalibration, _ClassifierConformalMixin, ClassifierMixin, _BaseConformal
-):
-    """Weighted conformal prediction sets under covariate shift.
-
-    The classification counterpart of :class:`WeightedConformalRegressor`,
-    with score ``1 - p_y(x)``.
-
-    Parameters
-    ----------
-    estimator : classifier with predict_proba or None, default=None
-        ``None`` uses :class:`~sklearn.linear_model.LogisticRegression`.
-    confidence_level : float in (0, 1), default=0.9
-    weighting : weighter, callable or None, default=None
-        See :class:`WeightedConformalRegressor`.
-    prefit : bool, default=False
-    calibration_size : float in (0, 1) or int, default=0.3
-    random_state : int, RandomState instance or None, default=None
-
-    Attributes
-    ----------
-    estimator_ : classifier
-    classes_ : ndarray of shape (n_classes,)
-    weighter_ : fitted weighter, callable or None
-    calibration_scores_ : ndarray of shape (n_calibration,)
-    calibration_weights_ : ndarray of shape (n_calibration,)
-    n_calibration_ : int
-    n_features_in_ : int
-    feature_names_in_ : ndarray of str
-
-    References
-    ----------
-    .. [1] R. J. Tibshirani, R. F. Barber, E. J. Candes, A. Ramdas.
-       "Conformal prediction under covariate shift", NeurIPS 2019.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import load_iris
-    >>> from sklearn_datacentric.conformal import WeightedConformalClassifier
-    >>> X, y = load_iris(return_X_y=True)
-    >>> wcc = WeightedConformalClassifier(random_state=0)
-    >>> wcc.fit(X, y, X_target=X[y > 0]).predict_set(X[:2]).shape
-    (2, 3)
-    """
-
-    _is_classifier = True
-    _parameter_constraints = {
-        **_BaseConformal._parameter_constraints,
-        "weighting": [HasMethods(["fit", "predict_weights"]), callable, None],
-    }
-
-    def __init__(
-        self,
-        estimator=None,
-        *,
-        confidence_level=0.9,
-        weighting=None,
-        prefit=False,
-        calibration_size=0.3,
-        random_state=None,
-    ):
-        self.estimator = estimator
-        self.confidence_level = confidence_level
-        self.weighting = weighting
-        self.prefit = prefit
-        self.calibration_size = calibration_size
-        self.random_state = random_state
-
-
-# ----------------------------------------------------------------------------
-# LR-QR
-# ----------------------------------------------------------------------------
 class _LRQRCalibration(_ShiftFitMixin):
     _infinite_reason = (
         "the LR-QR threshold h(x) reaches the top of the squashed score scale "
@@ -324,7 +72,7 @@ class _LRQRCalibration(_ShiftFitMixin):
 
     def _phi(self, X_v):
         if self.feature_map_ is None:
-            Z = (X_v - self._mu) / self._sd
+            Z = (X_v / self._scale - self._mu) / self._sd
         else:
             Z = np.asarray(self.feature_map_.transform(X_v), dtype=np.float64)
             if Z.ndim != 2 or Z.shape[0] != X_v.shape[0]:
@@ -332,6 +80,12 @@ class _LRQRCalibration(_ShiftFitMixin):
         return np.column_stack([np.ones(X_v.shape[0]), Z])
 
     def _calibrate(self, scores, X_cal, X_cal_v, Xs, Xs_v, Xt, Xt_v, rng):
+        if not self._symmetric:
+            raise ValueError(
+                f"{type(self).__name__} thresholds a non-negative score; "
+                f"conformity_score={self.conformity_score!r} is signed (two-sided). "
+                "Use 'absolute', 'residual_normalized' or 'cqr'."
+            )
         if Xt_v is None:
             _no_target_warning(
                 type(self).__name__,
@@ -340,12 +94,34 @@ class _LRQRCalibration(_ShiftFitMixin):
             Xt_v = X_cal_v
         X_cal_v = np.asarray(X_cal_v, dtype=np.float64)
         Xt_v = np.asarray(Xt_v, dtype=np.float64)
-        tau = self.confidence_level
+        fits = []
+        for k, tau in enumerate(self.confidence_levels_):
+            self._tau = float(tau)
+            self._calibrate_level(
+                _score_column(scores, k), X_cal_v, Xt_v, rng, verbose_level=k
+            )
+            fits.append({a: getattr(self, a) for a in _LEVEL_ATTRS})
+        self.per_level_ = fits
+        for a in _LEVEL_ATTRS:  # public attributes: those of the first level
+            setattr(self, a, fits[0][a])
+
+    def _calibrate_level(self, scores, X_cal_v, Xt_v, rng, verbose_level=0):
+        tau = self._tau
+        if self.verbose:
+            print(
+                f"[{type(self).__name__}] confidence_level={tau:g}: "
+                f"{X_cal_v.shape[0]} calibration and {Xt_v.shape[0]} target rows"
+            )
         s = self._transform_scores(scores)
         # feature map Phi = [1, T(x)] fitted on all unlabelled features
         if self.feature_map is None:
             self.feature_map_ = None
             both = np.vstack([X_cal_v, Xt_v])
+            # divide by the largest magnitude first: finite features near the
+            # float limit (|x| ~ 1e308) would overflow the variance
+            scale = np.max(np.abs(both), axis=0)
+            self._scale = np.where(scale > 0, scale, 1.0)
+            both = both / self._scale
             self._mu = both.mean(axis=0)
             sd = both.std(axis=0)
             self._sd = np.where(sd > 0, sd, 1.0)
@@ -388,7 +164,7 @@ class _LRQRCalibration(_ShiftFitMixin):
 
     def _select_lam(self, Q1, s, Q2, unit, rng):
         """Candidate values of lam (``lams_``) and the chosen one."""
-        tau = self.confidence_level
+        tau = self._tau
         n1, n2 = Q1.shape[0], Q2.shape[0]
         fit_kw = {"max_iter": self.max_iter, "tol": self.tol}
         lam = self.lam
@@ -409,6 +185,11 @@ class _LRQRCalibration(_ShiftFitMixin):
             if lams.size == 0 or np.any(lams < 0) or not np.all(np.isfinite(lams)):
                 raise ValueError("lam must hold finite non-negative values.")
         if lams.size > 1:
+            if self.verbose:
+                print(
+                    f"[{type(self).__name__}] {self.cv}-fold search over "
+                    f"{lams.size} values of lam"
+                )
             if min(n1, n2) < self.cv:
                 raise ValueError(
                     f"cv={self.cv} folds need at least {self.cv} calibration and "
@@ -437,7 +218,7 @@ class _LRQRCalibration(_ShiftFitMixin):
 
     def _diagnose(self, Q1, Q2, s, L0, R):
         """Diagnostics of the fit, warnings and the safe fallback."""
-        tau = self.confidence_level
+        tau = self._tau
         n1 = Q1.shape[0]
         r1 = Q1 @ Q2.mean(axis=0)  # projected ratio at the calibration points
         ess = n1 / R  # Kish effective sample size of r1 (mean r1 = 1)
@@ -446,7 +227,7 @@ class _LRQRCalibration(_ShiftFitMixin):
         # a threshold adapted to the target need not cover tau of the source
         # scores; twice the nominal miscoverage on the source is "far below"
         cov_floor = 1.0 - 2.0 * (1.0 - tau)
-        self.split_threshold_ = conformal_quantile(s, tau)
+        self.split_threshold_ = _conformal_quantile(s, tau)
         self.diagnostics_ = {
             "regularizer_to_pinball": float(reg_ratio),
             "effective_sample_size": float(ess),
@@ -464,14 +245,14 @@ class _LRQRCalibration(_ShiftFitMixin):
                 "the threshold is pulled away from the scores. lam='auto' sets lam "
                 "in these units.",
                 ShiftDiagnosticWarning,
-                stacklevel=6,
+                stacklevel=7,
             )
         if self.calibration_coverage_ < cov_floor:
             warnings.warn(
                 f"{name}: the LR-QR threshold covers {self.calibration_coverage_:.3f} "
                 f"of the calibration scores, far below confidence_level={tau:g}.",
                 ShiftDiagnosticWarning,
-                stacklevel=6,
+                stacklevel=7,
             )
         out_of_span = (ess < _MIN_ESS_FACTOR / (1.0 - tau)) or (
             neg_mass > _MAX_NEG_MASS
@@ -493,7 +274,7 @@ class _LRQRCalibration(_ShiftFitMixin):
                 f"share of its mass below zero {neg_mass:.2f}). No method is "
                 "valid here without further assumptions; " + what + ".",
                 ShiftDiagnosticWarning,
-                stacklevel=6,
+                stacklevel=7,
             )
 
     def threshold_function(self, X):
@@ -505,31 +286,40 @@ class _LRQRCalibration(_ShiftFitMixin):
 
         Returns
         -------
-        h : ndarray of shape (n_samples,)
+        h : ndarray of shape (n_samples,) or (n_samples, n_levels)
+            One column per confidence level when there are several.
         """
+        check_is_fitted(self, "per_level_")
         _, Xv = self._check_X(X)
-        return self._h(Xv)
+        h = np.column_stack([self._h(Xv, k) for k in range(len(self.per_level_))])
+        return h[:, 0] if h.shape[1] == 1 else h
 
-    def _h(self, X_v):
-        h = self._phi(np.asarray(X_v, dtype=np.float64)) @ self.coef_
-        if self.fallback_applied_:
-            h = np.maximum(h, self.split_threshold_)
+    def _h(self, X_v, k=0):
+        fit = self.per_level_[k]
+        h = self._phi(np.asarray(X_v, dtype=np.float64)) @ fit["coef_"]
+        if fit["fallback_applied_"]:
+            h = np.maximum(h, fit["split_threshold_"])
         return h
 
-    def _thresholds(self, X, X_v):
-        h = self._h(X_v)
-        if self.score_transform_ == "sigmoid":
-            q = np.empty_like(h)
-            hi, lo = h >= 1.0, h <= 0.0
-            mid = ~(hi | lo)
-            q[hi] = np.inf
-            q[lo] = -np.inf  # empty set
-            q[mid] = self.score_scale_ * logit(h[mid])
-            return q
-        return h
+    def _thresholds(self, X, X_v, group_idx):
+        out = np.empty((X_v.shape[0], len(self.per_level_), 2))
+        for k, fit in enumerate(self.per_level_):
+            h = self._h(X_v, k)
+            if fit["score_transform_"] == "sigmoid":
+                q = np.empty_like(h)
+                hi, lo = h >= 1.0, h <= 0.0
+                mid = ~(hi | lo)
+                q[hi] = np.inf
+                q[lo] = -np.inf  # empty set
+                q[mid] = fit["score_scale_"] * logit(h[mid])
+            else:
+                q = h
+            out[:, k, 0], out[:, k, 1] = -q, q
+        return out
 
 
 class _LRQRBase(_LRQRCalibration):
+    _supports_groups = False
     _lrqr_constraints = {
         "feature_map": [HasMethods(["fit", "transform"]), None],
         "lam": [
@@ -544,6 +334,7 @@ class _LRQRBase(_LRQRCalibration):
         "fallback": [StrOptions({"split"}), None],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="neither")],
+        "verbose": ["verbose"],
     }
 
 
@@ -573,7 +364,9 @@ class LRQRConformalRegressor(
     ----------
     estimator : regressor or None, default=None
         ``None`` uses :class:`~sklearn.linear_model.LinearRegression`.
-    confidence_level : float in (0, 1), default=0.9
+    confidence_level : float in (0, 1) or list of floats, default=0.9
+        One threshold function per level (fitted independently); the
+        attributes describe the first level and ``per_level_`` holds all.
     feature_map : transformer or None, default=None
         Basis ``Phi`` of the threshold class.  ``None``: the raw
         (standardised) features; a transformer is cloned and fitted on the
@@ -623,13 +416,22 @@ class LRQRConformalRegressor(
         split-conformal threshold of the calibration scores, so that no
         interval is narrower than split conformal's; ``None`` keeps the
         LR-QR thresholds.  Both warn (:class:`ShiftDiagnosticWarning`).
-    method : {"absolute", "cqr"}, default="absolute"
+    conformity_score : {"absolute", "residual_normalized", "cqr"} or \
+BaseRegressionScore, default="absolute"
+        A non-negative score (see :class:`SplitConformalRegressor`).
+    method : {"absolute", "cqr"}, default="deprecated"
+        Deprecated alias of ``conformity_score`` (FutureWarning).
     prefit : bool, default=False
-    calibration_size : float in (0, 1) or int, default=0.3
+        See :class:`WeightedConformalRegressor`.
+    calibration_size : float in (0, 1), int or None, default=0.3
+        See :class:`WeightedConformalRegressor`.
     max_iter : int, default=100
         Iterations of the ``beta`` search.
     tol : float, default=1e-5
         Relative tolerance on ``beta``.
+    verbose : int, default=0
+        Print a line per confidence level and per ``lam`` search (the
+        cross-validated search refits ``cv`` times per candidate).
     random_state : int, RandomState instance or None, default=None
         Seed of the training/calibration split and of the CV folds.
 
@@ -677,6 +479,8 @@ class LRQRConformalRegressor(
         Whether the thresholds are raised to ``split_threshold_``.
     split_threshold_ : float
         Split-conformal threshold of the (transformed) calibration scores.
+    per_level_ : list of dict
+        The attributes above for each confidence level.
     calibration_scores_ : ndarray of shape (n_calibration,)
     n_calibration_ : int
     n_features_in_ : int
@@ -724,14 +528,15 @@ class LRQRConformalRegressor(
     >>> X = rng.normal(size=(600, 2)); y = X[:, 0] + rng.normal(size=600)
     >>> X_target = rng.normal(0.5, 1.0, size=(300, 2))
     >>> lrqr = LRQRConformalRegressor(random_state=0).fit(X, y, X_target=X_target)
-    >>> lrqr.predict_interval(X_target[:2]).shape
-    (2, 2)
+    >>> y_pred, y_pis = lrqr.predict_interval(X_target[:2])
+    >>> y_pis.shape, bool(np.isfinite(y_pis).all())
+    ((2, 2, 1), True)
     """
 
     _parameter_constraints = {
         **_BaseConformal._parameter_constraints,
         **_LRQRBase._lrqr_constraints,
-        "method": [StrOptions({"absolute", "cqr"})],
+        **_REGRESSION_SCORE_CONSTRAINTS,
     }
 
     def __init__(
@@ -746,11 +551,13 @@ class LRQRConformalRegressor(
         cv=3,
         score_transform="identity",
         fallback="split",
-        method="absolute",
+        conformity_score="absolute",
+        method="deprecated",
         prefit=False,
         calibration_size=0.3,
         max_iter=100,
         tol=1e-5,
+        verbose=0,
         random_state=None,
     ):
         self.estimator = estimator
@@ -762,11 +569,13 @@ class LRQRConformalRegressor(
         self.cv = cv
         self.score_transform = score_transform
         self.fallback = fallback
+        self.conformity_score = conformity_score
         self.method = method
         self.prefit = prefit
         self.calibration_size = calibration_size
         self.max_iter = max_iter
         self.tol = tol
+        self.verbose = verbose
         self.random_state = random_state
 
 
@@ -782,7 +591,8 @@ class LRQRConformalClassifier(
     Parameters
     ----------
     estimator : classifier with predict_proba or None, default=None
-    confidence_level : float in (0, 1), default=0.9
+    confidence_level : float in (0, 1) or list of floats, default=0.9
+        See :class:`LRQRConformalRegressor`.
     feature_map : transformer or None, default=None
         See :class:`LRQRConformalRegressor`.
     lam : "auto", "paper", float >= 0 or array-like, default="auto"
@@ -795,10 +605,15 @@ class LRQRConformalClassifier(
         ``[0, 1]``).
     fallback : "split" or None, default="split"
         See :class:`LRQRConformalRegressor`.
+    conformity_score : {"lac", "aps", "raps"} or BaseClassificationScore, \
+default="lac"
+        See :class:`SplitConformalClassifier`.
     prefit : bool, default=False
-    calibration_size : float in (0, 1) or int, default=0.3
+    calibration_size : float in (0, 1), int or None, default=0.3
     max_iter : int, default=100
     tol : float, default=1e-5
+    verbose : int, default=0
+        See :class:`LRQRConformalRegressor`.
     random_state : int, RandomState instance or None, default=None
 
     Attributes
@@ -823,6 +638,7 @@ class LRQRConformalClassifier(
     fallback_applied_ : bool
     split_threshold_ : float
         Diagnostics of the fit; see :class:`LRQRConformalRegressor`.
+    per_level_ : list of dict
     calibration_scores_ : ndarray of shape (n_calibration,)
     n_calibration_ : int
     n_features_in_ : int
@@ -840,14 +656,16 @@ class LRQRConformalClassifier(
     >>> from sklearn_datacentric.conformal import LRQRConformalClassifier
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = LRQRConformalClassifier(random_state=0).fit(X, y, X_target=X[::3])
-    >>> clf.predict_set(X[:2]).shape
-    (2, 3)
+    >>> y_pred, y_pss = clf.predict_set(X[:2])
+    >>> y_pss.shape
+    (2, 3, 1)
     """
 
     _is_classifier = True
     _parameter_constraints = {
         **_BaseConformal._parameter_constraints,
         **_LRQRBase._lrqr_constraints,
+        **_CLASSIFICATION_SCORE_CONSTRAINTS,
     }
 
     def __init__(
@@ -862,10 +680,12 @@ class LRQRConformalClassifier(
         cv=3,
         score_transform="identity",
         fallback="split",
+        conformity_score="lac",
         prefit=False,
         calibration_size=0.3,
         max_iter=100,
         tol=1e-5,
+        verbose=0,
         random_state=None,
     ):
         self.estimator = estimator
@@ -877,8 +697,10 @@ class LRQRConformalClassifier(
         self.cv = cv
         self.score_transform = score_transform
         self.fallback = fallback
+        self.conformity_score = conformity_score
         self.prefit = prefit
         self.calibration_size = calibration_size
         self.max_iter = max_iter
         self.tol = tol
+        self.verbose = verbose
         self.random_state = random_state
