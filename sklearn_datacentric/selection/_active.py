@@ -1,5 +1,6 @@
 """Active learning: uncertainty query strategies and a pool-based simulation."""
 
+import time
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
@@ -10,7 +11,12 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_is_fitted,
@@ -19,7 +25,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._routing import build_router, routed_params
-from ._base import _check_predict_proba
+from ._base import _check_predict_proba, _progress
 
 __all__ = [
     "UncertaintySampler",
@@ -31,6 +37,13 @@ __all__ = [
 STRATEGIES = ("margin", "entropy", "least_confidence", "random")
 
 
+@validate_params(
+    {
+        "proba": ["array-like"],
+        "strategy": [StrOptions({"margin", "entropy", "least_confidence"})],
+    },
+    prefer_skip_nested_validation=True,
+)
 def uncertainty_scores(proba, strategy="margin"):
     """Uncertainty of each row from its predicted probabilities (higher = query first).
 
@@ -59,12 +72,7 @@ def uncertainty_scores(proba, strategy="margin"):
     if strategy == "entropy":
         p = np.clip(proba, 1e-300, 1.0)
         return -(proba * np.log(p)).sum(axis=1)
-    if strategy == "least_confidence":
-        return 1.0 - proba.max(axis=1)
-    raise ValueError(
-        f"strategy must be one of ('margin', 'entropy', 'least_confidence') "
-        f"for uncertainty scores, got {strategy!r}."
-    )
+    return 1.0 - proba.max(axis=1)  # strategy == "least_confidence"
 
 
 def _default_classifier():
@@ -88,6 +96,9 @@ class UncertaintySampler(BaseEstimator):
             default="margin"
     random_state : int, RandomState instance or None, default=None
         Tie-breaking and the random strategy.
+    verbose : int, default=0
+        When positive, print what ``fit`` and :meth:`select` are doing
+        (model, rows, seconds).
 
     Attributes
     ----------
@@ -120,12 +131,16 @@ class UncertaintySampler(BaseEstimator):
         "estimator": [HasMethods(["fit", "predict_proba"]), None],
         "strategy": [StrOptions(set(STRATEGIES))],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
-    def __init__(self, estimator=None, *, strategy="margin", random_state=None):
+    def __init__(
+        self, estimator=None, *, strategy="margin", random_state=None, verbose=0
+    ):
         self.estimator = estimator
         self.strategy = strategy
         self.random_state = random_state
+        self.verbose = verbose
 
     def _estimator(self):
         return _default_classifier() if self.estimator is None else self.estimator
@@ -165,7 +180,13 @@ class UncertaintySampler(BaseEstimator):
             )
         est = clone(self._estimator())
         _check_predict_proba(est, "UncertaintySampler")
+        start = time.perf_counter()
         self.estimator_ = est.fit(X, y, **routed_params(self, "fit", fit_params))
+        _progress(
+            self,
+            f"{type(est).__name__} fitted on {X.shape[0]} labelled rows in "
+            f"{time.perf_counter() - start:.1f} s",
+        )
         self._rng = check_random_state(self.random_state)
         return self
 
@@ -205,6 +226,9 @@ class UncertaintySampler(BaseEstimator):
         # random tie-breaking: sort by (-score, random key)
         key = self._rng.uniform(size=scores.shape[0])
         order = np.lexsort((key, -scores))
+        _progress(
+            self, f"{n} of {scores.shape[0]} pool rows selected by {self.strategy}"
+        )
         return order[:n]
 
     def __sklearn_tags__(self):
@@ -295,12 +319,12 @@ def _initial_rows(y, n_initial, rng):
         "X_test": ["array-like", None],
         "y_test": ["array-like", None],
         "strategies": [list, tuple],
-        "n_initial": [Integral],
-        "batch_size": [Integral],
-        "n_rounds": [Integral],
-        "n_repeats": [Integral],
+        "n_initial": [Interval(Integral, 2, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_rounds": [Interval(Integral, 0, None, closed="left")],
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
         "scoring": [str, callable],
-        "test_size": [Real],
+        "test_size": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=True,
@@ -369,14 +393,6 @@ def simulate_active_learning(
     for s in strategies:
         if s not in STRATEGIES:
             raise ValueError(f"Unknown strategy {s!r}; choose among {STRATEGIES}.")
-    for name, v, low in (
-        ("n_initial", n_initial, 2),
-        ("batch_size", batch_size, 1),
-        ("n_rounds", n_rounds, 0),
-        ("n_repeats", n_repeats, 1),
-    ):
-        if v < low:
-            raise ValueError(f"{name} must be at least {low}, got {v}.")
     X = np.asarray(X) if not hasattr(X, "iloc") else X
     y = np.asarray(y)
     check_classification_targets(y)

@@ -13,6 +13,7 @@ it would drop include all the rows of some class, ``on_class_removal`` decides:
 """
 
 import numbers
+import time
 import warnings
 
 import numpy as np
@@ -20,7 +21,7 @@ from imblearn.under_sampling.base import BaseCleaningSampler
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, check_cv
 from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 from sklearn.utils.validation import _check_method_params, check_random_state
 
 from ..base import ProvenanceMixin
@@ -168,6 +169,12 @@ class _CVRoutingMixin(_EstimatorRoutingMixin):
         return super().fit_resample(X, y, groups=groups, **fit_params)
 
 
+def _progress(estimator, message):
+    """Print one progress line of ``estimator`` when its ``verbose`` is set."""
+    if getattr(estimator, "verbose", 0):
+        print(f"[{type(estimator).__name__}] {message}", flush=True)
+
+
 def _label(c):
     """Readable repr of a class label (numpy scalars as Python values)."""
     return repr(c.item() if isinstance(c, np.generic) else c)
@@ -228,8 +235,31 @@ def _check_cv_classes(y_enc, classes, cv):
         )
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit", "predict_proba"])],
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+        "cv": ["cv_object"],
+        "random_state": ["random_state"],
+        "n_jobs": [numbers.Integral, None],
+        "groups": ["array-like", None],
+        "params": [dict, None],
+        "verbose": ["verbose"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def out_of_fold_proba(
-    estimator, X, y, *, cv=5, random_state=None, n_jobs=None, groups=None, params=None
+    estimator,
+    X,
+    y,
+    *,
+    cv=5,
+    random_state=None,
+    n_jobs=None,
+    groups=None,
+    params=None,
+    verbose=0,
 ):
     """Cross-fitted predicted probabilities of every row.
 
@@ -240,9 +270,13 @@ def out_of_fold_proba(
     Parameters
     ----------
     estimator : classifier with ``predict_proba``
+        Model cloned and fitted once per fold.
     X : array-like of shape (n_samples, n_features)
+        Features.
     y : array-like of shape (n_samples,)
+        Class labels.
     cv : int or cross-validation splitter, default=5
+        Number of stratified folds, or a splitter.
     random_state : int, RandomState instance or None, default=None
         Shuffling of the stratified folds.
     n_jobs : int, default=None
@@ -254,6 +288,8 @@ def out_of_fold_proba(
         Parameters of ``estimator.fit`` (per-row values are sliced to each
         training fold), passed as given (the selectors pass what the
         estimator requested when metadata routing is enabled).
+    verbose : int, default=0
+        When positive, print one line per fold (fitted model, rows, seconds).
 
     Returns
     -------
@@ -281,10 +317,11 @@ def out_of_fold_proba(
     task = task_for(_fold_proba, n_jobs)
     parts = Parallel(n_jobs=n_jobs)(
         delayed(task)(
-            clone(estimator), X, y_enc, tr, te, _check_method_params(X, params, tr)
+            clone(estimator), X, y_enc, tr, te, _check_method_params(X, params, tr),
+            log=f"fold {k + 1}/{len(splits)}" if verbose else None,
         )
-        for tr, te in splits
-    )
+        for k, (tr, te) in enumerate(splits)
+    )  # fmt: skip
     proba = np.zeros((len(y_enc), classes.shape[0]))
     seen = np.zeros(len(y_enc), dtype=bool)
     for (_, te), p in zip(splits, parts):
@@ -298,9 +335,16 @@ def out_of_fold_proba(
     return proba
 
 
-def _fold_proba(estimator, X, y_enc, train, test, params):
+def _fold_proba(estimator, X, y_enc, train, test, params, log=None):
     """Probabilities of the test rows from a fit on the training rows."""
+    start = time.perf_counter()
     estimator.fit(_safe_indexing(X, train), y_enc[train], **params)
-    return np.asarray(
-        estimator.predict_proba(_safe_indexing(X, test)), dtype=np.float64
-    )
+    proba = estimator.predict_proba(_safe_indexing(X, test))
+    if log:
+        print(
+            f"[out_of_fold_proba] {log}: {type(estimator).__name__} fitted on "
+            f"{len(train)} rows, predicted {len(test)} in "
+            f"{time.perf_counter() - start:.1f} s",
+            flush=True,
+        )
+    return np.asarray(proba, dtype=np.float64)

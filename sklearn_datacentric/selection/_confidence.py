@@ -11,13 +11,19 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
 
 from ..utils._routing import routed_params
 from ._base import (
     _BaseSelector,
     _check_predict_proba,
     _CVRoutingMixin,
+    _progress,
     out_of_fold_proba,
 )
 
@@ -53,6 +59,12 @@ def _check_y_proba(y, proba):
     return y, proba
 
 
+_Y_PROBA = {"y": ["array-like"], "proba": ["array-like"]}
+
+
+@validate_params(
+    {**_Y_PROBA, "calibrate": ["boolean"]}, prefer_skip_nested_validation=True
+)
 def confident_joint(y, proba, *, calibrate=True):
     """Confident joint of given and latent true labels (Northcutt et al. 2021).
 
@@ -108,6 +120,10 @@ def confident_joint(y, proba, *, calibrate=True):
     return Q, assigned, thresholds
 
 
+@validate_params(
+    {**_Y_PROBA, "method": [StrOptions({"self_confidence", "normalized_margin"})]},
+    prefer_skip_nested_validation=True,
+)
 def label_quality_scores(y, proba, *, method="self_confidence"):
     """Per-row label quality in [0, 1] (lower = more likely a label error).
 
@@ -119,15 +135,15 @@ def label_quality_scores(y, proba, *, method="self_confidence"):
     self_conf = proba[rows, y]
     if method == "self_confidence":
         return self_conf
-    if method == "normalized_margin":
-        other = proba.copy()
-        other[rows, y] = -np.inf
-        return (self_conf - other.max(axis=1) + 1.0) / 2.0
-    raise ValueError(
-        f"method must be 'self_confidence' or 'normalized_margin', got {method!r}."
-    )
+    other = proba.copy()  # method == "normalized_margin"
+    other[rows, y] = -np.inf
+    return (self_conf - other.max(axis=1) + 1.0) / 2.0
 
 
+@validate_params(
+    {**_Y_PROBA, "filter_by": [StrOptions(set(FILTERS))]},
+    prefer_skip_nested_validation=True,
+)
 def flag_label_errors(y, proba, *, filter_by="prune_by_noise_rate"):
     """Boolean mask of likely label errors by confident learning.
 
@@ -161,8 +177,6 @@ def flag_label_errors(y, proba, *, filter_by="prune_by_noise_rate"):
     .. [1] C. Northcutt, L. Jiang, I. Chuang, "Confident Learning: Estimating
        Uncertainty in Dataset Labels", JAIR 70, 2021.
     """
-    if filter_by not in FILTERS:
-        raise ValueError(f"filter_by must be one of {FILTERS}, got {filter_by!r}.")
     y, proba = _check_y_proba(y, proba)
     n, k = proba.shape
     Q, assigned, _ = confident_joint(y, proba)
@@ -241,6 +255,9 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         Folds fitted in parallel.
     random_state : int, RandomState instance or None, default=None
         Shuffling of the folds.
+    verbose : int, default=0
+        When positive, print what ``fit_resample`` is doing (one line per
+        fold, then the number of flagged rows).
 
     Attributes
     ----------
@@ -290,6 +307,7 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         "rank_by": [StrOptions({"self_confidence", "normalized_margin"})],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
     _accept_sparse = True
@@ -305,6 +323,7 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         on_class_removal="warn",
         n_jobs=None,
         random_state=None,
+        verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.estimator = estimator
@@ -314,6 +333,7 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         self.on_class_removal = on_class_removal
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.verbose = verbose
 
     _default_estimator = staticmethod(_default_classifier)
 
@@ -321,9 +341,12 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         est = clone(self._estimator())
         _check_predict_proba(est, "ConfidenceSelector")
         params = routed_params(self, "fit_resample", fit_params)
+        _progress(
+            self, f"out-of-fold probabilities of {X.shape[0]} rows ({self.cv} folds)"
+        )
         proba = out_of_fold_proba(
             est, X, y, cv=self.cv, random_state=self.random_state,
-            n_jobs=self.n_jobs, groups=groups, params=params,
+            n_jobs=self.n_jobs, groups=groups, params=params, verbose=self.verbose,
         )  # fmt: skip
         self.oof_proba_ = proba
         Q, _, thresholds = confident_joint(y, proba)
@@ -331,4 +354,5 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         self.thresholds_ = thresholds
         quality = label_quality_scores(y, proba, method=self.rank_by)
         flagged = flag_label_errors(y, proba, filter_by=self.filter_by)
+        _progress(self, f"{int(flagged.sum())} rows flagged by {self.filter_by}")
         return 1.0 - quality, flagged

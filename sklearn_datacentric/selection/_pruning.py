@@ -1,5 +1,6 @@
 """Data pruning: EL2N scores, a random baseline, a per-epoch subset sampler."""
 
+import time
 import warnings
 from numbers import Integral, Real
 
@@ -9,7 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import check_random_state
 
 from ..utils._routing import routed_params
@@ -18,12 +19,16 @@ from ._base import (
     _BaseSelector,
     _check_predict_proba,
     _EstimatorRoutingMixin,
+    _progress,
     _set_random_state,
 )
 
 __all__ = ["EL2NPruner", "RandomPruner", "RepeatedRandomSubsetSampler", "el2n_scores"]
 
 
+@validate_params(
+    {"proba": ["array-like"], "y": ["array-like"]}, prefer_skip_nested_validation=True
+)
 def el2n_scores(proba, y):
     """EL2N score ``||p(x) - onehot(y)||_2`` of each row.
 
@@ -49,14 +54,12 @@ class _BasePruner(_BaseSelector):
 
     _parameter_constraints: dict = {
         **_BaseSelector._parameter_constraints,
-        "keep_ratio": [Interval(Real, None, None, closed="neither")],
+        "keep_ratio": [Interval(Real, 0, 1, closed="right")],
         "random_state": ["random_state"],
     }
 
     def _rank_and_prune(self, scores, y, offset):
-        keep_ratio = check_keep_ratio(self.keep_ratio)
-        if not 0 <= offset < 1:
-            raise ValueError(f"offset must be a float in [0, 1), got {offset!r}.")
+        keep_ratio = self.keep_ratio
         if keep_ratio + offset > 1:
             raise ValueError(
                 f"keep_ratio + offset must be at most 1, got {keep_ratio} + "
@@ -120,6 +123,9 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
         What to do when pruning would remove every row of a class.
     random_state : int, RandomState instance or None, default=None
         Seeds of the short trainings.
+    verbose : int, default=0
+        When positive, print one line per short training (model, rows,
+        seconds).
 
     Attributes
     ----------
@@ -156,6 +162,7 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
         "estimator": [HasMethods(["fit", "predict_proba"]), None],
         "offset": [Interval(Real, 0, 1, closed="left")],
         "n_fits": [Interval(Integral, 1, None, closed="left")],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -168,6 +175,7 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
         sampling_strategy="all",
         on_class_removal="warn",
         random_state=None,
+        verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.estimator = estimator
@@ -176,6 +184,7 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
         self.n_fits = n_fits
         self.on_class_removal = on_class_removal
         self.random_state = random_state
+        self.verbose = verbose
 
     @staticmethod
     def _default_estimator():
@@ -184,7 +193,6 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
         )
 
     def _score_and_flag(self, X, y, **fit_params):
-        check_keep_ratio(self.keep_ratio)
         rng = check_random_state(self.random_state)
         default = self.estimator is None
         base = self._estimator()
@@ -192,7 +200,8 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
         _check_predict_proba(base, "EL2NPruner")
         total = np.zeros(X.shape[0])
         seeded = True
-        for _ in range(self.n_fits):
+        for k in range(self.n_fits):
+            start = time.perf_counter()
             est = clone(base)
             seeded = _set_random_state(est, rng.randint(np.iinfo(np.int32).max))
             with warnings.catch_warnings():
@@ -202,6 +211,11 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
             proba = est.predict_proba(X)
             col = np.searchsorted(est.classes_, y)
             total += el2n_scores(proba, col)
+            _progress(
+                self,
+                f"short fit {k + 1}/{self.n_fits}: {type(est).__name__} on "
+                f"{X.shape[0]} rows in {time.perf_counter() - start:.1f} s",
+            )
         if not seeded and self.n_fits > 1:
             warnings.warn(
                 f"{type(base).__name__} has no random_state: the {self.n_fits} "
@@ -263,7 +277,6 @@ class RandomPruner(_BasePruner):
         self.random_state = random_state
 
     def _score_and_flag(self, X, y):
-        check_keep_ratio(self.keep_ratio)
         scores = check_random_state(self.random_state).uniform(size=X.shape[0])
         return scores, self._rank_and_prune(scores, self._y_original, 0.0)
 

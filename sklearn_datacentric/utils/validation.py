@@ -1,8 +1,10 @@
 """Validation helpers shared by every estimator of the package."""
 
 import inspect
+from numbers import Real
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_array, has_fit_parameter
 
 __all__ = [
@@ -62,8 +64,21 @@ def check_finite_target(y, *, name="y"):
     return y
 
 
-def check_keep_ratio(keep_ratio, *, name="keep_ratio"):
-    """Validate a ratio in (0, 1]."""
-    if not (isinstance(keep_ratio, (int, float, np.floating)) and 0 < keep_ratio <= 1):
-        raise ValueError(f"{name} must be a float in (0, 1], got {keep_ratio!r}.")
+@validate_params(
+    {"keep_ratio": [Interval(Real, 0, 1, closed="right")]},
+    prefer_skip_nested_validation=True,
+)
+def check_keep_ratio(keep_ratio):
+    """Validate a ratio in (0, 1].
+
+    Parameters
+    ----------
+    keep_ratio : float in (0, 1]
+        The ratio to check.
+
+    Returns
+    -------
+    keep_ratio : float
+        ``keep_ratio`` as a Python float.
+    """
     return float(keep_ratio)
