@@ -27,7 +27,7 @@ from sklearn.base import (
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -38,6 +38,10 @@ from .utils._routing import build_router, routed_params
 __all__ = ["PriorCorrectedClassifier", "resampled_class_labels"]
 
 
+@validate_params(
+    {"pipeline": "no_validation", "y": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
 def resampled_class_labels(pipeline, y):
     """The labels the final step of a fitted pipeline was trained on.
 

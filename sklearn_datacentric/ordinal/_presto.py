@@ -10,7 +10,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import StratifiedKFold, check_cv
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -53,6 +53,10 @@ def _expit(t):
     return out
 
 
+@validate_params(
+    {"X": ["array-like"], "intercepts": ["array-like"], "coefs": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
 def cumulative_logit_proba(X, intercepts, coefs):
     """Class probabilities of a cumulative-logit model.
 
