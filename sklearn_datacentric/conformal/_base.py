@@ -25,6 +25,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._routing import build_router, routed_params
+from ..utils._warnings import external_stacklevel
 from ..utils.domain import split_source_target
 from ..utils.validation import check_finite_target, check_same_n_features
 
@@ -133,7 +134,7 @@ def _warn_infinite(
         warnings.warn(
             f"{n_infinite} of {n_total} prediction {what} are infinite: {reason}",
             InfiniteIntervalWarning,
-            stacklevel=3,
+            stacklevel=external_stacklevel(),
         )
 
 

@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import StrOptions
 
+from ..utils._warnings import external_stacklevel
 from ._base import (
     InfiniteIntervalWarning,
     _BaseConformal,
@@ -60,7 +61,7 @@ class _SplitCalibration:
                 "prediction interval/set is the trivial one (infinite bounds / "
                 "all classes).",
                 InfiniteIntervalWarning,
-                stacklevel=3,
+                stacklevel=external_stacklevel(),
             )
 
     def _thresholds(self, X, X_v):

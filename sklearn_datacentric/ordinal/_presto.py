@@ -21,6 +21,7 @@ from sklearn.utils.validation import (
 from threadpoolctl import threadpool_limits
 
 from ..utils._parallel import task_for
+from ..utils._warnings import external_stacklevel
 from ._solver import CumulativeLogitProblem, po_map, presto_map, prox_newton
 
 __all__ = [
@@ -208,7 +209,7 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
                 f"{X.shape[0]} training samples; their probabilities are clipped "
                 "at zero and renormalised.",
                 BoundaryCrossingWarning,
-                stacklevel=3,
+                stacklevel=external_stacklevel(),
             )
 
     # -- prediction ------------------------------------------------------
@@ -234,7 +235,7 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
                 f"Decision boundaries cross on {n_cross} of {X.shape[0]} samples; "
                 "their probabilities were clipped at zero and renormalised.",
                 BoundaryCrossingWarning,
-                stacklevel=2,
+                stacklevel=external_stacklevel(),
             )
         return P
 
@@ -484,7 +485,7 @@ class PRESTOClassifier(_BaseCumulativeLogit):
                 f"PRESTOClassifier did not converge in {self.max_iter} iterations; "
                 "increase max_iter or alpha.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=external_stacklevel(),
             )
         a_s, B_s = _theta_to_params(thetas[0], X.shape[1], K - 1)
         intercept, coef = self._set_original_scale(a_s, B_s, mean, scale)
@@ -748,7 +749,7 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
                 "PRESTOClassifierCV: some fits along the alpha path did not "
                 f"converge in {self.max_iter} iterations.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=external_stacklevel(),
             )
         self._log(
             f"full-data path in {time.perf_counter() - t0:.2f} s; alpha_={self.alpha_:.4g} "
@@ -859,7 +860,7 @@ class ProportionalOddsClassifier(_BaseCumulativeLogit):
                 f"ProportionalOddsClassifier did not converge in {self.max_iter} "
                 "iterations (separable data make the MLE infinite).",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=external_stacklevel(),
             )
         a_s = theta[:K1]
         B_s = np.tile(theta[K1:], (K1, 1))

@@ -27,6 +27,7 @@ from sklearn.utils.validation import _check_method_params, check_random_state
 from ..base import ProvenanceMixin
 from ..utils._parallel import task_for
 from ..utils._routing import build_router
+from ..utils._warnings import external_stacklevel
 
 __all__ = []
 
@@ -89,6 +90,7 @@ class _BaseSelector(ProvenanceMixin, BaseCleaningSampler):
         warnings.warn(
             msg + " All rows of these classes are kept (on_class_removal='warn').",
             UserWarning,
+            stacklevel=external_stacklevel(),
         )
         drop = drop.copy()
         drop[np.isin(y, lost)] = False

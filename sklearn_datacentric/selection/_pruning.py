@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, validate_param
 from sklearn.utils.validation import check_random_state
 
 from ..utils._routing import routed_params
+from ..utils._warnings import external_stacklevel
 from ..utils.validation import check_keep_ratio
 from ._base import (
     _BaseSelector,
@@ -221,6 +222,7 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
                 f"{type(base).__name__} has no random_state: the {self.n_fits} "
                 "short fits are identical. Use n_fits=1 or a randomised model.",
                 UserWarning,
+                stacklevel=external_stacklevel(),
             )
         scores = total / self.n_fits
         return scores, self._rank_and_prune(scores, self._y_original, self.offset)

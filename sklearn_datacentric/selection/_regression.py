@@ -13,6 +13,7 @@ from sklearn.utils.validation import _check_method_params, check_random_state
 
 from ..base import BaseRegressionSampler
 from ..utils._routing import routed_params
+from ..utils._warnings import external_stacklevel
 from ._base import _CVRoutingMixin, _progress, _set_random_state, _take_rows
 
 __all__ = ["RegressionResidualSelector"]
@@ -221,6 +222,7 @@ class RegressionResidualSelector(_CVRoutingMixin, BaseRegressionSampler):
                 f"RegressionResidualSelector flags {flagged.mean():.0%} of the "
                 "rows; the model may fit the data poorly.",
                 UserWarning,
+                stacklevel=external_stacklevel(),
             )
         self.sampling_strategy_ = "remove_flagged"
         self.oof_prediction_ = pred

@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ...base import BaseRegressionSampler
 from ...neighbors import NearestNeighbors
+from ...utils._warnings import external_stacklevel
 from ._relevance import (
     automatic_control_points,
     check_control_points,
@@ -346,6 +347,7 @@ class SMOTER(_BaseSMOTER):
                 f"A rare range of y ({y[idx].min():.4g}) holds a single case: "
                 "SMOTER cannot interpolate within it and keeps it unchanged.",
                 UserWarning,
+                stacklevel=external_stacklevel(),
             )
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0), np.zeros((0, X.shape[1])), np.zeros(0)
