@@ -117,6 +117,7 @@ class Provenance:
         Returns
         -------
         carried : ndarray or the pandas type of ``values``
+            One value per output row.
         """
         if how is None:
             how = "interpolate" if key == "sample_weight" else "seed"
@@ -143,6 +144,7 @@ class Provenance:
         Returns
         -------
         provenance : Provenance
+            The provenance of the selected output rows.
         """
         rows = np.asarray(rows, dtype=np.int64)
         return type(self)(
@@ -168,6 +170,7 @@ class Provenance:
         Returns
         -------
         out : ndarray of shape (n_output,)
+            One value per output row.
         """
         values = np.asarray(values)
         if how not in ("seed", "interpolate"):
@@ -290,7 +293,9 @@ class BaseRegressionSampler(ProvenanceMixin, OneToOneFeatureMixin, BaseEstimator
         Returns
         -------
         X_resampled : {ndarray, dataframe, sparse matrix}
+            The resampled rows.
         y_resampled : {ndarray, series}
+            Their targets.
         """
         self._validate_params()
         arrays_transformer = ArraysTransformer(X, y)

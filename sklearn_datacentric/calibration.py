@@ -250,6 +250,7 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         X, y = validate_data(
             self, X, y, accept_sparse=True, dtype=None, ensure_all_finite=False
@@ -312,10 +313,12 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Prior-corrected class probabilities, columns in the order of ``classes_``.
         """
         check_is_fitted(self)
         X = validate_data(
@@ -338,10 +341,12 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+            Logarithm of the prior-corrected class probabilities.
         """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
@@ -352,10 +357,12 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Predicted class labels.
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
@@ -366,6 +373,7 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         Returns
         -------
         routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` encapsulating routing information.
         """
         return build_router(self, estimator=(self._base_estimator(), [("fit", "fit")]))
 

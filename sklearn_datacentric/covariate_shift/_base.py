@@ -111,6 +111,7 @@ class BaseWeighter(BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------

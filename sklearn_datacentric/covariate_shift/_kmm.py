@@ -347,10 +347,12 @@ class DoubleWeighting(_KMMBase):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         alpha : ndarray of shape (n_samples,)
+            Weight of each target row.
         """
         check_is_fitted(self, "weights_")
         X = validate_data(self, X, reset=False, dtype=np.float64)

@@ -339,6 +339,12 @@ def ordinal_class_probabilities(X, intercepts, coef):
     proba : ndarray of shape (n_samples, n_classes)
         Class probabilities.  Entries can be negative when the cumulative
         curves cross at ``X`` (the model is then invalid at these points).
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.datasets import ordinal_class_probabilities
+    >>> ordinal_class_probabilities([[0.0]], intercepts=[0.0, 1.0], coef=[[1.0, 1.0]])
+    array([[0.5       , 0.23105858, 0.26894142]])
     """
     X = check_array(X, dtype=np.float64)
     intercepts = np.asarray(intercepts, dtype=np.float64)

@@ -100,6 +100,13 @@ def describe_imbalanced_datasets():
         ``n_features``, ``n_minority``, ``n_majority``, ``imbalance_ratio``
         (= n_majority / n_minority) and ``encoded_nominal`` (nominal KEEL
         attributes that were one-hot encoded), sorted by name.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.datasets import describe_imbalanced_datasets
+    >>> table = describe_imbalanced_datasets()
+    >>> table.loc[table.name == "yeast4", ["n_samples", "n_minority"]].values
+    array([[1484,   51]])
     """
     df = _summary()
     df["encoded_nominal"] = df["encoded_nominal"].fillna("")
@@ -133,11 +140,20 @@ def load_imbalanced(name, *, as_frame=False, return_X_y=False):
         ``target_names`` (``["negative", "positive"]``), ``frame``,
         ``imbalance_ratio`` and ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
+        The features and the target, as arrays or (``as_frame=True``) a
+        DataFrame and a Series.
 
     Raises
     ------
     ValueError
         If ``name`` is not a bundled dataset.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.datasets import load_imbalanced
+    >>> bunch = load_imbalanced("ecoli1")
+    >>> bunch.data.shape, bunch.imbalance_ratio
+    ((336, 7), 3.36)
     """
     summary = _summary().set_index("name")
     if name not in summary.index:

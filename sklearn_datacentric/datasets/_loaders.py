@@ -45,6 +45,8 @@ def load_haberman(*, as_frame=False, return_X_y=False):
         ``target_names``, ``target_name``, ``frame`` (None unless
         ``as_frame=True``) and ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
+        The features and the target, as arrays or (``as_frame=True``) a
+        DataFrame and a Series.
 
     Examples
     --------
@@ -97,6 +99,18 @@ def load_blood_transfusion(*, as_frame=False, return_X_y=False):
         ``data`` (748, 4), ``target`` (748,) with 1 = donated in March
         2007, ``feature_names``, ``target_names``, ``frame``, ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
+        The features and the target, as arrays or (``as_frame=True``) a
+        DataFrame and a Series.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.datasets import load_blood_transfusion
+    >>> X, y = load_blood_transfusion(return_X_y=True)
+    >>> X.shape
+    (748, 4)
+    >>> np.bincount(y)
+    array([570, 178])
     """
     df = _read_csv("blood_transfusion.csv.gz")
     return _make_bunch(
@@ -138,6 +152,18 @@ def load_breast_cancer_wisconsin(*, as_frame=False, return_X_y=False):
         ``data`` (683, 9), ``target`` (683,) with 1 = malignant,
         ``feature_names``, ``target_names``, ``frame``, ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
+        The features and the target, as arrays or (``as_frame=True``) a
+        DataFrame and a Series.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.datasets import load_breast_cancer_wisconsin
+    >>> X, y = load_breast_cancer_wisconsin(return_X_y=True)
+    >>> X.shape
+    (683, 9)
+    >>> np.bincount(y)
+    array([444, 239])
     """
     df = _read_csv("breast_cancer_wisconsin.csv.gz")
     return _make_bunch(
@@ -179,6 +205,18 @@ def load_ringnorm(*, as_frame=False, return_X_y=False):
         ``data`` (7400, 20), ``target`` (7400,) in {0, 1},
         ``feature_names``, ``target_names``, ``frame``, ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
+        The features and the target, as arrays or (``as_frame=True``) a
+        DataFrame and a Series.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.datasets import load_ringnorm
+    >>> X, y = load_ringnorm(return_X_y=True)
+    >>> X.shape
+    (7400, 20)
+    >>> np.bincount(y)
+    array([3664, 3736])
     """
     df = _read_csv("ringnorm.csv.gz")
     return _make_bunch(
@@ -219,6 +257,17 @@ def load_airfoil(*, as_frame=False, return_X_y=False):
         ``data`` (1503, 5), ``target`` (1503,) float,
         ``feature_names``, ``frame``, ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
+        The features and the target, as arrays or (``as_frame=True``) a
+        DataFrame and a Series.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.datasets import load_airfoil
+    >>> bunch = load_airfoil()
+    >>> bunch.data.shape
+    (1503, 5)
+    >>> bunch.target_name
+    'scaled_sound_pressure_level'
     """
     df = _read_csv("airfoil.csv.gz")
     return _make_bunch(
@@ -266,6 +315,17 @@ def load_communities_crime(*, as_frame=False, return_X_y=False):
         ``feature_names``, ``sensitive_features`` (the four race-share
         feature names), ``frame``, ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
+        The features and the target, as arrays or (``as_frame=True``) a
+        DataFrame and a Series.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.datasets import load_communities_crime
+    >>> bunch = load_communities_crime()
+    >>> bunch.data.shape
+    (1994, 99)
+    >>> bunch.sensitive_features[:2]
+    ['racepctblack', 'racePctWhite']
     """
     df = _read_csv("communities_crime.csv.gz")
     out = _make_bunch(
@@ -315,6 +375,17 @@ def load_wine_quality(*, as_frame=False, return_X_y=False):
         ``target_names`` (the quality scores "3".."8"), ``feature_names``,
         ``frame``, ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
+        The features and the target, as arrays or (``as_frame=True``) a
+        DataFrame and a Series.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.datasets import load_wine_quality
+    >>> bunch = load_wine_quality()
+    >>> bunch.data.shape
+    (1599, 11)
+    >>> bunch.target_names.tolist()
+    ['3', '4', '5', '6', '7', '8']
     """
     df = _read_csv("wine_quality_red.csv.gz")
     df["quality"] = df["quality"].astype(np.int64) - 3

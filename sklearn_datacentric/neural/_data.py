@@ -21,7 +21,9 @@ class TabularDataset(Dataset):
     Parameters
     ----------
     X : torch.Tensor of shape (n_samples, n_features), float32
+        Input samples.
     y : torch.Tensor of shape (n_samples,) or (n_samples, n_targets), default=None
+        Target values.
     sample_weight : torch.Tensor of shape (n_samples,), default=None
         float32; ones when None.
     groups : torch.Tensor of shape (n_samples,), default=None

@@ -68,8 +68,11 @@ def cumulative_logit_proba(X, intercepts, coefs):
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
+        Input samples.
     intercepts : ndarray of shape (n_classes - 1,)
+        Intercept of each cumulative boundary.
     coefs : ndarray of shape (n_classes - 1, n_features)
+        Slope vector of each cumulative boundary.
 
     Returns
     -------
@@ -222,10 +225,12 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, columns in the order of ``classes_``.
         """
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
@@ -250,10 +255,12 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Most probable class of each row.
         """
         check_is_fitted(self)
         proba = self.predict_proba(X)
@@ -265,10 +272,12 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         proba : ndarray of shape (n_samples,)
+            Probability of the rare (last) class.
         """
         return self.predict_proba(X)[:, -1]
 
@@ -461,10 +470,12 @@ class PRESTOClassifier(_BaseCumulativeLogit):
         y : array-like of shape (n_samples,)
             Ordered labels (at least 3 classes).
         sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights; None gives every row weight 1.
 
         Returns
         -------
         self : PRESTOClassifier
+            Fitted estimator.
         """
         # the Gram matrices have n_features + 1 columns: threaded BLAS only
         # burns CPU on them (parallelism is over folds, see n_jobs)
@@ -513,16 +524,21 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
     Parameters
     ----------
     n_alphas : int, default=20
+        Number of alphas on the path.
     alpha_min_ratio : float, default=0.01
+        Smallest alpha of the path, as a fraction of ``alpha_max``.
     alphas : array-like, default=None
         Explicit alpha grid (used instead of ``n_alphas``/``alpha_min_ratio``).
     cv : int or cross-validation splitter, default=5
         Number of stratified folds, or a splitter with ``split(X, y)``.
     penalize_first : bool, default=True
+        Whether ``||b_1||_1`` is penalised; see :class:`PRESTOClassifier`.
     class_order : array-like, default=None
         Ordinal order of the classes (rare last); see PRESTOClassifier.
     max_iter : int, default=100
+        Maximum number of solver iterations.
     tol : float, default=1e-10
+        Convergence tolerance of the solver.
     n_jobs : int, default=None
         Threads over folds (the numba kernels and BLAS release the GIL).
     random_state : int, RandomState instance or None, default=None
@@ -626,6 +642,7 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
             Ordered labels (at least 3 classes).
         sample_weight : array-like of shape (n_samples,), default=None
@@ -634,6 +651,7 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
         Returns
         -------
         self : PRESTOClassifierCV
+            Fitted estimator.
         """
         # the Gram matrices have n_features + 1 columns: threaded BLAS only
         # burns CPU on them (parallelism is over folds, see n_jobs)
@@ -780,6 +798,7 @@ class ProportionalOddsClassifier(_BaseCumulativeLogit):
     class_order : array-like, default=None
         Ordinal order of the classes; see PRESTOClassifier.
     max_iter : int, default=100
+        Maximum number of solver iterations.
     tol : float, default=1e-12
         Stop when the Newton decrement is below ``tol``.
 
@@ -829,13 +848,16 @@ class ProportionalOddsClassifier(_BaseCumulativeLogit):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
             Ordered labels (at least 3 classes).
         sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights; None gives every row weight 1.
 
         Returns
         -------
         self : ProportionalOddsClassifier
+            Fitted estimator.
         """
         # the Gram matrices have n_features + 1 columns: threaded BLAS only
         # burns CPU on them (parallelism is over folds, see n_jobs)

@@ -55,11 +55,13 @@ def uncertainty_scores(proba, strategy="margin"):
     Parameters
     ----------
     proba : ndarray of shape (n_samples, n_classes)
+        Predicted class probabilities.
     strategy : {"margin", "entropy", "least_confidence"}
 
     Returns
     -------
     scores : ndarray of shape (n_samples,)
+        Uncertainty of each row; higher = query first.
     """
     proba = np.asarray(proba, dtype=np.float64)
     if proba.ndim != 2:
@@ -151,6 +153,7 @@ class UncertaintySampler(BaseEstimator):
         Returns
         -------
         routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` encapsulating routing information.
         """
         return build_router(self, estimator=(self._estimator(), [("fit", "fit")]))
 
@@ -160,14 +163,17 @@ class UncertaintySampler(BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
+            Target values.
         **fit_params : dict
             Passed to ``estimator.fit`` (with metadata routing enabled, what
             it requested).
 
         Returns
         -------
-        self
+        self : object
+            Fitted estimator.
         """
         self._validate_params()
         X, y = validate_data(self, X, y)
@@ -207,6 +213,7 @@ class UncertaintySampler(BaseEstimator):
         Parameters
         ----------
         X_pool : array-like of shape (n_pool, n_features)
+            Unlabelled pool rows.
         n : int
             Number of rows to query (at most ``n_pool``).
 
@@ -363,6 +370,7 @@ def simulate_active_learning(
         of ``X, y`` is held out (per repeat).
     strategies : sequence of str, default=("margin", "entropy", \
             "least_confidence", "random")
+                Query strategies compared (see :class:`UncertaintySampler`).
     n_initial : int, default=20
         Initial labelled rows (at least one per class).
     batch_size : int, default=10
@@ -374,11 +382,14 @@ def simulate_active_learning(
     scoring : str or callable, default="accuracy"
         Scikit-learn scorer.
     test_size : float, default=0.3
+        Share of the rows held out for evaluation when ``X_test`` is None.
     random_state : int, RandomState instance or None, default=None
+        Controls the randomness; pass an int for reproducible output.
 
     Returns
     -------
     curves : ActiveLearningCurves
+        Test scores per strategy, repeat and round.
 
     Examples
     --------

@@ -29,12 +29,14 @@ def margins_from_logits(logits, y):
     Parameters
     ----------
     logits : ndarray of shape (n_samples, n_classes)
+        Logits (or any class scores) of each row.
     y : ndarray of shape (n_samples,)
         Column index of each row's assigned label.
 
     Returns
     -------
     margins : ndarray of shape (n_samples,)
+        Margin of each row; negative when another class scores higher.
     """
     logits = np.asarray(logits, dtype=np.float64)
     rows = np.arange(logits.shape[0])

@@ -116,6 +116,7 @@ class _EstimatorRoutingMixin:
         ----------
         X : {array-like, dataframe} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
+            Target values.
         **fit_params : dict
             Parameters of ``estimator.fit`` (with metadata routing enabled,
             what it requested).
@@ -123,7 +124,9 @@ class _EstimatorRoutingMixin:
         Returns
         -------
         X_resampled : {ndarray, dataframe}
+            The resampled rows.
         y_resampled : {ndarray, series}
+            Their targets.
         """
         return super().fit_resample(X, y, **fit_params)
 
@@ -136,6 +139,7 @@ class _EstimatorRoutingMixin:
         Returns
         -------
         routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` encapsulating routing information.
         """
         return build_router(
             self, self_request=True,
@@ -155,6 +159,7 @@ class _CVRoutingMixin(_EstimatorRoutingMixin):
         ----------
         X : {array-like, dataframe} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
+            Target values.
         groups : array-like of shape (n_samples,), default=None
             Group labels for a group-aware ``cv`` splitter (``GroupKFold``);
             inside a Pipeline with metadata routing, request them with
@@ -166,7 +171,9 @@ class _CVRoutingMixin(_EstimatorRoutingMixin):
         Returns
         -------
         X_resampled : {ndarray, dataframe}
+            The resampled rows.
         y_resampled : {ndarray, series}
+            Their targets.
         """
         return super().fit_resample(X, y, groups=groups, **fit_params)
 

@@ -93,6 +93,7 @@ def confident_joint(y, proba, *, calibrate=True):
         The latent class each row was counted under, ``-1`` for rows not
         counted.
     thresholds : ndarray of shape (n_classes,)
+        Per-class thresholds ``t_j``.
     """
     y, proba = _check_y_proba(y, proba)
     k = proba.shape[1]
@@ -171,6 +172,7 @@ def flag_label_errors(y, proba, *, filter_by="prune_by_noise_rate"):
     Returns
     -------
     mask : ndarray of shape (n_samples,), dtype bool
+        True for the rows flagged as likely label errors.
 
     References
     ----------

@@ -43,6 +43,7 @@ def el2n_scores(proba, y):
     Returns
     -------
     scores : ndarray of shape (n_samples,), values in [0, sqrt(2)]
+        EL2N score of each row; higher = harder.
     """
     proba = np.asarray(proba, dtype=np.float64)
     err = proba.copy()
@@ -243,6 +244,7 @@ class RandomPruner(_BasePruner):
     on_class_removal : {"warn", "raise"}, default="warn"
         What to do when pruning would remove every row of a class.
     random_state : int, RandomState instance or None, default=None
+        Controls the randomness; pass an int for reproducible output.
 
     Attributes
     ----------
@@ -308,6 +310,7 @@ class RepeatedRandomSubsetSampler:
         Draw each epoch's subset independently instead of walking through
         permutations.
     random_state : int, RandomState instance or None, default=None
+        Controls the randomness; pass an int for reproducible output.
 
     References
     ----------

@@ -39,6 +39,7 @@ def get_dask_gather_budget():
     Returns
     -------
     nbytes : int
+        The budget in bytes.
     """
     if _BUDGET[0] is not None:
         return _BUDGET[0]
@@ -93,6 +94,7 @@ class DaskDispatchMixin:
         X : {array-like, dataframe, sparse matrix, dask Array or DataFrame} \
                 of shape (n_samples, n_features)
         y : array-like, dask Array or Series of shape (n_samples,)
+            Target values.
         **params : dict
             Passed to the in-memory ``fit_resample``.
 
@@ -536,12 +538,14 @@ class DaskProvenance(_provenance_base()):
         Parameters
         ----------
         values : dask array, dask Series or ndarray of shape (n_input,)
+            One value per row given to ``fit_resample``.
         how : {"seed", "interpolate"}, default="seed"
             See :meth:`Provenance.propagate`.
 
         Returns
         -------
         out : dask.array.Array of shape (n_output,)
+            One value per output row (lazy).
         """
         import dask
         import dask.array as da
@@ -672,6 +676,7 @@ def dask_warmup(client):
     Parameters
     ----------
     client : distributed.Client
+        Client of the cluster whose workers get the plugin.
 
     Returns
     -------

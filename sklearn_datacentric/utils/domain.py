@@ -24,8 +24,11 @@ def pack_source_target(X_source, y_source, X_target, *, y_target=None):
     Parameters
     ----------
     X_source : array-like of shape (n_source, n_features)
+        Labelled source rows.
     y_source : array-like of shape (n_source,)
+        Their labels.
     X_target : array-like of shape (n_target, n_features)
+        Unlabelled rows of the target (test) distribution.
     y_target : array-like of shape (n_target,), default=None
         Only kept for evaluation; when None the target labels are masked with
         ``-1`` (integer labels), ``NaN`` (float targets) or ``None`` (object).
@@ -33,7 +36,9 @@ def pack_source_target(X_source, y_source, X_target, *, y_target=None):
     Returns
     -------
     X : ndarray of shape (n_source + n_target, n_features)
+        Source rows, then target rows.
     y : ndarray of shape (n_source + n_target,)
+        Source labels, then the target labels (masked unless ``y_target`` is given).
     sample_domain : ndarray of shape (n_source + n_target,)
         ``1`` for source rows and ``-2`` for target rows (skada's defaults).
     """
