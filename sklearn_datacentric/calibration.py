@@ -70,6 +70,19 @@ def resampled_class_labels(pipeline, y):
     ValueError
         When the object has no steps, no sampler, or a sampler that records
         none of the above.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_datacentric.calibration import resampled_class_labels
+    >>> from sklearn_datacentric.over_sampling import SMOTE
+    >>> from sklearn_datacentric.pipeline import make_pipeline
+    >>> X, y = make_classification(n_samples=100, weights=[0.8], random_state=0)
+    >>> pipe = make_pipeline(SMOTE(random_state=0), LogisticRegression()).fit(X, y)
+    >>> np.bincount(y), np.bincount(resampled_class_labels(pipe, y))
+    (array([81, 19]), array([81, 81]))
     """
     steps = getattr(pipeline, "steps", None)
     if steps is None:

@@ -90,7 +90,7 @@ def _index_rows(values, rows):
 
 
 class Pipeline(_imb_pipeline.Pipeline):
-    """imbalanced-learn's Pipeline, with per-row metadata carried through samplers.
+    """Imbalanced-learn's Pipeline, with per-row metadata carried through samplers.
 
     Samplers (steps with ``fit_resample``) act during ``fit`` only, as in
     :class:`imblearn.pipeline.Pipeline`.  In addition, every per-row metadata

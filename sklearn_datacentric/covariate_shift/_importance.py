@@ -94,7 +94,7 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
         X_target : array-like of shape (n_target, n_features), default=None
             Unlabelled target sample (notebook path).
         sample_domain : array-like of int of shape (n_samples,), default=None
-            skada's domain labels (negative = target rows of ``X``).
+            The domain labels of skada (negative = target rows of ``X``).
         **fit_params : dict
             Passed to ``estimator.fit``; with metadata routing enabled, the
             metadata ``estimator`` requested.  Per-row values are restricted

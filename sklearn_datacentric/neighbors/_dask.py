@@ -105,8 +105,7 @@ def kneighbors_dask(
     split_every=4,
     return_distance=True,
 ):
-    """Exact k nearest neighbours of in-memory queries among the rows of a
-    Dask array.
+    """Exact k nearest neighbours of in-memory queries among Dask array rows.
 
     Every partition of ``X`` is searched with the package's
     :class:`NearestNeighbors` (one thread per task, so that the workers'

@@ -81,6 +81,13 @@ def cumulative_logit_proba(X, intercepts, coefs):
     n_crossing : int
         Number of rows where at least one class probability was negative
         before clipping.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.ordinal import cumulative_logit_proba
+    >>> proba, n_crossing = cumulative_logit_proba([[0.0]], [-1.0, 1.0], [[1.0], [1.0]])
+    >>> proba.round(3), n_crossing
+    (array([[0.269, 0.462, 0.269]]), 0)
     """
     X = np.asarray(X, dtype=np.float64)
     eta = X @ np.asarray(coefs, dtype=np.float64).T + np.asarray(intercepts)
@@ -245,7 +252,18 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
         return P
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba` (``-inf`` for clipped zeros)."""
+        """Logarithm of :meth:`predict_proba` (``-inf`` for clipped zeros).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log class probabilities, columns in the order of ``classes_``.
+        """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 

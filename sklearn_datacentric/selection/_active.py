@@ -62,6 +62,14 @@ def uncertainty_scores(proba, strategy="margin"):
     -------
     scores : ndarray of shape (n_samples,)
         Uncertainty of each row; higher = query first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import uncertainty_scores
+    >>> proba = np.array([[0.6, 0.4], [0.9, 0.1], [0.2, 0.8]])
+    >>> uncertainty_scores(proba, "margin")
+    array([0.8, 0.2, 0.4])
     """
     proba = np.asarray(proba, dtype=np.float64)
     if proba.ndim != 2:
@@ -200,6 +208,16 @@ class UncertaintySampler(BaseEstimator):
         """Uncertainty of each pool row under ``strategy`` (higher = query first).
 
         For ``strategy="random"`` the scores are uniform random draws.
+
+        Parameters
+        ----------
+        X_pool : array-like of shape (n_pool, n_features)
+            Unlabelled pool rows.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_pool,)
+            Uncertainty of each row.
         """
         check_is_fitted(self)
         X_pool = validate_data(self, X_pool, reset=False)
@@ -208,7 +226,9 @@ class UncertaintySampler(BaseEstimator):
         return uncertainty_scores(self.estimator_.predict_proba(X_pool), self.strategy)
 
     def select(self, X_pool, n):
-        """Indices of the ``n`` pool rows to label next, most uncertain first.
+        """Return the indices of the ``n`` pool rows to label next.
+
+        The most uncertain rows come first.
 
         Parameters
         ----------
@@ -248,13 +268,25 @@ class UncertaintySampler(BaseEstimator):
 class ActiveLearningCurves:
     """Learning curves of a pool-based active-learning simulation.
 
-    Attributes
+    Parameters
     ----------
     n_labelled : ndarray of shape (n_rounds + 1,)
         Labelled rows at each evaluation.
     scores : dict of str -> ndarray of shape (n_repeats, n_rounds + 1)
         Test score of each strategy at each evaluation, for every repeat.
     scoring : str
+        Name of the score.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import ActiveLearningCurves
+    >>> curves = ActiveLearningCurves(
+    ...     n_labelled=np.array([20, 30]),
+    ...     scores={"margin": np.array([[0.7, 0.8], [0.6, 0.8]])},
+    ... )
+    >>> curves.mean("margin")
+    array([0.65, 0.8 ])
     """
 
     n_labelled: np.ndarray
@@ -262,19 +294,58 @@ class ActiveLearningCurves:
     scoring: str = "accuracy"
 
     def mean(self, strategy):
-        """Mean curve of a strategy over repeats."""
+        """Mean curve of a strategy over repeats.
+
+        Parameters
+        ----------
+        strategy : str
+            One of the simulated strategies (a key of ``scores``).
+
+        Returns
+        -------
+        curve : ndarray of shape (n_rounds + 1,)
+            Mean score at each evaluation.
+        """
         return self.scores[strategy].mean(axis=0)
 
     def std(self, strategy):
-        """Standard deviation over repeats."""
+        """Standard deviation over repeats.
+
+        Parameters
+        ----------
+        strategy : str
+            One of the simulated strategies (a key of ``scores``).
+
+        Returns
+        -------
+        curve : ndarray of shape (n_rounds + 1,)
+            Standard deviation of the score at each evaluation.
+        """
         return self.scores[strategy].std(axis=0)
 
     def area_under_curve(self, strategy):
-        """Mean score over the curve (normalised area), per repeat."""
+        """Mean score over the curve (normalised area), per repeat.
+
+        Parameters
+        ----------
+        strategy : str
+            One of the simulated strategies (a key of ``scores``).
+
+        Returns
+        -------
+        area : ndarray of shape (n_repeats,)
+            Normalised area under the curve of each repeat.
+        """
         return self.scores[strategy].mean(axis=1)
 
     def to_frame(self):
-        """Long-format DataFrame: strategy, repeat, n_labelled, score."""
+        """Return the curves as a long-format DataFrame.
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            Columns ``strategy``, ``repeat``, ``n_labelled``, ``score``.
+        """
         import pandas as pd
 
         rows = []
@@ -287,7 +358,18 @@ class ActiveLearningCurves:
         return pd.DataFrame(rows)
 
     def plot(self, ax=None):
-        """Plot mean curves with one-standard-deviation bands; returns the axes."""
+        """Plot mean curves with one-standard-deviation bands.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure when None.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+            The axes drawn on.
+        """
         from ..utils import import_optional
 
         plt = import_optional("matplotlib.pyplot", purpose="to plot learning curves")

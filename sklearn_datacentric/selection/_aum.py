@@ -37,6 +37,13 @@ def margins_from_logits(logits, y):
     -------
     margins : ndarray of shape (n_samples,)
         Margin of each row; negative when another class scores higher.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import margins_from_logits
+    >>> margins_from_logits(np.array([[2.0, 0.5], [0.1, 1.0]]), np.array([0, 0]))
+    array([ 1.5, -0.9])
     """
     logits = np.asarray(logits, dtype=np.float64)
     rows = np.arange(logits.shape[0])

@@ -304,6 +304,15 @@ def out_of_fold_proba(
     -------
     proba : ndarray of shape (n_samples, n_classes)
         Columns in the order of ``np.unique(y)``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_datacentric.selection import out_of_fold_proba
+    >>> X, y = make_classification(n_samples=60, random_state=0)
+    >>> out_of_fold_proba(LogisticRegression(), X, y, cv=3, random_state=0).shape
+    (60, 2)
     """
     _check_predict_proba(estimator, "out_of_fold_proba")
     classes, y_enc = np.unique(np.asarray(y), return_inverse=True)

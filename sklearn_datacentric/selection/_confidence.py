@@ -94,6 +94,16 @@ def confident_joint(y, proba, *, calibrate=True):
         counted.
     thresholds : ndarray of shape (n_classes,)
         Per-class thresholds ``t_j``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import confident_joint
+    >>> y = np.array([0, 0, 0, 1, 1, 1])
+    >>> proba = np.array([[.9, .1], [.8, .2], [.05, .95], [.1, .9], [.3, .7], [.2, .8]])
+    >>> Q, assigned, thresholds = confident_joint(y, proba)
+    >>> assigned
+    array([ 0,  0,  1,  1, -1, -1])
     """
     y, proba = _check_y_proba(y, proba)
     k = proba.shape[1]
@@ -130,6 +140,28 @@ def label_quality_scores(y, proba, *, method="self_confidence"):
 
     ``"self_confidence"``: the probability of the given label.
     ``"normalized_margin"``: ``(p_given - max_{k != given} p_k + 1) / 2``.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Given labels, integers ``0 .. n_classes - 1``.
+    proba : ndarray of shape (n_samples, n_classes)
+        Out-of-fold predicted probabilities.
+    method : {"self_confidence", "normalized_margin"}, default="self_confidence"
+        The score.
+
+    Returns
+    -------
+    quality : ndarray of shape (n_samples,)
+        Label quality of each row in [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import label_quality_scores
+    >>> proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3]])
+    >>> label_quality_scores(np.array([0, 1, 1]), proba)
+    array([0.9, 0.8, 0.3])
     """
     y, proba = _check_y_proba(y, proba)
     rows = np.arange(y.shape[0])
@@ -178,6 +210,15 @@ def flag_label_errors(y, proba, *, filter_by="prune_by_noise_rate"):
     ----------
     .. [1] C. Northcutt, L. Jiang, I. Chuang, "Confident Learning: Estimating
        Uncertainty in Dataset Labels", JAIR 70, 2021.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import flag_label_errors
+    >>> y = np.array([0, 0, 0, 1, 1, 1])
+    >>> proba = np.array([[.9, .1], [.8, .2], [.05, .95], [.1, .9], [.3, .7], [.2, .8]])
+    >>> flag_label_errors(y, proba)
+    array([False, False,  True, False, False, False])
     """
     y, proba = _check_y_proba(y, proba)
     n, k = proba.shape

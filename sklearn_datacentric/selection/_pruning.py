@@ -44,6 +44,13 @@ def el2n_scores(proba, y):
     -------
     scores : ndarray of shape (n_samples,), values in [0, sqrt(2)]
         EL2N score of each row; higher = harder.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import el2n_scores
+    >>> el2n_scores(np.array([[0.9, 0.1], [0.5, 0.5]]), np.array([0, 1]))
+    array([0.14142136, 0.70710678])
     """
     proba = np.asarray(proba, dtype=np.float64)
     err = proba.copy()
@@ -351,7 +358,13 @@ class RepeatedRandomSubsetSampler:
         return max(1, int(round(self.keep_ratio * self.n_samples)))
 
     def epoch_indices(self):
-        """Indices of the next epoch's subset (advances the sampler)."""
+        """Return the indices of the next epoch's subset (advances the sampler).
+
+        Returns
+        -------
+        indices : ndarray of shape (len(self),), dtype int
+            Row positions of the epoch.
+        """
         m = len(self)
         if self.replacement:
             return self._rng.choice(self.n_samples, size=m, replace=False)

@@ -30,10 +30,9 @@ _BUDGET = [None]
 
 
 def get_dask_gather_budget():
-    """Bytes of rows a Dask path may gather to the client (one class, or one
-    batch of queries).
+    """Return the bytes of rows a Dask path may gather to the client.
 
-    256 MiB unless set by :func:`dask_gather_budget` or the environment
+    The budget applies to one class, or one batch of queries.  256 MiB unless set by :func:`dask_gather_budget` or the environment
     variable ``SKLEARN_DATACENTRIC_DASK_GATHER_BUDGET`` (bytes).
 
     Returns
@@ -49,10 +48,10 @@ def get_dask_gather_budget():
 
 @contextmanager
 def dask_gather_budget(nbytes):
-    """Set, within a ``with`` block, how many bytes of rows the Dask paths
-    of the samplers may gather to the client.
+    """Set the gather budget of the Dask paths within a ``with`` block.
 
-    A class to over-sample whose rows (``n_rows * n_features * 8`` bytes)
+    The budget is how many bytes of rows the Dask paths of the samplers may
+    gather to the client.  A class to over-sample whose rows (``n_rows * n_features * 8`` bytes)
     fit the budget is gathered and searched in memory; a larger one has its
     neighbour search distributed
     (:func:`sklearn_datacentric.neighbors.kneighbors_dask`), its queries
@@ -62,6 +61,11 @@ def dask_gather_budget(nbytes):
     ----------
     nbytes : int
         The budget in bytes (at least 1).
+
+    Yields
+    ------
+    None
+        The budget holds inside the ``with`` block and is restored after.
     """
     if not isinstance(nbytes, numbers.Integral) or nbytes < 1:
         raise ValueError(f"nbytes must be a positive integer, got {nbytes!r}.")
@@ -517,9 +521,25 @@ def _provenance_base():
 
 
 class DaskProvenance(_provenance_base()):
-    """:class:`~sklearn_datacentric.base.Provenance` of a Dask resampling:
-    ``seed``, ``partner``, ``gap`` and ``synthetic`` are dask arrays (global
-    row indices of the input), and :meth:`propagate` is lazy."""
+    """Provenance of a Dask resampling, with lazy columns.
+
+    As :class:`~sklearn_datacentric.base.Provenance`, but ``seed``,
+    ``partner``, ``gap`` and ``synthetic`` are dask arrays (global row
+    indices of the input), and :meth:`propagate` is lazy.
+
+    Parameters
+    ----------
+    seed : dask.array.Array of shape (n_output,)
+        Seed row of each output row (``-1`` when none).
+    partner : dask.array.Array of shape (n_output,)
+        Second parent of each synthetic row (``-1`` when none).
+    gap : dask.array.Array of shape (n_output,)
+        Position of each synthetic row on its segment.
+    synthetic : dask.array.Array of shape (n_output,)
+        True for generated rows.
+    n_input : int
+        Number of rows given to ``fit_resample``.
+    """
 
     def __init__(self, seed, partner, gap, synthetic, *, n_input):
         object.__setattr__(self, "seed", seed)
@@ -530,6 +550,7 @@ class DaskProvenance(_provenance_base()):
 
     @property
     def n_output(self):
+        """Number of output rows."""
         return int(self.seed.shape[0])
 
     def propagate(self, values, *, how="seed"):
@@ -657,10 +678,9 @@ def _worker_plugin_class():
 
 
 def dask_warmup(client):
-    """Warm up the numba kernels on every worker of a Dask cluster, now and
-    on the workers that join later.
+    """Warm up the numba kernels on every worker of a Dask cluster.
 
-    A fresh worker process otherwise compiles the kernels it needs during
+    The warm-up runs now and on the workers that join later.  A fresh worker process otherwise compiles the kernels it needs during
     its first tasks.  This registers a ``distributed`` worker plugin that
     runs each kernel of the Dask paths once on tiny data when a worker
     starts (and on the workers already running).  With the numba cache

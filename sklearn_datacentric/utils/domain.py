@@ -77,6 +77,29 @@ def split_source_target(X, y=None, *, X_target=None, sample_domain=None):
     ``source_mask`` is a boolean mask over the rows of ``X`` (all True on the
     ``X_target`` path).  ``X_target`` is None when no target sample was given.
     Inputs are not validated beyond the layout; call ``validate_data`` first.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Rows given to ``fit``: source rows only, or source and target rows.
+    y : ndarray of shape (n_samples,), default=None
+        Their labels (those of target rows are ignored).
+    X_target : ndarray of shape (n_target, n_features), default=None
+        Target rows passed separately (the notebook path).
+    sample_domain : array-like of int of shape (n_samples,), default=None
+        Domain of each row of ``X``; negative values mark target rows (the
+        CV-safe path).  Not together with ``X_target``.
+
+    Returns
+    -------
+    X_source : ndarray of shape (n_source, n_features)
+        The source rows.
+    y_source : ndarray of shape (n_source,) or None
+        Their labels.
+    X_target : ndarray of shape (n_target, n_features) or None
+        The target rows, None when there are none.
+    source_mask : ndarray of shape (n_samples,), dtype bool
+        True for the rows of ``X`` that are source rows.
     """
     n = X.shape[0]
     if X_target is not None and sample_domain is not None:

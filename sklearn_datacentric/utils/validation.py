@@ -20,6 +20,13 @@ def check_sample_weight_support(estimator, *, purpose="these weights"):
 
     The package never falls back silently to bootstrap resampling when an
     estimator cannot take weights.
+
+    Parameters
+    ----------
+    estimator : estimator
+        The estimator whose ``fit`` must accept ``sample_weight``.
+    purpose : str, default="these weights"
+        What the weights are, for the error message.
     """
     fit = getattr(estimator, "fit", None)
     if fit is None:
@@ -41,7 +48,24 @@ def check_sample_weight_support(estimator, *, purpose="these weights"):
 
 
 def check_same_n_features(X_target, n_features, *, name="X_target", **check_params):
-    """Validate a second sample (e.g. the target sample) against the training one."""
+    """Validate a second sample (e.g. the target sample) against the training one.
+
+    Parameters
+    ----------
+    X_target : array-like of shape (n_target, n_features)
+        The second sample.
+    n_features : int
+        Number of features of the training data.
+    name : str, default="X_target"
+        Name of the sample in the error messages.
+    **check_params : dict
+        Passed to :func:`sklearn.utils.check_array`.
+
+    Returns
+    -------
+    X_target : ndarray of shape (n_target, n_features)
+        The validated sample.
+    """
     if X_target is None:
         raise ValueError(f"{name} is required and cannot be None.")
     X_target = check_array(X_target, **check_params)
@@ -56,7 +80,20 @@ def check_same_n_features(X_target, n_features, *, name="X_target", **check_para
 
 
 def check_finite_target(y, *, name="y"):
-    """Return ``y`` as a float array, raising if it holds NaN or infinity."""
+    """Return ``y`` as a float array, raising if it holds NaN or infinity.
+
+    Parameters
+    ----------
+    y : array-like
+        Target values.
+    name : str, default="y"
+        Name of the array in the error message.
+
+    Returns
+    -------
+    y : ndarray of dtype float64
+        The target values as floats.
+    """
     y = np.asarray(y, dtype=np.float64)
     if not np.all(np.isfinite(y)):
         n_bad = int(np.sum(~np.isfinite(y)))
