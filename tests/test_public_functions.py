@@ -44,6 +44,7 @@ PARAM_VALIDATION_FUNCTION_LIST = [
     "sklearn_datacentric.selection.simulate_active_learning",
     "sklearn_datacentric.selection.uncertainty_scores",
     "sklearn_datacentric.utils.check_keep_ratio",
+    "sklearn_datacentric.utils.dask_gather_budget",
 ]
 
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, validate_params
 
 from ._optional import import_optional
 
@@ -46,13 +47,17 @@ def get_dask_gather_budget():
     return int(env) if env else _DEFAULT_BUDGET
 
 
+@validate_params(
+    {"nbytes": [Interval(numbers.Integral, 1, None, closed="left")]},
+    prefer_skip_nested_validation=True,
+)
 @contextmanager
 def dask_gather_budget(nbytes):
     """Set the gather budget of the Dask paths within a ``with`` block.
 
     The budget is how many bytes of rows the Dask paths of the samplers may
-    gather to the client.  A class to over-sample whose rows (``n_rows * n_features * 8`` bytes)
-    fit the budget is gathered and searched in memory; a larger one has its
+    gather to the client.  A class to over-sample whose rows
+    (``n_rows * n_features * 8`` bytes) fit the budget is gathered and searched in memory; a larger one has its
     neighbour search distributed
     (:func:`sklearn_datacentric.neighbors.kneighbors_dask`), its queries
     sent in batches that fit the budget.
@@ -67,8 +72,6 @@ def dask_gather_budget(nbytes):
     None
         The budget holds inside the ``with`` block and is restored after.
     """
-    if not isinstance(nbytes, numbers.Integral) or nbytes < 1:
-        raise ValueError(f"nbytes must be a positive integer, got {nbytes!r}.")
     old = _BUDGET[0]
     _BUDGET[0] = int(nbytes)
     try:
