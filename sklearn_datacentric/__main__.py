@@ -488,10 +488,10 @@ def _numba_cache_present():
     """Whether numba has cached compiled kernels of this checkout on disk."""
     from pathlib import Path
 
-    roots = [Path(__file__).resolve().parent]
-    if os.environ.get("NUMBA_CACHE_DIR"):
-        roots.append(Path(os.environ["NUMBA_CACHE_DIR"]))
-    return any(next(root.rglob("*.nbi"), None) for root in roots)
+    # numba writes its cache to NUMBA_CACHE_DIR when set, else next to the
+    # source files (their __pycache__ folders)
+    root = os.environ.get("NUMBA_CACHE_DIR") or Path(__file__).resolve().parent
+    return next(Path(root).rglob("*.nbi"), None) is not None
 
 
 def _parser():

@@ -97,3 +97,13 @@ def test_imbalanced_reading_threshold_against_ranking():
     text = _flat(quickstart._read_imbalanced(y, outputs, seed=0))
     assert text.startswith("Test AP: SMOTE wins") and "a clear difference" in text
     assert "changed the ranking itself" in text
+
+
+def test_first_run_says_numba_compiles(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
+    assert not quickstart._numba_cache_present()
+    quickstart.main(["--only", "conformal", "--n-trials", "2"])
+    first = capsys.readouterr().out.splitlines()[0]
+    assert re.match(r"^\[ *0\.\d s\] no numba cache on disk yet", first)
+    (tmp_path / "kernel.nbi").write_bytes(b"")
+    assert quickstart._numba_cache_present()
