@@ -176,25 +176,24 @@ def _read_imbalanced(y_test, outputs, seed):
     best_ap = max(ap, key=ap.get)
     lines = []
     if best_ap == base:
-        other = max((k for k in ap if k != base), key=ap.get)
-        sd = _paired_bootstrap_sd(
-            y_test, outputs[base][0], outputs[other][0], average_precision_score,
-            seed=seed,
-        )  # fmt: skip
+        first, second = base, max((k for k in ap if k != base), key=ap.get)
+    else:
+        first, second = best_ap, base
+    sd = _paired_bootstrap_sd(
+        y_test, outputs[first][0], outputs[second][0], average_precision_score,
+        seed=seed,
+    )  # fmt: skip
+    gap = ap[first] - ap[second]
+    if first == base:
         lines.append(
             f"Test AP: no resampling wins ({ap[base]:.3f}); the best resampler, "
-            f"{other}, is {ap[base] - ap[other]:.3f} behind, "
-            f"{_verdict(ap[base] - ap[other], sd)} (paired bootstrap sd {sd:.3f})."
+            f"{second}, is {gap:.3f} behind, {_verdict(gap, sd)} (paired "
+            f"bootstrap sd {sd:.3f})."
         )
     else:
-        sd = _paired_bootstrap_sd(
-            y_test, outputs[best_ap][0], outputs[base][0], average_precision_score,
-            seed=seed,
-        )  # fmt: skip
         lines.append(
-            f"Test AP: {best_ap} wins ({ap[best_ap]:.3f}), "
-            f"{ap[best_ap] - ap[base]:+.3f} against no resampling, "
-            f"{_verdict(ap[best_ap] - ap[base], sd)} (paired bootstrap sd {sd:.3f})."
+            f"Test AP: {first} wins ({ap[first]:.3f}), {gap:+.3f} against no "
+            f"resampling, {_verdict(gap, sd)} (paired bootstrap sd {sd:.3f})."
         )
     ap_noise = sd
     best_bal = max(bal, key=bal.get)
