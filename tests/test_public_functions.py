@@ -45,6 +45,9 @@ PARAM_VALIDATION_FUNCTION_LIST = [
     "sklearn_datacentric.selection.uncertainty_scores",
     "sklearn_datacentric.utils.check_keep_ratio",
     "sklearn_datacentric.utils.dask_gather_budget",
+    "sklearn_datacentric.utils.import_optional",
+    "sklearn_datacentric.utils.pack_source_target",
+    "sklearn_datacentric.utils.split_source_target",
 ]
 
 

@@ -14,10 +14,20 @@ Two ways to give a shift-aware estimator its unlabelled target sample:
 """
 
 import numpy as np
+from sklearn.utils._param_validation import validate_params
 
 __all__ = ["pack_source_target", "split_source_target"]
 
 
+@validate_params(
+    {
+        "X_source": ["array-like"],
+        "y_source": ["array-like"],
+        "X_target": ["array-like"],
+        "y_target": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def pack_source_target(X_source, y_source, X_target, *, y_target=None):
     """Stack a labelled source sample and a target sample in skada's layout.
 
@@ -71,6 +81,15 @@ def pack_source_target(X_source, y_source, X_target, *, y_target=None):
     return X, y, sample_domain
 
 
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like", None],
+        "X_target": ["array-like", "sparse matrix", None],
+        "sample_domain": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def split_source_target(X, y=None, *, X_target=None, sample_domain=None):
     """Return ``(X_source, y_source, X_target, source_mask)`` from either path.
 
