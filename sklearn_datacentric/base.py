@@ -37,7 +37,7 @@ class Provenance:
     Rows of the output are indexed ``0 .. n_output - 1``; parents are rows of
     the input given to ``fit_resample``.
 
-    Attributes
+    Parameters
     ----------
     seed : ndarray of shape (n_output,), dtype int64
         The original row each output row was copied from or generated around
@@ -92,6 +92,7 @@ class Provenance:
 
     @property
     def n_output(self):
+        """Number of output rows."""
         return self.seed.shape[0]
 
     def _check_single_seed(self):
@@ -117,6 +118,7 @@ class Provenance:
         Returns
         -------
         carried : ndarray or the pandas type of ``values``
+            One value per output row.
         """
         if how is None:
             how = "interpolate" if key == "sample_weight" else "seed"
@@ -143,6 +145,7 @@ class Provenance:
         Returns
         -------
         provenance : Provenance
+            The provenance of the selected output rows.
         """
         rows = np.asarray(rows, dtype=np.int64)
         return type(self)(
@@ -168,6 +171,7 @@ class Provenance:
         Returns
         -------
         out : ndarray of shape (n_output,)
+            One value per output row.
         """
         values = np.asarray(values)
         if how not in ("seed", "interpolate"):
@@ -198,7 +202,17 @@ class ProvenanceMixin:
     def propagate(self, values, *, how="seed"):
         """Carry per-row values of the last ``fit_resample`` input to its output.
 
-        See :meth:`Provenance.propagate`.
+        Parameters
+        ----------
+        values : array-like of shape (n_input,)
+            One value per row given to ``fit_resample``.
+        how : {"seed", "interpolate"}, default="seed"
+            See :meth:`Provenance.propagate`.
+
+        Returns
+        -------
+        out : ndarray of shape (n_output,)
+            One value per output row.
         """
         if not hasattr(self, "provenance_"):
             raise AttributeError(
@@ -214,6 +228,12 @@ class BaseOverSampler(ProvenanceMixin, _ImbBaseOverSampler):
     ``self._set_provenance(...)`` before returning.  Inherits
     imbalanced-learn's ``sampling_strategy`` validation (float, str, dict,
     callable) and its pandas-in, pandas-out handling.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default="auto"
+        Which classes to over-sample and to what size (imbalanced-learn's
+        semantics).
     """
 
 
@@ -273,7 +293,20 @@ class BaseRegressionSampler(ProvenanceMixin, OneToOneFeatureMixin, BaseEstimator
         return X, y
 
     def fit(self, X, y):
-        """Validate the data; use :meth:`fit_resample` to resample."""
+        """Validate the data; use :meth:`fit_resample` to resample.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+        y : array-like of shape (n_samples,)
+            Continuous target.
+
+        Returns
+        -------
+        self : object
+            The sampler.
+        """
         self._validate_params()
         self._check_X_y(X, y)
         return self
@@ -286,11 +319,16 @@ class BaseRegressionSampler(ProvenanceMixin, OneToOneFeatureMixin, BaseEstimator
         X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
             Continuous target (finite values).
+        **params : dict
+            Metadata of the resampling (e.g. ``groups``), when the sampler
+            takes any.
 
         Returns
         -------
         X_resampled : {ndarray, dataframe, sparse matrix}
+            The resampled rows.
         y_resampled : {ndarray, series}
+            Their targets.
         """
         self._validate_params()
         arrays_transformer = ArraysTransformer(X, y)

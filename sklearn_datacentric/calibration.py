@@ -27,7 +27,7 @@ from sklearn.base import (
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -38,6 +38,10 @@ from .utils._routing import build_router, routed_params
 __all__ = ["PriorCorrectedClassifier", "resampled_class_labels"]
 
 
+@validate_params(
+    {"pipeline": "no_validation", "y": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
 def resampled_class_labels(pipeline, y):
     """The labels the final step of a fitted pipeline was trained on.
 
@@ -66,6 +70,19 @@ def resampled_class_labels(pipeline, y):
     ValueError
         When the object has no steps, no sampler, or a sampler that records
         none of the above.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_datacentric.calibration import resampled_class_labels
+    >>> from sklearn_datacentric.over_sampling import SMOTE
+    >>> from sklearn_datacentric.pipeline import make_pipeline
+    >>> X, y = make_classification(n_samples=100, weights=[0.8], random_state=0)
+    >>> pipe = make_pipeline(SMOTE(random_state=0), LogisticRegression()).fit(X, y)
+    >>> np.bincount(y), np.bincount(resampled_class_labels(pipe, y))
+    (array([81, 19]), array([81, 81]))
     """
     steps = getattr(pipeline, "steps", None)
     if steps is None:
@@ -246,6 +263,7 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         X, y = validate_data(
             self, X, y, accept_sparse=True, dtype=None, ensure_all_finite=False
@@ -308,10 +326,12 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Prior-corrected class probabilities, columns in the order of ``classes_``.
         """
         check_is_fitted(self)
         X = validate_data(
@@ -334,10 +354,12 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+            Logarithm of the prior-corrected class probabilities.
         """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
@@ -348,10 +370,12 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Predicted class labels.
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
@@ -362,6 +386,7 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         Returns
         -------
         routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` encapsulating routing information.
         """
         return build_router(self, estimator=(self._base_estimator(), [("fit", "fit")]))
 

@@ -90,7 +90,7 @@ def _index_rows(values, rows):
 
 
 class Pipeline(_imb_pipeline.Pipeline):
-    """imbalanced-learn's Pipeline, with per-row metadata carried through samplers.
+    """Imbalanced-learn's Pipeline, with per-row metadata carried through samplers.
 
     Samplers (steps with ``fit_resample``) act during ``fit`` only, as in
     :class:`imblearn.pipeline.Pipeline`.  In addition, every per-row metadata
@@ -252,8 +252,9 @@ def make_pipeline(*steps, memory=None, transform_input=None, verbose=False):
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn_datacentric.over_sampling import SMOTE
     >>> from sklearn_datacentric.pipeline import make_pipeline
-    >>> make_pipeline(SMOTE(), LogisticRegression())
-    Pipeline(steps=[('smote', SMOTE()), ('logisticregression', LogisticRegression())])
+    >>> pipe = make_pipeline(SMOTE(), LogisticRegression())
+    >>> [name for name, _ in pipe.steps]
+    ['smote', 'logisticregression']
     """
     return Pipeline(
         _name_estimators(steps),

@@ -31,6 +31,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._routing import build_router, routed_params
+from ..utils._warnings import external_stacklevel
 from ..utils.domain import split_source_target
 from ..utils.validation import check_finite_target, check_same_n_features
 from ._scores import (
@@ -185,7 +186,7 @@ def _warn_infinite(
         warnings.warn(
             f"{n_infinite} of {n_total} prediction {what} are infinite: {reason}",
             InfiniteIntervalWarning,
-            stacklevel=4,
+            stacklevel=external_stacklevel(),
         )
 
 
@@ -285,7 +286,7 @@ class _BaseConformal(BaseEstimator):
                 f"{type(self).__name__}(method={method!r}) is deprecated and will "
                 f"be removed in a future release; use conformity_score={method!r}.",
                 FutureWarning,
-                stacklevel=6,
+                stacklevel=external_stacklevel(),
             )
             if isinstance(score, str) and score not in ("absolute", method):
                 raise ValueError(
@@ -769,7 +770,7 @@ def _no_target_warning(name, what):
         f"{name}.fit got no target sample (neither X_target nor negative "
         f"sample_domain rows): assuming no covariate shift, {what}.",
         UserWarning,
-        stacklevel=6,
+        stacklevel=external_stacklevel(),
     )
 
 

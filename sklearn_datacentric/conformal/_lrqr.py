@@ -9,6 +9,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._warnings import external_stacklevel
 from ._base import (
     _CLASSIFICATION_SCORE_CONSTRAINTS,
     _REGRESSION_SCORE_CONSTRAINTS,
@@ -245,14 +246,14 @@ class _LRQRCalibration(_ShiftFitMixin):
                 "the threshold is pulled away from the scores. lam='auto' sets lam "
                 "in these units.",
                 ShiftDiagnosticWarning,
-                stacklevel=7,
+                stacklevel=external_stacklevel(),
             )
         if self.calibration_coverage_ < cov_floor:
             warnings.warn(
                 f"{name}: the LR-QR threshold covers {self.calibration_coverage_:.3f} "
                 f"of the calibration scores, far below confidence_level={tau:g}.",
                 ShiftDiagnosticWarning,
-                stacklevel=7,
+                stacklevel=external_stacklevel(),
             )
         out_of_span = (ess < _MIN_ESS_FACTOR / (1.0 - tau)) or (
             neg_mass > _MAX_NEG_MASS
@@ -274,7 +275,7 @@ class _LRQRCalibration(_ShiftFitMixin):
                 f"share of its mass below zero {neg_mass:.2f}). No method is "
                 "valid here without further assumptions; " + what + ".",
                 ShiftDiagnosticWarning,
-                stacklevel=7,
+                stacklevel=external_stacklevel(),
             )
 
     def threshold_function(self, X):

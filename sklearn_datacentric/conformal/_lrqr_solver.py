@@ -29,6 +29,7 @@ from scipy.linalg import eigh
 from scipy.optimize import linprog, minimize_scalar
 from sklearn.exceptions import ConvergenceWarning
 
+from ..utils._warnings import external_stacklevel
 from ._kernels import dual_coordinate_ascent
 
 __all__ = [
@@ -342,7 +343,7 @@ def lrqr_fit(
             f"after max_epochs={max_epochs} (lam={lam:g} is very small; "
             "lam=0 solves plain quantile regression exactly).",
             ConvergenceWarning,
-            stacklevel=2,
+            stacklevel=external_stacklevel(),
         )
     info = {
         "n_evals": state["n"],

@@ -28,6 +28,8 @@ from sklearn.linear_model import LinearRegression, QuantileRegressor
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._warnings import external_stacklevel
+
 __all__ = [
     "AbsoluteScore",
     "GammaScore",
@@ -813,5 +815,5 @@ def _warn_group_infinite(labels, counts, level, category):
             f"{n_calibration_required(level)} per group. Their intervals are "
             "infinite (sets hold every class).",
             category,
-            stacklevel=6,
+            stacklevel=external_stacklevel(),
         )

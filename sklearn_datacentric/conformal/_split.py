@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 
+from ..utils._warnings import external_stacklevel
 from ._base import (
     _CLASSIFICATION_SCORE_CONSTRAINTS,
     _REGRESSION_SCORE_CONSTRAINTS,
@@ -98,7 +99,7 @@ class _SplitCalibration:
                         "interval/set at that level is the trivial one (infinite "
                         "bounds / all classes).",
                         InfiniteIntervalWarning,
-                        stacklevel=5,
+                        stacklevel=external_stacklevel(),
                     )
             return
         labels, table, counts = group_thresholds(

@@ -77,7 +77,8 @@ class BaseWeighter(BaseEstimator):
         X_target : array-like of shape (n_target, n_features), default=None
             Unlabelled target sample (notebook path).
         sample_domain : array-like of int of shape (n_samples,), default=None
-            skada's domain labels: negative values mark target rows of ``X``.
+            The domain labels of skada: negative values mark target rows of
+            ``X``.
 
         Returns
         -------
@@ -111,6 +112,7 @@ class BaseWeighter(BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------

@@ -90,10 +90,11 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
             Labelled source sample; with ``sample_domain``, source and target
             rows stacked (target labels are ignored).
         y : array-like of shape (n_samples,)
+            Target values.
         X_target : array-like of shape (n_target, n_features), default=None
             Unlabelled target sample (notebook path).
         sample_domain : array-like of int of shape (n_samples,), default=None
-            skada's domain labels (negative = target rows of ``X``).
+            The domain labels of skada (negative = target rows of ``X``).
         **fit_params : dict
             Passed to ``estimator.fit``; with metadata routing enabled, the
             metadata ``estimator`` requested.  Per-row values are restricted
@@ -104,6 +105,7 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         self._validate_params()
         est = (
@@ -150,6 +152,7 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
         Returns
         -------
         routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` encapsulating routing information.
         """
         est = self._default_estimator() if self.estimator is None else self.estimator
         return build_router(self, self_request=True, estimator=(est, [("fit", "fit")]))
@@ -164,10 +167,12 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         y : ndarray of shape (n_samples,)
+            Predictions of the weighted estimator.
         """
         X = self._check_X(X)
         return self.estimator_.predict(X)
@@ -263,13 +268,18 @@ class ImportanceWeightedClassifier(ClassifierMixin, _ImportanceWeightedBase):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
+            Target values.
         sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights; None gives every row weight 1.
         sample_domain : array-like of int of shape (n_samples,), default=None
+            Domain label of each row; negative values mark target rows (skada's convention).
 
         Returns
         -------
         score : float
+            Score of the estimator on ``X``, ``y`` (its own ``score``), weighted by ``sample_weight``.
         """
         return self._domain_score(ClassifierMixin, X, y, sample_weight, sample_domain)
 
@@ -363,13 +373,18 @@ class ImportanceWeightedRegressor(RegressorMixin, _ImportanceWeightedBase):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
+            Target values.
         sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights; None gives every row weight 1.
         sample_domain : array-like of int of shape (n_samples,), default=None
+            Domain label of each row; negative values mark target rows (skada's convention).
 
         Returns
         -------
         score : float
+            Score of the estimator on ``X``, ``y`` (its own ``score``), weighted by ``sample_weight``.
         """
         return self._domain_score(RegressorMixin, X, y, sample_weight, sample_domain)
 

@@ -8,6 +8,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._warnings import external_stacklevel
 from ._base import BaseWeighter
 from ._kernels import sq_distances, width_heuristic
 from ._solvers import solve_dw_kmm
@@ -100,6 +101,7 @@ class _KMMBase(BaseWeighter):
                 f"before meeting tol={self.tol}; the weights are feasible but "
                 "may be slightly suboptimal.",
                 ConvergenceWarning,
+                stacklevel=external_stacklevel(),
             )
         self.beta_ = beta
         self.alpha_ = alpha
@@ -345,10 +347,12 @@ class DoubleWeighting(_KMMBase):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         alpha : ndarray of shape (n_samples,)
+            Weight of each target row.
         """
         check_is_fitted(self, "weights_")
         X = validate_data(self, X, reset=False, dtype=np.float64)

@@ -11,6 +11,7 @@ from scipy.optimize import linprog, minimize
 from scipy.special import logsumexp
 from sklearn.exceptions import ConvergenceWarning
 
+from ..utils._warnings import external_stacklevel
 from ._lp import central_lambda
 
 __all__ = ["compute_lambda", "solve_mrc_01", "solve_mrc_log"]
@@ -57,7 +58,7 @@ def compute_lambda(F, alpha, tau, n_classes):
             f"after {info['n_iter']} iterations before reaching its central-path "
             f"target (duality gap {info['gap']:.2e}); lambda may be inaccurate.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=external_stacklevel(),
         )
     return lam
 

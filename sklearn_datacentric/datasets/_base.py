@@ -1,12 +1,37 @@
 """Private helpers shared by the bundled-data loaders."""
 
 import os
+from importlib import resources
 
 import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+DESCR_MODULE = "sklearn_datacentric.datasets.descr"
+
+
+def load_descr(descr_file_name, *, descr_module=DESCR_MODULE):
+    """Text of a dataset description, ``descr/<descr_file_name>``.
+
+    The descriptions are reStructuredText files shipped as package data and
+    read with :mod:`importlib.resources`, so they are found in a source
+    checkout, an installed wheel or a zip import alike.
+
+    Parameters
+    ----------
+    descr_file_name : str
+        File name inside ``descr_module``, e.g. ``"haberman.rst"``.
+    descr_module : str, default="sklearn_datacentric.datasets.descr"
+        Package holding the description files.
+
+    Returns
+    -------
+    fdescr : str
+        Content of the file.
+    """
+    path = resources.files(descr_module) / descr_file_name
+    return path.read_text(encoding="utf-8")
 
 
 def _data_path(filename):

@@ -1,44 +1,28 @@
 """Data generators: imbalance, covariate shift and rare-event ordinal data."""
 
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import Bunch, _safe_indexing, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
-
-
-def _check_int(value, name, *, min_value=None, allow_none=False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}.")
-    if min_value is not None and value < min_value:
-        raise ValueError(f"{name} must be >= {min_value}, got {value}.")
-    return int(value)
-
-
-def _check_real(
-    value, name, *, low=None, high=None, low_inclusive=True, high_inclusive=True
-):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}.")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}.")
-    if low is not None and (value < low or (value == low and not low_inclusive)):
-        raise ValueError(
-            f"{name} must be {'>=' if low_inclusive else '>'} {low}, got {value}."
-        )
-    if high is not None and (value > high or (value == high and not high_inclusive)):
-        raise ValueError(
-            f"{name} must be {'<=' if high_inclusive else '<'} {high}, got {value}."
-        )
-    return value
 
 
 # --------------------------------------------------------------------------
 # make_imbalance
 # --------------------------------------------------------------------------
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+        "kind": [StrOptions({"step", "linear"})],
+        "imbalance_ratio": [Interval(Real, 1, None, closed="left")],
+        "minority_classes": ["array-like", None],
+        "return_indices": ["boolean"],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_imbalance(
     X,
     y,
@@ -112,9 +96,7 @@ def make_imbalance(
     >>> np.bincount(y_res)
     array([50, 10])
     """
-    if kind not in ("step", "linear"):
-        raise ValueError(f"kind must be 'step' or 'linear', got {kind!r}.")
-    ratio = _check_real(imbalance_ratio, "imbalance_ratio", low=1.0)
+    ratio = float(imbalance_ratio)
     y_arr = column_or_1d(np.asarray(y), warn=True)
     check_consistent_length(X, y_arr)
     if hasattr(X, "ndim") and X.ndim != 2 and not hasattr(X, "iloc"):
@@ -182,6 +164,19 @@ def _first_principal_component(X):
     return Xc @ v
 
 
+@validate_params(
+    {
+        "X": ["array-like"],
+        "y": ["array-like", None],
+        "feature": [Integral, str],
+        "p_below": [Interval(Real, 0, 1, closed="neither")],
+        "n_train": [Interval(Integral, 1, None, closed="left"), None],
+        "n_test": [Interval(Integral, 1, None, closed="left"), None],
+        "return_indices": ["boolean"],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_covariate_shift(
     X,
     y=None,
@@ -255,9 +250,6 @@ def make_covariate_shift(
     >>> bool(X_tr[:, 0].mean() < X_te[:, 0].mean())
     True
     """
-    p_below = _check_real(
-        p_below, "p_below", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
-    )
     columns = getattr(X, "columns", None)
     X_arr = check_array(X, dtype=np.float64, ensure_min_samples=2)
     n_samples, n_features = X_arr.shape
@@ -273,18 +265,12 @@ def make_covariate_shift(
                 f"feature={feature!r} is neither 'pc1' nor a column name of X."
             )
         score = X_arr[:, list(columns).index(feature)]
-    elif isinstance(feature, numbers.Integral) and not isinstance(
-        feature, (bool, np.bool_)
-    ):
-        if not -n_features <= feature < n_features:
-            raise ValueError(
-                f"feature={feature} is out of range for X with {n_features} features."
-            )
-        score = X_arr[:, int(feature)]
-    else:
-        raise TypeError(
-            f"feature must be an int, a column name or 'pc1', got {feature!r}."
+    elif not -n_features <= feature < n_features:
+        raise ValueError(
+            f"feature={feature} is out of range for X with {n_features} features."
         )
+    else:
+        score = X_arr[:, int(feature)]
 
     rng = check_random_state(random_state)
     below = score <= np.median(score)
@@ -296,7 +282,6 @@ def make_covariate_shift(
     def _size(n, pool, name):
         if n is None:
             return min(500, len(pool) // 2)
-        n = _check_int(n, name, min_value=1)
         if n > len(pool):
             raise ValueError(
                 f"{name}={n} exceeds the size of the {name[2:]} pool ({len(pool)} "
@@ -329,6 +314,10 @@ def _sigmoid(z):
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
+@validate_params(
+    {"X": ["array-like"], "intercepts": ["array-like"], "coef": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
 def ordinal_class_probabilities(X, intercepts, coef):
     """True class probabilities of a cumulative-logit model with class-specific slopes.
 
@@ -350,6 +339,12 @@ def ordinal_class_probabilities(X, intercepts, coef):
     proba : ndarray of shape (n_samples, n_classes)
         Class probabilities.  Entries can be negative when the cumulative
         curves cross at ``X`` (the model is then invalid at these points).
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.datasets import ordinal_class_probabilities
+    >>> ordinal_class_probabilities([[0.0]], intercepts=[0.0, 1.0], coef=[[1.0, 1.0]])
+    array([[0.5       , 0.23105858, 0.26894142]])
     """
     X = check_array(X, dtype=np.float64)
     intercepts = np.asarray(intercepts, dtype=np.float64)
@@ -360,6 +355,24 @@ def ordinal_class_probabilities(X, intercepts, coef):
     return np.diff(cum, axis=1)
 
 
+@validate_params(
+    {
+        "n_samples": [Interval(Integral, 1, None, closed="left")],
+        "n_features": [Interval(Integral, 1, None, closed="left")],
+        "n_classes": [Interval(Integral, 2, None, closed="left")],
+        "intercepts": ["array-like"],
+        "beta": [Interval(Real, None, None, closed="neither")],
+        "diff_size": [Interval(Real, 0, None, closed="left")],
+        "diff_prob": [Interval(Real, 0, 1, closed="both")],
+        "sparse_base": ["boolean"],
+        "x_distribution": [StrOptions({"uniform", "normal"})],
+        "ensure_all_classes": ["boolean"],
+        "max_tries": [Interval(Integral, 1, None, closed="left")],
+        "return_params": ["boolean"],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_ordinal_rare_events(
     n_samples=2500,
     n_features=10,
@@ -467,17 +480,6 @@ def make_ordinal_rare_events(
     >>> X.shape, sorted(set(y.tolist()))
     ((2500, 10), [0, 1, 2, 3])
     """
-    n_samples = _check_int(n_samples, "n_samples", min_value=1)
-    n_features = _check_int(n_features, "n_features", min_value=1)
-    n_classes = _check_int(n_classes, "n_classes", min_value=2)
-    max_tries = _check_int(max_tries, "max_tries", min_value=1)
-    beta = _check_real(beta, "beta")
-    diff_size = _check_real(diff_size, "diff_size", low=0.0)
-    diff_prob = _check_real(diff_prob, "diff_prob", low=0.0, high=1.0)
-    if x_distribution not in ("uniform", "normal"):
-        raise ValueError(
-            f"x_distribution must be 'uniform' or 'normal', got {x_distribution!r}."
-        )
     try:
         intercepts = np.asarray(intercepts, dtype=np.float64).ravel()
     except (TypeError, ValueError) as exc:

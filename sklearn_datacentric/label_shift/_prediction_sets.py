@@ -26,6 +26,7 @@ from sklearn.utils.validation import (
 )
 
 from ..conformal import InfiniteIntervalWarning, weighted_conformal_quantile
+from ..utils._warnings import external_stacklevel
 from ..utils.domain import split_source_target
 from ..utils.validation import check_same_n_features
 from ._weighter import (
@@ -485,7 +486,7 @@ class PACLabelShiftClassifier(_LabelShiftSetBase):
                     "the sets are the full label set. Use more calibration rows "
                     "or a lower level.",
                     InfiniteIntervalWarning,
-                    stacklevel=3,
+                    stacklevel=external_stacklevel(),
                 )
         self.thresholds_ = np.asarray(thresholds)
         self.n_accepted_ = np.asarray(n_acc)

@@ -114,7 +114,9 @@ class GroupsSamplerMixin(ProvenanceMixin):
         Returns
         -------
         X_resampled : {ndarray, dataframe, sparse matrix}
+            The resampled rows.
         y_resampled : {ndarray, series}
+            Their targets.
         """
         self._validate_params()
         self._check_classification_y(y)

@@ -12,6 +12,7 @@ import numbers
 
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, validate_params
 
 from ._kernels import ANY, DIFF, SAME, sample_partners_kernel
 
@@ -229,6 +230,17 @@ def check_all_have_partners(
     return counts
 
 
+@validate_params(
+    {
+        "anchors": [Interval(numbers.Integral, 0, None, closed="left"), "array-like"],
+        "y": ["array-like", None],
+        "groups": ["array-like", None],
+        "criterion": [str],
+        "random_state": ["random_state"],
+        "n_samples": [Interval(numbers.Integral, 0, None, closed="left"), None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def sample_partners(
     anchors,
     *,
@@ -292,7 +304,7 @@ def sample_partners(
         if arr is not None:
             n = len(arr)
             break
-    if isinstance(anchors, numbers.Integral) and not isinstance(anchors, bool):
+    if isinstance(anchors, numbers.Integral):
         if n is None:
             n = int(anchors)
         elif int(anchors) != n:

@@ -135,7 +135,9 @@ class RegressionMixup(_BaseRegressionMixup):
         Returns
         -------
         X_resampled : {ndarray, dataframe, sparse matrix}
+            The resampled rows.
         y_resampled : {ndarray, series}
+            Their targets.
         """
         return super().fit_resample(X, y, groups=groups)
 
@@ -474,6 +476,7 @@ class KNNMixupRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         Returns
         -------
         routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` encapsulating routing information.
         """
         est = Ridge() if self.estimator is None else self.estimator
         return build_router(self, estimator=(est, [("fit", "fit")]))

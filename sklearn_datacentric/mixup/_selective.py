@@ -319,7 +319,9 @@ class SelectiveMixup(GroupsSamplerMixin, BaseSampler):
         Returns
         -------
         X_out : ndarray or sparse matrix
+            Rows of the mixed pairs, each pair's two rows duplicated.
         y_out : ndarray
+            Labels of the duplicated rows.
         weight_out : ndarray
             Kept originals (if ``keep_original``) come first with their
             input weight.

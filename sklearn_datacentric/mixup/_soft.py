@@ -168,6 +168,7 @@ class SoftTargetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Returns
         -------
         routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` encapsulating routing information.
         """
         return build_router(
             self, self_request=True, estimator=(self._inner(), [("fit", "fit")])

@@ -455,10 +455,12 @@ class NearestNeighbors(BaseEstimator):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Dense or CSR points (CSR uses the brute force).
         y : Ignored
+            Target values.
 
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         self._validate_params()
         X = validate_data(

@@ -11,6 +11,7 @@ engine finds them.
 import numbers
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ._base import NearestNeighbors
 
@@ -78,6 +79,20 @@ def _merge(*parts):
     return _sort_lists(cat[0], cat[1], lab, k)
 
 
+@validate_params(
+    {
+        "X": ["array-like"],
+        "queries": ["array-like"],
+        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
+        "query_index": ["array-like", None],
+        "y": ["array-like", None],
+        "reference_label": "no_validation",
+        "algorithm": [StrOptions({"auto", "kd_tree", "brute"})],
+        "split_every": [Interval(numbers.Integral, 2, None, closed="left")],
+        "return_distance": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def kneighbors_dask(
     X,
     queries,
@@ -90,8 +105,7 @@ def kneighbors_dask(
     split_every=4,
     return_distance=True,
 ):
-    """Exact k nearest neighbours of in-memory queries among the rows of a
-    Dask array.
+    """Exact k nearest neighbours of in-memory queries among Dask array rows.
 
     Every partition of ``X`` is searched with the package's
     :class:`NearestNeighbors` (one thread per task, so that the workers'
@@ -158,21 +172,6 @@ def kneighbors_dask(
         raise ValueError(
             "X has unknown chunk sizes; call X.compute_chunk_sizes() first."
         )
-    if (
-        not isinstance(n_neighbors, numbers.Integral)
-        or isinstance(n_neighbors, bool)
-        or n_neighbors < 1
-    ):
-        raise ValueError(
-            f"n_neighbors must be a positive integer, got {n_neighbors!r}."
-        )
-    if algorithm not in ("auto", "kd_tree", "brute"):
-        raise ValueError(
-            f"algorithm must be 'auto', 'kd_tree' or 'brute' (exact), got "
-            f"{algorithm!r}."
-        )
-    if not isinstance(split_every, numbers.Integral) or split_every < 2:
-        raise ValueError(f"split_every must be an integer >= 2, got {split_every!r}.")
     Q = np.asarray(queries)
     if Q.ndim != 2 or Q.shape[1] != X.shape[1]:
         raise ValueError(

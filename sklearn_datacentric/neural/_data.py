@@ -36,9 +36,11 @@ class TabularDataset(Dataset):
     Parameters
     ----------
     X : torch.Tensor of shape (n_samples, n_features), float32
+        Input samples.
     y : torch.Tensor of shape (n_samples,) or (n_samples, n_targets), default=None
+        Target values.
     sample_weight : torch.Tensor of shape (n_samples,), default=None
-        float32; ones when None.
+        Row weights (float32); ones when None.
     groups : torch.Tensor of shape (n_samples,), default=None
         Integer domain codes.
     index : torch.Tensor of shape (n_samples,), default=None
@@ -74,7 +76,18 @@ class TabularDataset(Dataset):
         return self.X.shape[0]
 
     def subset(self, rows):
-        """A new dataset holding ``rows`` (positions in this dataset)."""
+        """Return a new dataset holding ``rows`` (positions in this dataset).
+
+        Parameters
+        ----------
+        rows : array-like of int
+            Positions of the rows to keep.
+
+        Returns
+        -------
+        dataset : TabularDataset
+            The selected rows, with their targets and weights.
+        """
         rows = torch.as_tensor(rows, dtype=torch.int64)
         return TabularDataset(
             self.X[rows],

@@ -86,6 +86,18 @@ class TabularMLP(nn.Module):
         self.output = nn.Linear(n_in, n_outputs)
 
     def forward(self, X):
+        """Compute the outputs (logits or predictions) of a batch of rows.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch_size, n_features)
+            Input rows.
+
+        Returns
+        -------
+        out : torch.Tensor of shape (batch_size, n_outputs)
+            Network outputs.
+        """
         return self.output(self.hidden(X))
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import StratifiedKFold, check_cv
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -21,6 +21,7 @@ from sklearn.utils.validation import (
 from threadpoolctl import threadpool_limits
 
 from ..utils._parallel import task_for
+from ..utils._warnings import external_stacklevel
 from ._solver import CumulativeLogitProblem, po_map, presto_map, prox_newton
 
 __all__ = [
@@ -53,6 +54,10 @@ def _expit(t):
     return out
 
 
+@validate_params(
+    {"X": ["array-like"], "intercepts": ["array-like"], "coefs": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
 def cumulative_logit_proba(X, intercepts, coefs):
     """Class probabilities of a cumulative-logit model.
 
@@ -63,8 +68,11 @@ def cumulative_logit_proba(X, intercepts, coefs):
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
+        Input samples.
     intercepts : ndarray of shape (n_classes - 1,)
+        Intercept of each cumulative boundary.
     coefs : ndarray of shape (n_classes - 1, n_features)
+        Slope vector of each cumulative boundary.
 
     Returns
     -------
@@ -73,6 +81,13 @@ def cumulative_logit_proba(X, intercepts, coefs):
     n_crossing : int
         Number of rows where at least one class probability was negative
         before clipping.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.ordinal import cumulative_logit_proba
+    >>> proba, n_crossing = cumulative_logit_proba([[0.0]], [-1.0, 1.0], [[1.0], [1.0]])
+    >>> proba.round(3), n_crossing
+    (array([[0.269, 0.462, 0.269]]), 0)
     """
     X = np.asarray(X, dtype=np.float64)
     eta = X @ np.asarray(coefs, dtype=np.float64).T + np.asarray(intercepts)
@@ -204,7 +219,7 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
                 f"{X.shape[0]} training samples; their probabilities are clipped "
                 "at zero and renormalised.",
                 BoundaryCrossingWarning,
-                stacklevel=3,
+                stacklevel=external_stacklevel(),
             )
 
     # -- prediction ------------------------------------------------------
@@ -217,10 +232,12 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, columns in the order of ``classes_``.
         """
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
@@ -230,12 +247,23 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
                 f"Decision boundaries cross on {n_cross} of {X.shape[0]} samples; "
                 "their probabilities were clipped at zero and renormalised.",
                 BoundaryCrossingWarning,
-                stacklevel=2,
+                stacklevel=external_stacklevel(),
             )
         return P
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba` (``-inf`` for clipped zeros)."""
+        """Logarithm of :meth:`predict_proba` (``-inf`` for clipped zeros).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log class probabilities, columns in the order of ``classes_``.
+        """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
@@ -245,10 +273,12 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Most probable class of each row.
         """
         check_is_fitted(self)
         proba = self.predict_proba(X)
@@ -260,10 +290,12 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         proba : ndarray of shape (n_samples,)
+            Probability of the rare (last) class.
         """
         return self.predict_proba(X)[:, -1]
 
@@ -456,10 +488,12 @@ class PRESTOClassifier(_BaseCumulativeLogit):
         y : array-like of shape (n_samples,)
             Ordered labels (at least 3 classes).
         sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights; None gives every row weight 1.
 
         Returns
         -------
         self : PRESTOClassifier
+            Fitted estimator.
         """
         # the Gram matrices have n_features + 1 columns: threaded BLAS only
         # burns CPU on them (parallelism is over folds, see n_jobs)
@@ -480,7 +514,7 @@ class PRESTOClassifier(_BaseCumulativeLogit):
                 f"PRESTOClassifier did not converge in {self.max_iter} iterations; "
                 "increase max_iter or alpha.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=external_stacklevel(),
             )
         a_s, B_s = _theta_to_params(thetas[0], X.shape[1], K - 1)
         intercept, coef = self._set_original_scale(a_s, B_s, mean, scale)
@@ -508,16 +542,21 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
     Parameters
     ----------
     n_alphas : int, default=20
+        Number of alphas on the path.
     alpha_min_ratio : float, default=0.01
+        Smallest alpha of the path, as a fraction of ``alpha_max``.
     alphas : array-like, default=None
         Explicit alpha grid (used instead of ``n_alphas``/``alpha_min_ratio``).
     cv : int or cross-validation splitter, default=5
         Number of stratified folds, or a splitter with ``split(X, y)``.
     penalize_first : bool, default=True
+        Whether ``||b_1||_1`` is penalised; see :class:`PRESTOClassifier`.
     class_order : array-like, default=None
         Ordinal order of the classes (rare last); see PRESTOClassifier.
     max_iter : int, default=100
+        Maximum number of solver iterations.
     tol : float, default=1e-10
+        Convergence tolerance of the solver.
     n_jobs : int, default=None
         Threads over folds (the numba kernels and BLAS release the GIL).
     random_state : int, RandomState instance or None, default=None
@@ -621,6 +660,7 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
             Ordered labels (at least 3 classes).
         sample_weight : array-like of shape (n_samples,), default=None
@@ -629,6 +669,7 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
         Returns
         -------
         self : PRESTOClassifierCV
+            Fitted estimator.
         """
         # the Gram matrices have n_features + 1 columns: threaded BLAS only
         # burns CPU on them (parallelism is over folds, see n_jobs)
@@ -744,7 +785,7 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
                 "PRESTOClassifierCV: some fits along the alpha path did not "
                 f"converge in {self.max_iter} iterations.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=external_stacklevel(),
             )
         self._log(
             f"full-data path in {time.perf_counter() - t0:.2f} s; alpha_={self.alpha_:.4g} "
@@ -775,6 +816,7 @@ class ProportionalOddsClassifier(_BaseCumulativeLogit):
     class_order : array-like, default=None
         Ordinal order of the classes; see PRESTOClassifier.
     max_iter : int, default=100
+        Maximum number of solver iterations.
     tol : float, default=1e-12
         Stop when the Newton decrement is below ``tol``.
 
@@ -824,13 +866,16 @@ class ProportionalOddsClassifier(_BaseCumulativeLogit):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
             Ordered labels (at least 3 classes).
         sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights; None gives every row weight 1.
 
         Returns
         -------
         self : ProportionalOddsClassifier
+            Fitted estimator.
         """
         # the Gram matrices have n_features + 1 columns: threaded BLAS only
         # burns CPU on them (parallelism is over folds, see n_jobs)
@@ -855,7 +900,7 @@ class ProportionalOddsClassifier(_BaseCumulativeLogit):
                 f"ProportionalOddsClassifier did not converge in {self.max_iter} "
                 "iterations (separable data make the MLE infinite).",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=external_stacklevel(),
             )
         a_s = theta[:K1]
         B_s = np.tile(theta[K1:], (K1, 1))

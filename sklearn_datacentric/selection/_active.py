@@ -1,5 +1,6 @@
 """Active learning: uncertainty query strategies and a pool-based simulation."""
 
+import time
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
@@ -10,7 +11,12 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_is_fitted,
@@ -19,7 +25,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._routing import build_router, routed_params
-from ._base import _check_predict_proba
+from ._base import _check_predict_proba, _progress
 
 __all__ = [
     "UncertaintySampler",
@@ -31,6 +37,13 @@ __all__ = [
 STRATEGIES = ("margin", "entropy", "least_confidence", "random")
 
 
+@validate_params(
+    {
+        "proba": ["array-like"],
+        "strategy": [StrOptions({"margin", "entropy", "least_confidence"})],
+    },
+    prefer_skip_nested_validation=True,
+)
 def uncertainty_scores(proba, strategy="margin"):
     """Uncertainty of each row from its predicted probabilities (higher = query first).
 
@@ -42,11 +55,21 @@ def uncertainty_scores(proba, strategy="margin"):
     Parameters
     ----------
     proba : ndarray of shape (n_samples, n_classes)
+        Predicted class probabilities.
     strategy : {"margin", "entropy", "least_confidence"}
 
     Returns
     -------
     scores : ndarray of shape (n_samples,)
+        Uncertainty of each row; higher = query first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import uncertainty_scores
+    >>> proba = np.array([[0.6, 0.4], [0.9, 0.1], [0.2, 0.8]])
+    >>> uncertainty_scores(proba, "margin")
+    array([0.8, 0.2, 0.4])
     """
     proba = np.asarray(proba, dtype=np.float64)
     if proba.ndim != 2:
@@ -59,12 +82,7 @@ def uncertainty_scores(proba, strategy="margin"):
     if strategy == "entropy":
         p = np.clip(proba, 1e-300, 1.0)
         return -(proba * np.log(p)).sum(axis=1)
-    if strategy == "least_confidence":
-        return 1.0 - proba.max(axis=1)
-    raise ValueError(
-        f"strategy must be one of ('margin', 'entropy', 'least_confidence') "
-        f"for uncertainty scores, got {strategy!r}."
-    )
+    return 1.0 - proba.max(axis=1)  # strategy == "least_confidence"
 
 
 def _default_classifier():
@@ -88,6 +106,9 @@ class UncertaintySampler(BaseEstimator):
             default="margin"
     random_state : int, RandomState instance or None, default=None
         Tie-breaking and the random strategy.
+    verbose : int, default=0
+        When positive, print what ``fit`` and :meth:`select` are doing
+        (model, rows, seconds).
 
     Attributes
     ----------
@@ -120,12 +141,16 @@ class UncertaintySampler(BaseEstimator):
         "estimator": [HasMethods(["fit", "predict_proba"]), None],
         "strategy": [StrOptions(set(STRATEGIES))],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
-    def __init__(self, estimator=None, *, strategy="margin", random_state=None):
+    def __init__(
+        self, estimator=None, *, strategy="margin", random_state=None, verbose=0
+    ):
         self.estimator = estimator
         self.strategy = strategy
         self.random_state = random_state
+        self.verbose = verbose
 
     def _estimator(self):
         return _default_classifier() if self.estimator is None else self.estimator
@@ -136,6 +161,7 @@ class UncertaintySampler(BaseEstimator):
         Returns
         -------
         routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` encapsulating routing information.
         """
         return build_router(self, estimator=(self._estimator(), [("fit", "fit")]))
 
@@ -145,14 +171,17 @@ class UncertaintySampler(BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
+            Target values.
         **fit_params : dict
             Passed to ``estimator.fit`` (with metadata routing enabled, what
             it requested).
 
         Returns
         -------
-        self
+        self : object
+            Fitted estimator.
         """
         self._validate_params()
         X, y = validate_data(self, X, y)
@@ -165,7 +194,13 @@ class UncertaintySampler(BaseEstimator):
             )
         est = clone(self._estimator())
         _check_predict_proba(est, "UncertaintySampler")
+        start = time.perf_counter()
         self.estimator_ = est.fit(X, y, **routed_params(self, "fit", fit_params))
+        _progress(
+            self,
+            f"{type(est).__name__} fitted on {X.shape[0]} labelled rows in "
+            f"{time.perf_counter() - start:.1f} s",
+        )
         self._rng = check_random_state(self.random_state)
         return self
 
@@ -173,6 +208,16 @@ class UncertaintySampler(BaseEstimator):
         """Uncertainty of each pool row under ``strategy`` (higher = query first).
 
         For ``strategy="random"`` the scores are uniform random draws.
+
+        Parameters
+        ----------
+        X_pool : array-like of shape (n_pool, n_features)
+            Unlabelled pool rows.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_pool,)
+            Uncertainty of each row.
         """
         check_is_fitted(self)
         X_pool = validate_data(self, X_pool, reset=False)
@@ -181,11 +226,14 @@ class UncertaintySampler(BaseEstimator):
         return uncertainty_scores(self.estimator_.predict_proba(X_pool), self.strategy)
 
     def select(self, X_pool, n):
-        """Indices of the ``n`` pool rows to label next, most uncertain first.
+        """Return the indices of the ``n`` pool rows to label next.
+
+        The most uncertain rows come first.
 
         Parameters
         ----------
         X_pool : array-like of shape (n_pool, n_features)
+            Unlabelled pool rows.
         n : int
             Number of rows to query (at most ``n_pool``).
 
@@ -205,6 +253,9 @@ class UncertaintySampler(BaseEstimator):
         # random tie-breaking: sort by (-score, random key)
         key = self._rng.uniform(size=scores.shape[0])
         order = np.lexsort((key, -scores))
+        _progress(
+            self, f"{n} of {scores.shape[0]} pool rows selected by {self.strategy}"
+        )
         return order[:n]
 
     def __sklearn_tags__(self):
@@ -217,13 +268,25 @@ class UncertaintySampler(BaseEstimator):
 class ActiveLearningCurves:
     """Learning curves of a pool-based active-learning simulation.
 
-    Attributes
+    Parameters
     ----------
     n_labelled : ndarray of shape (n_rounds + 1,)
         Labelled rows at each evaluation.
     scores : dict of str -> ndarray of shape (n_repeats, n_rounds + 1)
         Test score of each strategy at each evaluation, for every repeat.
     scoring : str
+        Name of the score.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import ActiveLearningCurves
+    >>> curves = ActiveLearningCurves(
+    ...     n_labelled=np.array([20, 30]),
+    ...     scores={"margin": np.array([[0.7, 0.8], [0.6, 0.8]])},
+    ... )
+    >>> curves.mean("margin")
+    array([0.65, 0.8 ])
     """
 
     n_labelled: np.ndarray
@@ -231,19 +294,58 @@ class ActiveLearningCurves:
     scoring: str = "accuracy"
 
     def mean(self, strategy):
-        """Mean curve of a strategy over repeats."""
+        """Mean curve of a strategy over repeats.
+
+        Parameters
+        ----------
+        strategy : str
+            One of the simulated strategies (a key of ``scores``).
+
+        Returns
+        -------
+        curve : ndarray of shape (n_rounds + 1,)
+            Mean score at each evaluation.
+        """
         return self.scores[strategy].mean(axis=0)
 
     def std(self, strategy):
-        """Standard deviation over repeats."""
+        """Standard deviation over repeats.
+
+        Parameters
+        ----------
+        strategy : str
+            One of the simulated strategies (a key of ``scores``).
+
+        Returns
+        -------
+        curve : ndarray of shape (n_rounds + 1,)
+            Standard deviation of the score at each evaluation.
+        """
         return self.scores[strategy].std(axis=0)
 
     def area_under_curve(self, strategy):
-        """Mean score over the curve (normalised area), per repeat."""
+        """Mean score over the curve (normalised area), per repeat.
+
+        Parameters
+        ----------
+        strategy : str
+            One of the simulated strategies (a key of ``scores``).
+
+        Returns
+        -------
+        area : ndarray of shape (n_repeats,)
+            Normalised area under the curve of each repeat.
+        """
         return self.scores[strategy].mean(axis=1)
 
     def to_frame(self):
-        """Long-format DataFrame: strategy, repeat, n_labelled, score."""
+        """Return the curves as a long-format DataFrame.
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            Columns ``strategy``, ``repeat``, ``n_labelled``, ``score``.
+        """
         import pandas as pd
 
         rows = []
@@ -256,7 +358,18 @@ class ActiveLearningCurves:
         return pd.DataFrame(rows)
 
     def plot(self, ax=None):
-        """Plot mean curves with one-standard-deviation bands; returns the axes."""
+        """Plot mean curves with one-standard-deviation bands.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure when None.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+            The axes drawn on.
+        """
         from ..utils import import_optional
 
         plt = import_optional("matplotlib.pyplot", purpose="to plot learning curves")
@@ -295,12 +408,12 @@ def _initial_rows(y, n_initial, rng):
         "X_test": ["array-like", None],
         "y_test": ["array-like", None],
         "strategies": [list, tuple],
-        "n_initial": [Integral],
-        "batch_size": [Integral],
-        "n_rounds": [Integral],
-        "n_repeats": [Integral],
+        "n_initial": [Interval(Integral, 2, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_rounds": [Interval(Integral, 0, None, closed="left")],
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
         "scoring": [str, callable],
-        "test_size": [Real],
+        "test_size": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=True,
@@ -339,6 +452,7 @@ def simulate_active_learning(
         of ``X, y`` is held out (per repeat).
     strategies : sequence of str, default=("margin", "entropy", \
             "least_confidence", "random")
+                Query strategies compared (see :class:`UncertaintySampler`).
     n_initial : int, default=20
         Initial labelled rows (at least one per class).
     batch_size : int, default=10
@@ -350,11 +464,14 @@ def simulate_active_learning(
     scoring : str or callable, default="accuracy"
         Scikit-learn scorer.
     test_size : float, default=0.3
+        Share of the rows held out for evaluation when ``X_test`` is None.
     random_state : int, RandomState instance or None, default=None
+        Controls the randomness; pass an int for reproducible output.
 
     Returns
     -------
     curves : ActiveLearningCurves
+        Test scores per strategy, repeat and round.
 
     Examples
     --------
@@ -369,14 +486,6 @@ def simulate_active_learning(
     for s in strategies:
         if s not in STRATEGIES:
             raise ValueError(f"Unknown strategy {s!r}; choose among {STRATEGIES}.")
-    for name, v, low in (
-        ("n_initial", n_initial, 2),
-        ("batch_size", batch_size, 1),
-        ("n_rounds", n_rounds, 0),
-        ("n_repeats", n_repeats, 1),
-    ):
-        if v < low:
-            raise ValueError(f"{name} must be at least {low}, got {v}.")
     X = np.asarray(X) if not hasattr(X, "iloc") else X
     y = np.asarray(y)
     check_classification_targets(y)

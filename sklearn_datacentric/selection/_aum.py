@@ -1,31 +1,49 @@
 """Area under the margin (Pleiss et al. 2020) from training dynamics."""
 
+import time
 from numbers import Real
 
 import numpy as np
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import check_random_state
 
 from ..utils._routing import routed_params
-from ._base import _BaseSelector, _EstimatorRoutingMixin, _set_random_state
+from ._base import (
+    _BaseSelector,
+    _EstimatorRoutingMixin,
+    _progress,
+    _set_random_state,
+)
 
 __all__ = ["AreaUnderMarginSelector", "margins_from_logits"]
 
 
+@validate_params(
+    {"logits": ["array-like"], "y": ["array-like"]}, prefer_skip_nested_validation=True
+)
 def margins_from_logits(logits, y):
     """Margin of each row: logit of its assigned label minus the largest other.
 
     Parameters
     ----------
     logits : ndarray of shape (n_samples, n_classes)
+        Logits (or any class scores) of each row.
     y : ndarray of shape (n_samples,)
         Column index of each row's assigned label.
 
     Returns
     -------
     margins : ndarray of shape (n_samples,)
+        Margin of each row; negative when another class scores higher.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import margins_from_logits
+    >>> margins_from_logits(np.array([[2.0, 0.5], [0.1, 1.0]]), np.array([0, 0]))
+    array([ 1.5, -0.9])
     """
     logits = np.asarray(logits, dtype=np.float64)
     rows = np.arange(logits.shape[0])
@@ -134,6 +152,9 @@ class AreaUnderMarginSelector(_EstimatorRoutingMixin, _BaseSelector):
         See :class:`ConfidenceSelector`.
     random_state : int, RandomState instance or None, default=None
         Choice of the threshold slices (and the estimator's seed).
+    verbose : int, default=0
+        When positive, print one line per training run (model, rows,
+        training steps, seconds).
 
     Attributes
     ----------
@@ -176,6 +197,7 @@ class AreaUnderMarginSelector(_EstimatorRoutingMixin, _BaseSelector):
         "estimator": [HasMethods(["fit"]), None],
         "percentile": [Interval(Real, 0, 100, closed="right")],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
     # fast settings for the generic estimator checks
@@ -193,12 +215,14 @@ class AreaUnderMarginSelector(_EstimatorRoutingMixin, _BaseSelector):
         sampling_strategy="all",
         on_class_removal="warn",
         random_state=None,
+        verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.estimator = estimator
         self.percentile = percentile
         self.on_class_removal = on_class_removal
         self.random_state = random_state
+        self.verbose = verbose
 
     _default_estimator = staticmethod(_default_booster)
 
@@ -220,6 +244,7 @@ class AreaUnderMarginSelector(_EstimatorRoutingMixin, _BaseSelector):
         thr_mask = np.zeros((2, n), dtype=bool)
         cutoffs = np.empty(2)
         for r, thr in enumerate(slices):
+            start = time.perf_counter()
             y_run = y.copy()
             y_run[thr] = c  # the fake class
             thr_mask[r, thr] = True
@@ -229,6 +254,12 @@ class AreaUnderMarginSelector(_EstimatorRoutingMixin, _BaseSelector):
             margins = _training_margins(est, X, y_run)
             run_aum[r] = margins.mean(axis=0)
             cutoffs[r] = np.percentile(run_aum[r, thr], self.percentile)
+            _progress(
+                self,
+                f"run {r + 1}/2: {type(est).__name__} on {n} rows with {m} "
+                f"threshold rows, {margins.shape[0]} training steps, "
+                f"{time.perf_counter() - start:.1f} s",
+            )
         valid = ~thr_mask
         n_valid = valid.sum(axis=0)
         aum = (run_aum * valid).sum(axis=0) / n_valid

@@ -13,6 +13,7 @@ it would drop include all the rows of some class, ``on_class_removal`` decides:
 """
 
 import numbers
+import time
 import warnings
 
 import numpy as np
@@ -20,12 +21,13 @@ from imblearn.under_sampling.base import BaseCleaningSampler
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, check_cv
 from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 from sklearn.utils.validation import _check_method_params, check_random_state
 
 from ..base import ProvenanceMixin
 from ..utils._parallel import task_for
 from ..utils._routing import build_router
+from ..utils._warnings import external_stacklevel
 
 __all__ = []
 
@@ -88,6 +90,7 @@ class _BaseSelector(ProvenanceMixin, BaseCleaningSampler):
         warnings.warn(
             msg + " All rows of these classes are kept (on_class_removal='warn').",
             UserWarning,
+            stacklevel=external_stacklevel(),
         )
         drop = drop.copy()
         drop[np.isin(y, lost)] = False
@@ -113,6 +116,7 @@ class _EstimatorRoutingMixin:
         ----------
         X : {array-like, dataframe} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
+            Target values.
         **fit_params : dict
             Parameters of ``estimator.fit`` (with metadata routing enabled,
             what it requested).
@@ -120,7 +124,9 @@ class _EstimatorRoutingMixin:
         Returns
         -------
         X_resampled : {ndarray, dataframe}
+            The resampled rows.
         y_resampled : {ndarray, series}
+            Their targets.
         """
         return super().fit_resample(X, y, **fit_params)
 
@@ -133,6 +139,7 @@ class _EstimatorRoutingMixin:
         Returns
         -------
         routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` encapsulating routing information.
         """
         return build_router(
             self, self_request=True,
@@ -152,6 +159,7 @@ class _CVRoutingMixin(_EstimatorRoutingMixin):
         ----------
         X : {array-like, dataframe} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
+            Target values.
         groups : array-like of shape (n_samples,), default=None
             Group labels for a group-aware ``cv`` splitter (``GroupKFold``);
             inside a Pipeline with metadata routing, request them with
@@ -163,9 +171,17 @@ class _CVRoutingMixin(_EstimatorRoutingMixin):
         Returns
         -------
         X_resampled : {ndarray, dataframe}
+            The resampled rows.
         y_resampled : {ndarray, series}
+            Their targets.
         """
         return super().fit_resample(X, y, groups=groups, **fit_params)
+
+
+def _progress(estimator, message):
+    """Print one progress line of ``estimator`` when its ``verbose`` is set."""
+    if getattr(estimator, "verbose", 0):
+        print(f"[{type(estimator).__name__}] {message}", flush=True)
 
 
 def _label(c):
@@ -228,8 +244,31 @@ def _check_cv_classes(y_enc, classes, cv):
         )
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit", "predict_proba"])],
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+        "cv": ["cv_object"],
+        "random_state": ["random_state"],
+        "n_jobs": [numbers.Integral, None],
+        "groups": ["array-like", None],
+        "params": [dict, None],
+        "verbose": ["verbose"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def out_of_fold_proba(
-    estimator, X, y, *, cv=5, random_state=None, n_jobs=None, groups=None, params=None
+    estimator,
+    X,
+    y,
+    *,
+    cv=5,
+    random_state=None,
+    n_jobs=None,
+    groups=None,
+    params=None,
+    verbose=0,
 ):
     """Cross-fitted predicted probabilities of every row.
 
@@ -240,9 +279,13 @@ def out_of_fold_proba(
     Parameters
     ----------
     estimator : classifier with ``predict_proba``
+        Model cloned and fitted once per fold.
     X : array-like of shape (n_samples, n_features)
+        Features.
     y : array-like of shape (n_samples,)
+        Class labels.
     cv : int or cross-validation splitter, default=5
+        Number of stratified folds, or a splitter.
     random_state : int, RandomState instance or None, default=None
         Shuffling of the stratified folds.
     n_jobs : int, default=None
@@ -254,11 +297,22 @@ def out_of_fold_proba(
         Parameters of ``estimator.fit`` (per-row values are sliced to each
         training fold), passed as given (the selectors pass what the
         estimator requested when metadata routing is enabled).
+    verbose : int, default=0
+        When positive, print one line per fold (fitted model, rows, seconds).
 
     Returns
     -------
     proba : ndarray of shape (n_samples, n_classes)
         Columns in the order of ``np.unique(y)``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_datacentric.selection import out_of_fold_proba
+    >>> X, y = make_classification(n_samples=60, random_state=0)
+    >>> out_of_fold_proba(LogisticRegression(), X, y, cv=3, random_state=0).shape
+    (60, 2)
     """
     _check_predict_proba(estimator, "out_of_fold_proba")
     classes, y_enc = np.unique(np.asarray(y), return_inverse=True)
@@ -281,10 +335,11 @@ def out_of_fold_proba(
     task = task_for(_fold_proba, n_jobs)
     parts = Parallel(n_jobs=n_jobs)(
         delayed(task)(
-            clone(estimator), X, y_enc, tr, te, _check_method_params(X, params, tr)
+            clone(estimator), X, y_enc, tr, te, _check_method_params(X, params, tr),
+            log=f"fold {k + 1}/{len(splits)}" if verbose else None,
         )
-        for tr, te in splits
-    )
+        for k, (tr, te) in enumerate(splits)
+    )  # fmt: skip
     proba = np.zeros((len(y_enc), classes.shape[0]))
     seen = np.zeros(len(y_enc), dtype=bool)
     for (_, te), p in zip(splits, parts):
@@ -298,9 +353,16 @@ def out_of_fold_proba(
     return proba
 
 
-def _fold_proba(estimator, X, y_enc, train, test, params):
+def _fold_proba(estimator, X, y_enc, train, test, params, log=None):
     """Probabilities of the test rows from a fit on the training rows."""
+    start = time.perf_counter()
     estimator.fit(_safe_indexing(X, train), y_enc[train], **params)
-    return np.asarray(
-        estimator.predict_proba(_safe_indexing(X, test)), dtype=np.float64
-    )
+    proba = estimator.predict_proba(_safe_indexing(X, test))
+    if log:
+        print(
+            f"[out_of_fold_proba] {log}: {type(estimator).__name__} fitted on "
+            f"{len(train)} rows, predicted {len(test)} in "
+            f"{time.perf_counter() - start:.1f} s",
+            flush=True,
+        )
+    return np.asarray(proba, dtype=np.float64)

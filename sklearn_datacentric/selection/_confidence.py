@@ -11,13 +11,19 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
 
 from ..utils._routing import routed_params
 from ._base import (
     _BaseSelector,
     _check_predict_proba,
     _CVRoutingMixin,
+    _progress,
     out_of_fold_proba,
 )
 
@@ -53,6 +59,12 @@ def _check_y_proba(y, proba):
     return y, proba
 
 
+_Y_PROBA = {"y": ["array-like"], "proba": ["array-like"]}
+
+
+@validate_params(
+    {**_Y_PROBA, "calibrate": ["boolean"]}, prefer_skip_nested_validation=True
+)
 def confident_joint(y, proba, *, calibrate=True):
     """Confident joint of given and latent true labels (Northcutt et al. 2021).
 
@@ -81,6 +93,17 @@ def confident_joint(y, proba, *, calibrate=True):
         The latent class each row was counted under, ``-1`` for rows not
         counted.
     thresholds : ndarray of shape (n_classes,)
+        Per-class thresholds ``t_j``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import confident_joint
+    >>> y = np.array([0, 0, 0, 1, 1, 1])
+    >>> proba = np.array([[.9, .1], [.8, .2], [.05, .95], [.1, .9], [.3, .7], [.2, .8]])
+    >>> Q, assigned, thresholds = confident_joint(y, proba)
+    >>> assigned
+    array([ 0,  0,  1,  1, -1, -1])
     """
     y, proba = _check_y_proba(y, proba)
     k = proba.shape[1]
@@ -108,26 +131,52 @@ def confident_joint(y, proba, *, calibrate=True):
     return Q, assigned, thresholds
 
 
+@validate_params(
+    {**_Y_PROBA, "method": [StrOptions({"self_confidence", "normalized_margin"})]},
+    prefer_skip_nested_validation=True,
+)
 def label_quality_scores(y, proba, *, method="self_confidence"):
     """Per-row label quality in [0, 1] (lower = more likely a label error).
 
     ``"self_confidence"``: the probability of the given label.
     ``"normalized_margin"``: ``(p_given - max_{k != given} p_k + 1) / 2``.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Given labels, integers ``0 .. n_classes - 1``.
+    proba : ndarray of shape (n_samples, n_classes)
+        Out-of-fold predicted probabilities.
+    method : {"self_confidence", "normalized_margin"}, default="self_confidence"
+        The score.
+
+    Returns
+    -------
+    quality : ndarray of shape (n_samples,)
+        Label quality of each row in [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import label_quality_scores
+    >>> proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3]])
+    >>> label_quality_scores(np.array([0, 1, 1]), proba)
+    array([0.9, 0.8, 0.3])
     """
     y, proba = _check_y_proba(y, proba)
     rows = np.arange(y.shape[0])
     self_conf = proba[rows, y]
     if method == "self_confidence":
         return self_conf
-    if method == "normalized_margin":
-        other = proba.copy()
-        other[rows, y] = -np.inf
-        return (self_conf - other.max(axis=1) + 1.0) / 2.0
-    raise ValueError(
-        f"method must be 'self_confidence' or 'normalized_margin', got {method!r}."
-    )
+    other = proba.copy()  # method == "normalized_margin"
+    other[rows, y] = -np.inf
+    return (self_conf - other.max(axis=1) + 1.0) / 2.0
 
 
+@validate_params(
+    {**_Y_PROBA, "filter_by": [StrOptions(set(FILTERS))]},
+    prefer_skip_nested_validation=True,
+)
 def flag_label_errors(y, proba, *, filter_by="prune_by_noise_rate"):
     """Boolean mask of likely label errors by confident learning.
 
@@ -155,14 +204,22 @@ def flag_label_errors(y, proba, *, filter_by="prune_by_noise_rate"):
     Returns
     -------
     mask : ndarray of shape (n_samples,), dtype bool
+        True for the rows flagged as likely label errors.
 
     References
     ----------
     .. [1] C. Northcutt, L. Jiang, I. Chuang, "Confident Learning: Estimating
        Uncertainty in Dataset Labels", JAIR 70, 2021.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import flag_label_errors
+    >>> y = np.array([0, 0, 0, 1, 1, 1])
+    >>> proba = np.array([[.9, .1], [.8, .2], [.05, .95], [.1, .9], [.3, .7], [.2, .8]])
+    >>> flag_label_errors(y, proba)
+    array([False, False,  True, False, False, False])
     """
-    if filter_by not in FILTERS:
-        raise ValueError(f"filter_by must be one of {FILTERS}, got {filter_by!r}.")
     y, proba = _check_y_proba(y, proba)
     n, k = proba.shape
     Q, assigned, _ = confident_joint(y, proba)
@@ -241,6 +298,9 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         Folds fitted in parallel.
     random_state : int, RandomState instance or None, default=None
         Shuffling of the folds.
+    verbose : int, default=0
+        When positive, print what ``fit_resample`` is doing (one line per
+        fold, then the number of flagged rows).
 
     Attributes
     ----------
@@ -290,6 +350,7 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         "rank_by": [StrOptions({"self_confidence", "normalized_margin"})],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
     _accept_sparse = True
@@ -305,6 +366,7 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         on_class_removal="warn",
         n_jobs=None,
         random_state=None,
+        verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.estimator = estimator
@@ -314,6 +376,7 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         self.on_class_removal = on_class_removal
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.verbose = verbose
 
     _default_estimator = staticmethod(_default_classifier)
 
@@ -321,9 +384,12 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         est = clone(self._estimator())
         _check_predict_proba(est, "ConfidenceSelector")
         params = routed_params(self, "fit_resample", fit_params)
+        _progress(
+            self, f"out-of-fold probabilities of {X.shape[0]} rows ({self.cv} folds)"
+        )
         proba = out_of_fold_proba(
             est, X, y, cv=self.cv, random_state=self.random_state,
-            n_jobs=self.n_jobs, groups=groups, params=params,
+            n_jobs=self.n_jobs, groups=groups, params=params, verbose=self.verbose,
         )  # fmt: skip
         self.oof_proba_ = proba
         Q, _, thresholds = confident_joint(y, proba)
@@ -331,4 +397,5 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         self.thresholds_ = thresholds
         quality = label_quality_scores(y, proba, method=self.rank_by)
         flagged = flag_label_errors(y, proba, filter_by=self.filter_by)
+        _progress(self, f"{int(flagged.sum())} rows flagged by {self.filter_by}")
         return 1.0 - quality, flagged

@@ -1,5 +1,6 @@
 """Data pruning: EL2N scores, a random baseline, a per-epoch subset sampler."""
 
+import time
 import warnings
 from numbers import Integral, Real
 
@@ -9,21 +10,26 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import check_random_state
 
 from ..utils._routing import routed_params
+from ..utils._warnings import external_stacklevel
 from ..utils.validation import check_keep_ratio
 from ._base import (
     _BaseSelector,
     _check_predict_proba,
     _EstimatorRoutingMixin,
+    _progress,
     _set_random_state,
 )
 
 __all__ = ["EL2NPruner", "RandomPruner", "RepeatedRandomSubsetSampler", "el2n_scores"]
 
 
+@validate_params(
+    {"proba": ["array-like"], "y": ["array-like"]}, prefer_skip_nested_validation=True
+)
 def el2n_scores(proba, y):
     """EL2N score ``||p(x) - onehot(y)||_2`` of each row.
 
@@ -37,6 +43,14 @@ def el2n_scores(proba, y):
     Returns
     -------
     scores : ndarray of shape (n_samples,), values in [0, sqrt(2)]
+        EL2N score of each row; higher = harder.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.selection import el2n_scores
+    >>> el2n_scores(np.array([[0.9, 0.1], [0.5, 0.5]]), np.array([0, 1]))
+    array([0.14142136, 0.70710678])
     """
     proba = np.asarray(proba, dtype=np.float64)
     err = proba.copy()
@@ -49,14 +63,12 @@ class _BasePruner(_BaseSelector):
 
     _parameter_constraints: dict = {
         **_BaseSelector._parameter_constraints,
-        "keep_ratio": [Interval(Real, None, None, closed="neither")],
+        "keep_ratio": [Interval(Real, 0, 1, closed="right")],
         "random_state": ["random_state"],
     }
 
     def _rank_and_prune(self, scores, y, offset):
-        keep_ratio = check_keep_ratio(self.keep_ratio)
-        if not 0 <= offset < 1:
-            raise ValueError(f"offset must be a float in [0, 1), got {offset!r}.")
+        keep_ratio = self.keep_ratio
         if keep_ratio + offset > 1:
             raise ValueError(
                 f"keep_ratio + offset must be at most 1, got {keep_ratio} + "
@@ -120,6 +132,9 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
         What to do when pruning would remove every row of a class.
     random_state : int, RandomState instance or None, default=None
         Seeds of the short trainings.
+    verbose : int, default=0
+        When positive, print one line per short training (model, rows,
+        seconds).
 
     Attributes
     ----------
@@ -156,6 +171,7 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
         "estimator": [HasMethods(["fit", "predict_proba"]), None],
         "offset": [Interval(Real, 0, 1, closed="left")],
         "n_fits": [Interval(Integral, 1, None, closed="left")],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -168,6 +184,7 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
         sampling_strategy="all",
         on_class_removal="warn",
         random_state=None,
+        verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.estimator = estimator
@@ -176,6 +193,7 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
         self.n_fits = n_fits
         self.on_class_removal = on_class_removal
         self.random_state = random_state
+        self.verbose = verbose
 
     @staticmethod
     def _default_estimator():
@@ -184,7 +202,6 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
         )
 
     def _score_and_flag(self, X, y, **fit_params):
-        check_keep_ratio(self.keep_ratio)
         rng = check_random_state(self.random_state)
         default = self.estimator is None
         base = self._estimator()
@@ -192,7 +209,8 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
         _check_predict_proba(base, "EL2NPruner")
         total = np.zeros(X.shape[0])
         seeded = True
-        for _ in range(self.n_fits):
+        for k in range(self.n_fits):
+            start = time.perf_counter()
             est = clone(base)
             seeded = _set_random_state(est, rng.randint(np.iinfo(np.int32).max))
             with warnings.catch_warnings():
@@ -202,11 +220,17 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
             proba = est.predict_proba(X)
             col = np.searchsorted(est.classes_, y)
             total += el2n_scores(proba, col)
+            _progress(
+                self,
+                f"short fit {k + 1}/{self.n_fits}: {type(est).__name__} on "
+                f"{X.shape[0]} rows in {time.perf_counter() - start:.1f} s",
+            )
         if not seeded and self.n_fits > 1:
             warnings.warn(
                 f"{type(base).__name__} has no random_state: the {self.n_fits} "
                 "short fits are identical. Use n_fits=1 or a randomised model.",
                 UserWarning,
+                stacklevel=external_stacklevel(),
             )
         scores = total / self.n_fits
         return scores, self._rank_and_prune(scores, self._y_original, self.offset)
@@ -227,6 +251,7 @@ class RandomPruner(_BasePruner):
     on_class_removal : {"warn", "raise"}, default="warn"
         What to do when pruning would remove every row of a class.
     random_state : int, RandomState instance or None, default=None
+        Controls the randomness; pass an int for reproducible output.
 
     Attributes
     ----------
@@ -263,7 +288,6 @@ class RandomPruner(_BasePruner):
         self.random_state = random_state
 
     def _score_and_flag(self, X, y):
-        check_keep_ratio(self.keep_ratio)
         scores = check_random_state(self.random_state).uniform(size=X.shape[0])
         return scores, self._rank_and_prune(scores, self._y_original, 0.0)
 
@@ -293,6 +317,7 @@ class RepeatedRandomSubsetSampler:
         Draw each epoch's subset independently instead of walking through
         permutations.
     random_state : int, RandomState instance or None, default=None
+        Controls the randomness; pass an int for reproducible output.
 
     References
     ----------
@@ -333,7 +358,13 @@ class RepeatedRandomSubsetSampler:
         return max(1, int(round(self.keep_ratio * self.n_samples)))
 
     def epoch_indices(self):
-        """Indices of the next epoch's subset (advances the sampler)."""
+        """Return the indices of the next epoch's subset (advances the sampler).
+
+        Returns
+        -------
+        indices : ndarray of shape (len(self),), dtype int
+            Row positions of the epoch.
+        """
         m = len(self)
         if self.replacement:
             return self._rng.choice(self.n_samples, size=m, replace=False)

@@ -1,5 +1,6 @@
 """Label errors of continuous targets: uncertainty-scaled out-of-fold residuals."""
 
+import time
 import warnings
 from numbers import Integral, Real
 
@@ -12,7 +13,8 @@ from sklearn.utils.validation import _check_method_params, check_random_state
 
 from ..base import BaseRegressionSampler
 from ..utils._routing import routed_params
-from ._base import _CVRoutingMixin, _set_random_state, _take_rows
+from ..utils._warnings import external_stacklevel
+from ._base import _CVRoutingMixin, _progress, _set_random_state, _take_rows
 
 __all__ = ["RegressionResidualSelector"]
 
@@ -61,6 +63,10 @@ class RegressionResidualSelector(_CVRoutingMixin, BaseRegressionSampler):
     contamination : float in (0, 1) or None, default=None
         Flag exactly this fraction of rows, the largest scores.
     random_state : int, RandomState instance or None, default=None
+        Shuffling of the folds, bootstrap draws and the models' seeds.
+    verbose : int, default=0
+        When positive, print one line per fold (models fitted, seconds) and
+        the number of flagged rows.
 
     Attributes
     ----------
@@ -107,6 +113,7 @@ class RegressionResidualSelector(_CVRoutingMixin, BaseRegressionSampler):
         "threshold": [Interval(Real, 0, None, closed="neither")],
         "contamination": [Interval(Real, 0, 1, closed="neither"), None],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -119,6 +126,7 @@ class RegressionResidualSelector(_CVRoutingMixin, BaseRegressionSampler):
         threshold=3.0,
         contamination=None,
         random_state=None,
+        verbose=0,
     ):
         self.estimator = estimator
         self.cv = cv
@@ -127,6 +135,7 @@ class RegressionResidualSelector(_CVRoutingMixin, BaseRegressionSampler):
         self.threshold = threshold
         self.contamination = contamination
         self.random_state = random_state
+        self.verbose = verbose
 
     _accept_sparse = ()  # the default model is dense-only
 
@@ -156,7 +165,8 @@ class RegressionResidualSelector(_CVRoutingMixin, BaseRegressionSampler):
         splits = self._splits(X, y, rng, groups)
         pred = np.empty(n)
         epi = np.zeros(n)
-        for train, test in splits:
+        for k, (train, test) in enumerate(splits):
+            start = time.perf_counter()
             est = clone(base)
             _set_random_state(est, rng.randint(2**31 - 1))
             fold = _check_method_params(X, params, train)
@@ -170,10 +180,17 @@ class RegressionResidualSelector(_CVRoutingMixin, BaseRegressionSampler):
                     boot = _check_method_params(X, params, sample)
                     boots[b] = est_b.fit(X[sample], y[sample], **boot).predict(X[test])
                 epi[test] = boots.std(axis=0, ddof=1) if self.n_bootstrap > 1 else 0.0
+            _progress(
+                self,
+                f"fold {k + 1}/{len(splits)}: {1 + self.n_bootstrap} "
+                f"{type(est).__name__} fits on {len(train)} rows, "
+                f"{time.perf_counter() - start:.1f} s",
+            )
         resid = y - pred
         abs_r = np.abs(resid)
         global_scale = _MAD_TO_STD * np.median(abs_r)
         if self.aleatoric:
+            _progress(self, f"residual-scale models on {len(splits)} folds")
             alea = np.empty(n)
             for train, test in splits:
                 scale_model = HistGradientBoostingRegressor(
@@ -194,6 +211,7 @@ class RegressionResidualSelector(_CVRoutingMixin, BaseRegressionSampler):
             flagged[np.argsort(-scores, kind="stable")[:m]] = True
         else:
             flagged = scores > self.threshold
+        _progress(self, f"{int(flagged.sum())} of {n} rows flagged")
         if flagged.all():
             raise ValueError(
                 "RegressionResidualSelector flags every row; refusing to return "
@@ -204,6 +222,7 @@ class RegressionResidualSelector(_CVRoutingMixin, BaseRegressionSampler):
                 f"RegressionResidualSelector flags {flagged.mean():.0%} of the "
                 "rows; the model may fit the data poorly.",
                 UserWarning,
+                stacklevel=external_stacklevel(),
             )
         self.sampling_strategy_ = "remove_flagged"
         self.oof_prediction_ = pred

@@ -134,6 +134,7 @@ class TomekLinks(_CleaningSampler):
         Returns
         -------
         is_tomek : ndarray of shape (n_samples,), dtype bool
+            True for the rows that belong to a Tomek link.
         """
         y = np.asarray(y)
         nn_index = np.asarray(nn_index)

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, validate_params
 
 from ._optional import import_optional
 
@@ -30,15 +31,15 @@ _BUDGET = [None]
 
 
 def get_dask_gather_budget():
-    """Bytes of rows a Dask path may gather to the client (one class, or one
-    batch of queries).
+    """Return the bytes of rows a Dask path may gather to the client.
 
-    256 MiB unless set by :func:`dask_gather_budget` or the environment
+    The budget applies to one class, or one batch of queries.  256 MiB unless set by :func:`dask_gather_budget` or the environment
     variable ``SKLEARN_DATACENTRIC_DASK_GATHER_BUDGET`` (bytes).
 
     Returns
     -------
     nbytes : int
+        The budget in bytes.
     """
     if _BUDGET[0] is not None:
         return _BUDGET[0]
@@ -46,13 +47,17 @@ def get_dask_gather_budget():
     return int(env) if env else _DEFAULT_BUDGET
 
 
+@validate_params(
+    {"nbytes": [Interval(numbers.Integral, 1, None, closed="left")]},
+    prefer_skip_nested_validation=True,
+)
 @contextmanager
 def dask_gather_budget(nbytes):
-    """Set, within a ``with`` block, how many bytes of rows the Dask paths
-    of the samplers may gather to the client.
+    """Set the gather budget of the Dask paths within a ``with`` block.
 
-    A class to over-sample whose rows (``n_rows * n_features * 8`` bytes)
-    fit the budget is gathered and searched in memory; a larger one has its
+    The budget is how many bytes of rows the Dask paths of the samplers may
+    gather to the client.  A class to over-sample whose rows
+    (``n_rows * n_features * 8`` bytes) fit the budget is gathered and searched in memory; a larger one has its
     neighbour search distributed
     (:func:`sklearn_datacentric.neighbors.kneighbors_dask`), its queries
     sent in batches that fit the budget.
@@ -61,9 +66,12 @@ def dask_gather_budget(nbytes):
     ----------
     nbytes : int
         The budget in bytes (at least 1).
+
+    Yields
+    ------
+    None
+        The budget holds inside the ``with`` block and is restored after.
     """
-    if not isinstance(nbytes, numbers.Integral) or nbytes < 1:
-        raise ValueError(f"nbytes must be a positive integer, got {nbytes!r}.")
     old = _BUDGET[0]
     _BUDGET[0] = int(nbytes)
     try:
@@ -93,6 +101,7 @@ class DaskDispatchMixin:
         X : {array-like, dataframe, sparse matrix, dask Array or DataFrame} \
                 of shape (n_samples, n_features)
         y : array-like, dask Array or Series of shape (n_samples,)
+            Target values.
         **params : dict
             Passed to the in-memory ``fit_resample``.
 
@@ -515,9 +524,25 @@ def _provenance_base():
 
 
 class DaskProvenance(_provenance_base()):
-    """:class:`~sklearn_datacentric.base.Provenance` of a Dask resampling:
-    ``seed``, ``partner``, ``gap`` and ``synthetic`` are dask arrays (global
-    row indices of the input), and :meth:`propagate` is lazy."""
+    """Provenance of a Dask resampling, with lazy columns.
+
+    As :class:`~sklearn_datacentric.base.Provenance`, but ``seed``,
+    ``partner``, ``gap`` and ``synthetic`` are dask arrays (global row
+    indices of the input), and :meth:`propagate` is lazy.
+
+    Parameters
+    ----------
+    seed : dask.array.Array of shape (n_output,)
+        Seed row of each output row (``-1`` when none).
+    partner : dask.array.Array of shape (n_output,)
+        Second parent of each synthetic row (``-1`` when none).
+    gap : dask.array.Array of shape (n_output,)
+        Position of each synthetic row on its segment.
+    synthetic : dask.array.Array of shape (n_output,)
+        True for generated rows.
+    n_input : int
+        Number of rows given to ``fit_resample``.
+    """
 
     def __init__(self, seed, partner, gap, synthetic, *, n_input):
         object.__setattr__(self, "seed", seed)
@@ -528,6 +553,7 @@ class DaskProvenance(_provenance_base()):
 
     @property
     def n_output(self):
+        """Number of output rows."""
         return int(self.seed.shape[0])
 
     def propagate(self, values, *, how="seed"):
@@ -536,12 +562,14 @@ class DaskProvenance(_provenance_base()):
         Parameters
         ----------
         values : dask array, dask Series or ndarray of shape (n_input,)
+            One value per row given to ``fit_resample``.
         how : {"seed", "interpolate"}, default="seed"
             See :meth:`Provenance.propagate`.
 
         Returns
         -------
         out : dask.array.Array of shape (n_output,)
+            One value per output row (lazy).
         """
         import dask
         import dask.array as da
@@ -653,10 +681,9 @@ def _worker_plugin_class():
 
 
 def dask_warmup(client):
-    """Warm up the numba kernels on every worker of a Dask cluster, now and
-    on the workers that join later.
+    """Warm up the numba kernels on every worker of a Dask cluster.
 
-    A fresh worker process otherwise compiles the kernels it needs during
+    The warm-up runs now and on the workers that join later.  A fresh worker process otherwise compiles the kernels it needs during
     its first tasks.  This registers a ``distributed`` worker plugin that
     runs each kernel of the Dask paths once on tiny data when a worker
     starts (and on the workers already running).  With the numba cache
@@ -672,6 +699,7 @@ def dask_warmup(client):
     Parameters
     ----------
     client : distributed.Client
+        Client of the cluster whose workers get the plugin.
 
     Returns
     -------

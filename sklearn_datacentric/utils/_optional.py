@@ -2,6 +2,8 @@
 
 import importlib
 
+from sklearn.utils._param_validation import validate_params
+
 # module name -> extra of sklearn-datacentric that installs it
 _EXTRAS = {
     "torch": "torch",
@@ -14,6 +16,10 @@ _EXTRAS = {
 }
 
 
+@validate_params(
+    {"module": [str], "extra": [str, None], "purpose": [str, None]},
+    prefer_skip_nested_validation=True,
+)
 def import_optional(module, *, extra=None, purpose=None):
     """Import an optional dependency or raise an ImportError naming the extra.
 

@@ -14,18 +14,31 @@ Two ways to give a shift-aware estimator its unlabelled target sample:
 """
 
 import numpy as np
+from sklearn.utils._param_validation import validate_params
 
 __all__ = ["pack_source_target", "split_source_target"]
 
 
+@validate_params(
+    {
+        "X_source": ["array-like"],
+        "y_source": ["array-like"],
+        "X_target": ["array-like"],
+        "y_target": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def pack_source_target(X_source, y_source, X_target, *, y_target=None):
     """Stack a labelled source sample and a target sample in skada's layout.
 
     Parameters
     ----------
     X_source : array-like of shape (n_source, n_features)
+        Labelled source rows.
     y_source : array-like of shape (n_source,)
+        Their labels.
     X_target : array-like of shape (n_target, n_features)
+        Unlabelled rows of the target (test) distribution.
     y_target : array-like of shape (n_target,), default=None
         Only kept for evaluation; when None the target labels are masked with
         ``-1`` (integer labels), ``NaN`` (float targets) or ``None`` (object).
@@ -33,7 +46,9 @@ def pack_source_target(X_source, y_source, X_target, *, y_target=None):
     Returns
     -------
     X : ndarray of shape (n_source + n_target, n_features)
+        Source rows, then target rows.
     y : ndarray of shape (n_source + n_target,)
+        Source labels, then the target labels (masked unless ``y_target`` is given).
     sample_domain : ndarray of shape (n_source + n_target,)
         ``1`` for source rows and ``-2`` for target rows (skada's defaults).
     """
@@ -66,12 +81,44 @@ def pack_source_target(X_source, y_source, X_target, *, y_target=None):
     return X, y, sample_domain
 
 
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like", None],
+        "X_target": ["array-like", "sparse matrix", None],
+        "sample_domain": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def split_source_target(X, y=None, *, X_target=None, sample_domain=None):
     """Return ``(X_source, y_source, X_target, source_mask)`` from either path.
 
     ``source_mask`` is a boolean mask over the rows of ``X`` (all True on the
     ``X_target`` path).  ``X_target`` is None when no target sample was given.
     Inputs are not validated beyond the layout; call ``validate_data`` first.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Rows given to ``fit``: source rows only, or source and target rows.
+    y : ndarray of shape (n_samples,), default=None
+        Their labels (those of target rows are ignored).
+    X_target : ndarray of shape (n_target, n_features), default=None
+        Target rows passed separately (the notebook path).
+    sample_domain : array-like of int of shape (n_samples,), default=None
+        Domain of each row of ``X``; negative values mark target rows (the
+        CV-safe path).  Not together with ``X_target``.
+
+    Returns
+    -------
+    X_source : ndarray of shape (n_source, n_features)
+        The source rows.
+    y_source : ndarray of shape (n_source,) or None
+        Their labels.
+    X_target : ndarray of shape (n_target, n_features) or None
+        The target rows, None when there are none.
+    source_mask : ndarray of shape (n_samples,), dtype bool
+        True for the rows of ``X`` that are source rows.
     """
     n = X.shape[0]
     if X_target is not None and sample_domain is not None:

@@ -1,8 +1,10 @@
 """Validation helpers shared by every estimator of the package."""
 
 import inspect
+from numbers import Real
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_array, has_fit_parameter
 
 __all__ = [
@@ -18,6 +20,13 @@ def check_sample_weight_support(estimator, *, purpose="these weights"):
 
     The package never falls back silently to bootstrap resampling when an
     estimator cannot take weights.
+
+    Parameters
+    ----------
+    estimator : estimator
+        The estimator whose ``fit`` must accept ``sample_weight``.
+    purpose : str, default="these weights"
+        What the weights are, for the error message.
     """
     fit = getattr(estimator, "fit", None)
     if fit is None:
@@ -39,7 +48,24 @@ def check_sample_weight_support(estimator, *, purpose="these weights"):
 
 
 def check_same_n_features(X_target, n_features, *, name="X_target", **check_params):
-    """Validate a second sample (e.g. the target sample) against the training one."""
+    """Validate a second sample (e.g. the target sample) against the training one.
+
+    Parameters
+    ----------
+    X_target : array-like of shape (n_target, n_features)
+        The second sample.
+    n_features : int
+        Number of features of the training data.
+    name : str, default="X_target"
+        Name of the sample in the error messages.
+    **check_params : dict
+        Passed to :func:`sklearn.utils.check_array`.
+
+    Returns
+    -------
+    X_target : ndarray of shape (n_target, n_features)
+        The validated sample.
+    """
     if X_target is None:
         raise ValueError(f"{name} is required and cannot be None.")
     X_target = check_array(X_target, **check_params)
@@ -54,7 +80,20 @@ def check_same_n_features(X_target, n_features, *, name="X_target", **check_para
 
 
 def check_finite_target(y, *, name="y"):
-    """Return ``y`` as a float array, raising if it holds NaN or infinity."""
+    """Return ``y`` as a float array, raising if it holds NaN or infinity.
+
+    Parameters
+    ----------
+    y : array-like
+        Target values.
+    name : str, default="y"
+        Name of the array in the error message.
+
+    Returns
+    -------
+    y : ndarray of dtype float64
+        The target values as floats.
+    """
     y = np.asarray(y, dtype=np.float64)
     if not np.all(np.isfinite(y)):
         n_bad = int(np.sum(~np.isfinite(y)))
@@ -62,8 +101,21 @@ def check_finite_target(y, *, name="y"):
     return y
 
 
-def check_keep_ratio(keep_ratio, *, name="keep_ratio"):
-    """Validate a ratio in (0, 1]."""
-    if not (isinstance(keep_ratio, (int, float, np.floating)) and 0 < keep_ratio <= 1):
-        raise ValueError(f"{name} must be a float in (0, 1], got {keep_ratio!r}.")
+@validate_params(
+    {"keep_ratio": [Interval(Real, 0, 1, closed="right")]},
+    prefer_skip_nested_validation=True,
+)
+def check_keep_ratio(keep_ratio):
+    """Validate a ratio in (0, 1].
+
+    Parameters
+    ----------
+    keep_ratio : float in (0, 1]
+        The ratio to check.
+
+    Returns
+    -------
+    keep_ratio : float
+        ``keep_ratio`` as a Python float.
+    """
     return float(keep_ratio)

@@ -1,9 +1,12 @@
 """Tests for sklearn_datacentric.datasets."""
 
+from importlib import resources
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.utils import Bunch
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_datacentric import datasets as D
 from sklearn_datacentric.datasets import (
@@ -22,6 +25,7 @@ from sklearn_datacentric.datasets import (
     make_ordinal_rare_events,
     ordinal_class_probabilities,
 )
+from sklearn_datacentric.datasets._base import load_descr
 
 # loader, shape, task, expected class counts (classification) or None
 LOADERS = [
@@ -80,6 +84,61 @@ def test_loader_argument_validation():
         load_haberman(as_frame="yes")
     with pytest.raises(TypeError):
         load_haberman(True)  # keyword-only
+
+
+@pytest.mark.parametrize("loader", [entry[0] for entry in LOADERS] + [load_imbalanced])
+def test_loader_errors_name_the_parameter(loader):
+    args = ("ecoli1",) if loader is load_imbalanced else ()
+    for param in ("as_frame", "return_X_y"):
+        match = f"The '{param}' parameter of {loader.__name__} must be"
+        with pytest.raises(InvalidParameterError, match=match):
+            loader(*args, **{param: "yes"})
+
+
+def test_descriptions_are_package_files():
+    # each loader's DESCR is the text of its descr/*.rst file, found by
+    # importlib.resources (as in an installed wheel)
+    files = {
+        p.name
+        for p in resources.files("sklearn_datacentric.datasets.descr").iterdir()
+        if p.name.endswith(".rst")
+    }
+    for loader, name in [
+        (load_haberman, "haberman"),
+        (load_blood_transfusion, "blood_transfusion"),
+        (load_breast_cancer_wisconsin, "breast_cancer_wisconsin"),
+        (load_ringnorm, "ringnorm"),
+        (load_airfoil, "airfoil"),
+        (load_communities_crime, "communities_crime"),
+        (load_wine_quality, "wine_quality"),
+    ]:
+        assert f"{name}.rst" in files
+        assert loader().DESCR == load_descr(f"{name}.rst")
+    # the KEEL template is filled for every bundled imbalanced dataset
+    assert "keel_imbalanced.rst" in files
+    for name in list_imbalanced_datasets():
+        descr = load_imbalanced(name).DESCR
+        assert "{" not in descr and f"KEEL imbalanced dataset {name!r}" in descr
+        info = describe_imbalanced_datasets().set_index("name").loc[name]
+        assert f":Number of Instances: {info['n_samples']} " in descr
+
+
+def test_generator_errors_name_the_parameter():
+    X, y = _balanced(2, 10)
+    cases = [
+        (make_imbalance, (X, y), "imbalance_ratio", 0.5),
+        (make_imbalance, (X, y), "kind", "foo"),
+        (make_covariate_shift, (X,), "p_below", 1.0),
+        (make_covariate_shift, (X,), "n_train", 0),
+        (make_covariate_shift, (X,), "feature", 1.5),
+        (make_ordinal_rare_events, (), "n_classes", 1),
+        (make_ordinal_rare_events, (), "diff_prob", 1.5),
+        (make_ordinal_rare_events, (), "beta", np.inf),
+    ]
+    for func, args, param, value in cases:
+        match = f"The '{param}' parameter of {func.__name__} must be"
+        with pytest.raises(InvalidParameterError, match=match):
+            func(*args, **{param: value})
 
 
 def test_specific_dataset_facts():

@@ -506,7 +506,7 @@ def test_synthetic_points_display():
     est.fit_resample(X, y)
     with pytest.raises(ValueError, match="do not match"):
         SyntheticPointsDisplay.from_resampled(
-            X, X[:10], y[:10], est.provenance_, show=False
+            X, X[:10], y[:10], est.provenance_
         )
 
 

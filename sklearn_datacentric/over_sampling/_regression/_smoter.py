@@ -4,6 +4,7 @@ import numbers
 import warnings
 
 import numpy as np
+from imblearn.utils import Substitution
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -11,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ...base import BaseRegressionSampler
 from ...neighbors import NearestNeighbors
+from ...utils._warnings import external_stacklevel
 from ._relevance import (
     automatic_control_points,
     check_control_points,
@@ -75,7 +77,18 @@ class _BaseSMOTER(BaseRegressionSampler):
         return relevance(y, points)
 
     def relevance_function(self, y):
-        """Relevance phi(y) in [0, 1] of target values, from the fitted points."""
+        """Relevance phi(y) in [0, 1] of target values, from the fitted points.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            Target values.
+
+        Returns
+        -------
+        phi : ndarray of shape (n_samples,)
+            Relevance of each value.
+        """
         check_is_fitted(self, "relevance_control_points_")
         return relevance(
             np.asarray(y, dtype=np.float64), self.relevance_control_points_
@@ -244,23 +257,8 @@ class _BaseSMOTER(BaseRegressionSampler):
         return seeds, partners, gaps, X_syn, y_syn
 
 
-class SMOTER(_BaseSMOTER):
-    """SMOTE for regression: oversample rare target ranges, undersample common ones.
-
-    SMOTER (Torgo, Ribeiro, Pfahringer and Branco, 2013) turns SMOTE into a
-    resampler for continuous targets.  A relevance function phi(y) in [0, 1]
-    (Ribeiro, 2011) marks the rare, relevant target values: those with
-    ``phi(y) >= relevance_threshold``.  Sorted by ``y``, consecutive rare or
-    common values form "bumps".  Common bumps are randomly undersampled; in
-    rare bumps, new cases are interpolated between a case and one of its
-    ``k_neighbors`` nearest neighbours *within the same bump*, and the new
-    target is the mean of the two parents' targets weighted by the inverse
-    of the new case's distance to each (on the segment: linear interpolation
-    with the same gap).
-
-    Parameters
-    ----------
-    relevance : "auto" or array-like of shape (n_points, 2) or (n_points, 3), \
+# parameters documented once for SMOTER and SMOGN
+_SMOTER_PARAMETERS = """    relevance : "auto" or array-like of shape (n_points, 2) or (n_points, 3), \
             default="auto"
         The relevance function phi.  ``"auto"``: phi is 1 at the box-plot
         whisker ends of ``y`` on each side with values beyond them
@@ -289,11 +287,35 @@ class SMOTER(_BaseSMOTER):
         An object (e.g. ``sklearn.neighbors.NearestNeighbors``) is cloned, its
         ``n_neighbors`` set to ``k + 1``, and the point itself dropped, as in
         imbalanced-learn.
-    random_state : int, RandomState instance or None, default=None
+"""
+
+_SMOTER_RANDOM_JOBS = """    random_state : int, RandomState instance or None, default=None
         Controls the undersampling, the seeds, partners and gaps.
     n_jobs : int, default=None
         Threads of the neighbour search.
+"""
 
+
+@Substitution(
+    smoter_parameters=_SMOTER_PARAMETERS, smoter_random_jobs=_SMOTER_RANDOM_JOBS
+)
+class SMOTER(_BaseSMOTER):
+    """SMOTE for regression: oversample rare target ranges, undersample common ones.
+
+    SMOTER (Torgo, Ribeiro, Pfahringer and Branco, 2013) turns SMOTE into a
+    resampler for continuous targets.  A relevance function phi(y) in [0, 1]
+    (Ribeiro, 2011) marks the rare, relevant target values: those with
+    ``phi(y) >= relevance_threshold``.  Sorted by ``y``, consecutive rare or
+    common values form "bumps".  Common bumps are randomly undersampled; in
+    rare bumps, new cases are interpolated between a case and one of its
+    ``k_neighbors`` nearest neighbours *within the same bump*, and the new
+    target is the mean of the two parents' targets weighted by the inverse
+    of the new case's distance to each (on the segment: linear interpolation
+    with the same gap).
+
+    Parameters
+    ----------
+{smoter_parameters}{smoter_random_jobs}
     Attributes
     ----------
     relevance_control_points_ : ndarray of shape (n_points, 2 or 3)
@@ -346,6 +368,7 @@ class SMOTER(_BaseSMOTER):
                 f"A rare range of y ({y[idx].min():.4g}) holds a single case: "
                 "SMOTER cannot interpolate within it and keeps it unchanged.",
                 UserWarning,
+                stacklevel=external_stacklevel(),
             )
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0), np.zeros((0, X.shape[1])), np.zeros(0)
@@ -356,6 +379,9 @@ class SMOTER(_BaseSMOTER):
         return self._interpolate(X, y, idx, pos, nb, rng)
 
 
+@Substitution(
+    smoter_parameters=_SMOTER_PARAMETERS, smoter_random_jobs=_SMOTER_RANDOM_JOBS
+)
 class SMOGN(_BaseSMOTER):
     """SMOTER with Gaussian noise: interpolate near neighbours, perturb far ones.
 
@@ -372,12 +398,9 @@ class SMOGN(_BaseSMOTER):
 
     Parameters
     ----------
-    relevance, relevance_threshold, extremes, coef, sampling_strategy, \
-k_neighbors, random_state, n_jobs
-        As in :class:`SMOTER`.
-    perturbation : float, default=0.02
+{smoter_parameters}    perturbation : float, default=0.02
         Upper bound of the relative noise amplitude (``pert`` in the paper).
-
+{smoter_random_jobs}
     Attributes
     ----------
     relevance_control_points_ : ndarray of shape (n_points, 2 or 3)

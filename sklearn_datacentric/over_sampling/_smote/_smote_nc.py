@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_array, check_consistent_length, valid
 from ...neighbors import NearestNeighbors
 from ...neighbors._base import l1_kneighbors_self, mixed_kneighbors_self
 from ...utils._pandas import is_pandas_df
+from ...utils._warnings import external_stacklevel
 from . import _kernels
 from ._base import BaseSMOTE, kneighbors_self, n_neighbors_of, sample_pairs
 
@@ -538,6 +539,7 @@ class SMOTEN(BaseSMOTE):
             warnings.warn(
                 "SMOTEN converts sparse X to a dense array internally.",
                 DataConversionWarning,
+                stacklevel=external_stacklevel(),
             )
         self._validate_estimator()
         k = n_neighbors_of(self.nn_k_, "k_neighbors")

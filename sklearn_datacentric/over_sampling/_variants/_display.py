@@ -8,25 +8,54 @@ __all__ = ["SyntheticPointsDisplay"]
 
 
 def _to_2d(X, features):
+    """Projection of rows on two axes, and the names of the axes.
+
+    ``features`` is ``"pca"`` (the first two principal axes of ``X``; the two
+    columns themselves when ``X`` has only two) or two columns, given by
+    position or, when ``X`` is a DataFrame, by name.  The axes are named
+    after the DataFrame's columns when it has them.
+    """
+    columns = getattr(X, "columns", None)
+    names = None if columns is None else [str(c) for c in columns]
     X = np.asarray(X, dtype=np.float64)
-    if features == "pca" and X.shape[1] > 2:
+    if isinstance(features, str) and features == "pca" and X.shape[1] > 2:
         mean = X.mean(axis=0)
         _, _, vt = np.linalg.svd(X - mean, full_matrices=False)
         return lambda Z: (np.asarray(Z, dtype=np.float64) - mean) @ vt[:2].T, (
             "PC 1", "PC 2")
-    if features == "pca":
+    if isinstance(features, str) and features == "pca":
         features = (0, 1)
-    i, j = features
-    return lambda Z: np.asarray(Z, dtype=np.float64)[:, [i, j]], (
-        f"feature {i}", f"feature {j}")
+    if isinstance(features, str) or len(features) != 2:
+        raise ValueError(
+            f'features must be "pca" or two columns, got {features!r}.'
+        )
+    cols = []
+    for f in features:
+        if isinstance(f, str):
+            if names is None or f not in names:
+                raise ValueError(
+                    f"features names a column {f!r} that X does not have "
+                    "(column names need a DataFrame X)."
+                )
+            cols.append(names.index(f))
+        elif -X.shape[1] <= f < X.shape[1]:
+            cols.append(int(f) % X.shape[1])
+        else:
+            raise ValueError(f"feature {f} out of range for {X.shape[1]} columns.")
+    i, j = cols
+    labels = (names[i], names[j]) if names else (f"feature {i}", f"feature {j}")
+    return lambda Z: np.asarray(Z, dtype=np.float64)[:, [i, j]], labels
 
 
 class SyntheticPointsDisplay:
     """Original and synthetic points of an oversampler, in two dimensions.
 
     Build it with :meth:`from_estimator` (runs ``fit_resample``) or
-    :meth:`from_resampled` (from outputs you already have), then
-    :meth:`plot`.  Synthetic rows are the output rows whose
+    :meth:`from_resampled` (from outputs you already have): as scikit-learn's
+    displays, both draw the plot and return the display; :meth:`plot` draws
+    it again (on other axes, with other markers).  The axes are named after
+    the columns shown (a DataFrame's column names, ``"feature i"`` for an
+    array, ``"PC 1"`` and ``"PC 2"`` for ``features="pca"``).  Synthetic rows are the output rows whose
     ``provenance_.synthetic`` flag is set; with ``show_parents=True`` a thin
     segment joins each synthetic point to its seed (and partner).
 
@@ -35,14 +64,17 @@ class SyntheticPointsDisplay:
     X_original : ndarray of shape (n_samples, 2)
         Projected original points (output rows that are not synthetic).
     y_original : ndarray of shape (n_samples,)
+        Their labels.
     X_synthetic : ndarray of shape (n_synthetic, 2)
         Projected synthetic points.
     y_synthetic : ndarray of shape (n_synthetic,)
+        Their labels.
     seeds : ndarray of shape (n_synthetic, 2) or None
         Projected seed row of each synthetic point (NaN where none).
     partners : ndarray of shape (n_synthetic, 2) or None
         Projected partner row of each synthetic point (NaN where none).
     axis_labels : tuple of str, default=("feature 0", "feature 1")
+        Names of the horizontal and vertical axes.
     name : str, default=None
         Title of the plot (the sampler's class name by default).
 
@@ -60,8 +92,7 @@ class SyntheticPointsDisplay:
     ...     ProWSyn, SyntheticPointsDisplay)
     >>> X, y = make_classification(n_samples=100, n_features=2, n_redundant=0,
     ...                            weights=[0.9], random_state=0)
-    >>> disp = SyntheticPointsDisplay.from_estimator(
-    ...     ProWSyn(random_state=0), X, y, show=False)
+    >>> disp = SyntheticPointsDisplay.from_estimator(ProWSyn(random_state=0), X, y)
     >>> disp.X_synthetic.shape[0] > 0
     True
     """
@@ -82,28 +113,36 @@ class SyntheticPointsDisplay:
     @classmethod
     def from_resampled(
         cls, X, X_resampled, y_resampled, provenance, *, features=(0, 1),
-        name=None, ax=None, show=True, show_parents=False,
+        name=None, ax=None, show_parents=False,
     ):
-        """Build (and by default plot) from the output of ``fit_resample``.
+        """Plot the output of ``fit_resample`` and return the display.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             The input given to ``fit_resample`` (for the parents).
-        X_resampled, y_resampled : array-like
-            Its output.
+        X_resampled : array-like of shape (n_output, n_features)
+            Its output rows.
+        y_resampled : array-like of shape (n_output,)
+            Its output labels.
         provenance : :class:`~sklearn_datacentric.base.Provenance`
             The sampler's ``provenance_``.
-        features : (int, int) or "pca", default=(0, 1)
-            The two columns to show, or the first two principal axes of
-            ``X``.
+        features : (int or str, int or str) or "pca", default=(0, 1)
+            The two columns to show (positions, or names of the columns of a
+            DataFrame ``X``), or the first two principal axes of ``X``.
         name : str, default=None
+            Title of the plot.
         ax : matplotlib Axes, default=None
-        show : bool, default=True
-            Call :meth:`plot`.
+            Axes to draw on; a new figure when None.
         show_parents : bool, default=False
             Draw segments from synthetic points to their parents.
+
+        Returns
+        -------
+        display : SyntheticPointsDisplay
+            The display, drawn (``ax_`` and ``figure_`` set).
         """
+        project, labels = _to_2d(X, features)  # before X loses its columns
         X = np.asarray(X, dtype=np.float64)
         Xr = np.asarray(X_resampled, dtype=np.float64)
         yr = np.asarray(y_resampled)
@@ -112,7 +151,6 @@ class SyntheticPointsDisplay:
                 "X_resampled and provenance do not match: "
                 f"{Xr.shape[0]} rows against {provenance.n_output}."
             )
-        project, labels = _to_2d(X, features)
         syn = provenance.synthetic
 
         def parents(idx):
@@ -128,29 +166,38 @@ class SyntheticPointsDisplay:
             partners=parents(provenance.partner[syn]) if show_parents else None,
             axis_labels=labels, name=name,
         )
-        if show:
-            disp.plot(ax=ax)
-        return disp
+        return disp.plot(ax=ax)
 
     @classmethod
     def from_estimator(
-        cls, sampler, X, y, *, features=(0, 1), ax=None, show=True,
-        show_parents=False, name=None,
+        cls, sampler, X, y, *, features=(0, 1), ax=None, show_parents=False,
+        name=None,
     ):
-        """Run ``sampler.fit_resample(X, y)`` and build the display.
+        """Run ``sampler.fit_resample(X, y)``, plot, and return the display.
 
         Parameters
         ----------
         sampler : sampler with ``provenance_`` after ``fit_resample``
+            An over-sampler of this package (unfitted or fitted: it is
+            refitted).
         X : array-like of shape (n_samples, n_features)
+            Input of ``fit_resample``.
         y : array-like of shape (n_samples,)
-        features : (int, int) or "pca", default=(0, 1)
+            Class labels.
+        features : (int or str, int or str) or "pca", default=(0, 1)
+            The two columns to show (positions, or names of the columns of a
+            DataFrame ``X``), or the first two principal axes of ``X``.
         ax : matplotlib Axes, default=None
-        show : bool, default=True
-            Call :meth:`plot`.
+            Axes to draw on; a new figure when None.
         show_parents : bool, default=False
+            Draw segments from synthetic points to their parents.
         name : str, default=None
             Title (the sampler's class name by default).
+
+        Returns
+        -------
+        display : SyntheticPointsDisplay
+            The display, drawn (``ax_`` and ``figure_`` set).
         """
         X_res, y_res = sampler.fit_resample(X, y)
         if not hasattr(sampler, "provenance_"):
@@ -160,7 +207,7 @@ class SyntheticPointsDisplay:
             )
         return cls.from_resampled(
             X, X_res, y_res, sampler.provenance_, features=features,
-            name=name or type(sampler).__name__, ax=ax, show=show,
+            name=name or type(sampler).__name__, ax=ax,
             show_parents=show_parents,
         )
 
@@ -172,11 +219,14 @@ class SyntheticPointsDisplay:
         ax : matplotlib Axes, default=None
             New figure and axes when None.
         synthetic_marker : str, default="x"
+            Matplotlib marker of the synthetic points.
         alpha : float, default=0.6
+            Opacity of the original points.
 
         Returns
         -------
-        self
+        self : SyntheticPointsDisplay
+            The display, with ``ax_`` and ``figure_`` set.
         """
         plt = import_optional(
             "matplotlib.pyplot", extra="plot",

@@ -1,0 +1,1 @@
+"""Descriptions (reStructuredText) of the bundled datasets, one file each."""
