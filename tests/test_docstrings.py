@@ -41,8 +41,10 @@ EXAMPLES_EXEMPT_MODULES = {"base", "utils"}
 
 # Methods of third-party frameworks (skorch callbacks and nets, torch modules)
 # that this package overrides are hooks the framework calls; they keep the
-# framework's documentation.  Methods of the estimator API stay validated.
+# framework's documentation.  Methods and fitted attributes of the estimator
+# API stay validated (skorch's classifier also defines ``classes_``).
 ESTIMATOR_API = {
+    "classes_",
     "fit",
     "partial_fit",
     "predict",
@@ -81,11 +83,6 @@ PENDING = {
     "conformal.conformal_quantile",
     "conformal.n_calibration_required",
     "conformal.weighted_conformal_quantile",
-    "covariate_shift.DWGCSClassifier.decision_function",
-    "covariate_shift.DWGCSClassifier.fit",
-    "covariate_shift.DWGCSClassifier.predict",
-    "covariate_shift.DWGCSClassifier.predict_proba",
-    "covariate_shift.DWGCSClassifier.score",
     "metrics.CoverageDisplay",
     "metrics.CoverageDisplay.from_estimator",
     "metrics.CoverageDisplay.from_predictions",
@@ -95,19 +92,6 @@ PENDING = {
     "metrics.mean_interval_width",
     "metrics.mean_set_size",
     "metrics.regression_coverage_score",
-    "neural.BalancedBatchSampler",
-    "neural.TabularNetClassifier",
-    "neural.TabularNetClassifier.decision_function",
-    "neural.TabularNetClassifier.fit",
-    "neural.TabularNetClassifier.get_params",
-    "neural.TabularNetClassifier.partial_fit",
-    "neural.TabularNetClassifier.predict",
-    "neural.TabularNetClassifier.predict_proba",
-    "neural.TabularNetClassifier.score",
-    "neural.TabularNetClassifier.set_params",
-    "neural.TabularNetRegressor",
-    "neural.TabularNetRegressor.predict",
-    "neural.TabularNetRegressor.predict_proba",
 }
 
 

@@ -320,14 +320,22 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
             Labelled source sample; with ``sample_domain``, source and target
             rows stacked (target labels are ignored).
         y : array-like of shape (n_samples,)
+            Class labels of the rows of ``X`` (at least two classes among
+            the source rows).
         X_target : array-like of shape (n_target, n_features), default=None
-            Unlabelled target sample (notebook path).
+            Unlabelled target sample (notebook path).  Without a target
+            sample (neither ``X_target`` nor target rows in
+            ``sample_domain``), the source sample stands for the target, all
+            weights are 1 and the classifier is the plain minimax risk
+            classifier of the source sample.
         sample_domain : array-like of int of shape (n_samples,), default=None
-            skada's domain labels (negative = target rows of ``X``).
+            The domain labels of skada: negative values mark target rows of
+            ``X``.
 
         Returns
         -------
         self : object
+            The fitted classifier.
         """
         self._validate_params()
         X, y = validate_data(self, X, y, dtype=np.float64)
@@ -450,16 +458,19 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def decision_function(self, X):
-        """Scores ``alpha(x) phi(x).mu_y`` of each class.
+        """Compute the scores ``alpha(x) Phi(x, y).mu`` of each class.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Samples to score, with the features seen in ``fit``.
 
         Returns
         -------
         scores : ndarray of shape (n_samples, n_classes)
-            For two classes, the difference of the second and first score.
+            Score of every class, columns in the order of ``classes_``.  For
+            two classes, shape (n_samples,): the score of ``classes_[1]``
+            minus that of ``classes_[0]``.
         """
         S = self._scores(X)
         return S[:, 1] - S[:, 0] if S.shape[1] == 2 else S
@@ -481,15 +492,20 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         return S
 
     def predict_proba(self, X):
-        """Minimax classification rule ``h(y|x)``.
+        """Return the minimax classification rule ``h(y|x)``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Samples to classify, with the features seen in ``fit``.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Probability of every class under the minimax rule, columns in
+            the order of ``classes_``: the softmax of the scores for the log
+            loss; for the 0-1 loss, the scores above the best label subset's
+            threshold, normalised (uniform when no score exceeds it).
         """
         S = self._scores(X)
         if self.loss == "log":
@@ -503,34 +519,44 @@ class DWGCSClassifier(ClassifierMixin, BaseEstimator):
         return h / tot
 
     def predict(self, X):
-        """Most probable class under ``h(y|x)``.
+        """Predict the most probable class under ``h(y|x)``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Samples to classify, with the features seen in ``fit``.
 
         Returns
         -------
         y : ndarray of shape (n_samples,)
+            The class of ``classes_`` with the highest probability.
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
     def score(self, X, y, sample_weight=None, sample_domain=None):
-        """Accuracy; with ``sample_domain``, on the labelled target rows.
-
-        See :func:`score_domain` for the rule used on stacked data.
+        """Return the accuracy; with ``sample_domain``, on the labelled target rows.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Samples to classify, with the features seen in ``fit``.
         y : array-like of shape (n_samples,)
+            True labels.  With ``sample_domain``, target rows whose label is
+            masked (``-1``, ``NaN`` or ``None``) are not scored.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows in the mean.
         sample_domain : array-like of int of shape (n_samples,), default=None
+            Domain labels of skada for stacked data (negative values mark
+            target rows).  The target rows with a known label are scored;
+            when none has one, the source rows are scored instead.  None
+            scores every row.
 
         Returns
         -------
         score : float
+            Weighted fraction of the scored rows whose predicted label
+            equals ``y``.
         """
         from ._importance import _domain_rows
 

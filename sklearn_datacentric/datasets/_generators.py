@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.special import expit
 from sklearn.utils import Bunch, _safe_indexing, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
@@ -310,10 +311,6 @@ def make_covariate_shift(
 # --------------------------------------------------------------------------
 # make_ordinal_rare_events
 # --------------------------------------------------------------------------
-def _sigmoid(z):
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
 @validate_params(
     {"X": ["array-like"], "intercepts": ["array-like"], "coef": ["array-like"]},
     prefer_skip_nested_validation=True,
@@ -349,7 +346,7 @@ def ordinal_class_probabilities(X, intercepts, coef):
     X = check_array(X, dtype=np.float64)
     intercepts = np.asarray(intercepts, dtype=np.float64)
     coef = np.asarray(coef, dtype=np.float64)
-    cum = _sigmoid(intercepts[None, :] + X @ coef)
+    cum = expit(intercepts[None, :] + X @ coef)
     n = X.shape[0]
     cum = np.hstack([np.zeros((n, 1)), cum, np.ones((n, 1))])
     return np.diff(cum, axis=1)

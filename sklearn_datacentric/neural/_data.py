@@ -139,10 +139,13 @@ class BalancedBatchSampler(WeightedRandomSampler):
 
     Parameters
     ----------
-    strata : array-like of int, shape (n_samples,)
+    strata : array-like of shape (n_samples,)
+        Stratum of every row (class labels, domain labels or cell codes);
+        any values that :func:`numpy.unique` can sort.
     num_samples : int, default=None
         Rows per epoch (``n_samples`` when None).
     generator : torch.Generator, default=None
+        Random generator of the draws; None uses torch's global generator.
 
     Attributes
     ----------

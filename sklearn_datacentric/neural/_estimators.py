@@ -371,23 +371,36 @@ class _TabularNetMixin(_ParamsAdapter, _TrainStepMixin):
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         return self._fit(X, y, sample_weight, groups, partial=False)
 
     def partial_fit(self, X, y, sample_weight=None, groups=None, classes=None):
         """Train for ``max_epochs`` more epochs without re-initialising the module.
 
+        The first call (or a call on an unfitted net) initialises the module
+        and, for a classifier, the classes; later calls continue training
+        the module, criterion and optimizer as they are.
+
         Parameters
         ----------
-        X, y, sample_weight, groups
-            As in :meth:`fit`.
-        classes : array-like, default=None
+        X : array-like of shape (n_samples, n_features)
+            Numeric features; converted to float32.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Class labels or soft labels (classifier) or targets (regressor),
+            as in :meth:`fit`.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the rows, as in :meth:`fit`.
+        groups : array-like of shape (n_samples,), default=None
+            Domain labels, as in :meth:`fit`.
+        classes : array-like of shape (n_classes,), default=None
             All class labels, needed at the first call when ``y`` does not
             show every class (classifier only).
 
         Returns
         -------
         self : object
+            The estimator, trained for ``max_epochs`` more epochs.
         """
         return self._fit(X, y, sample_weight, groups, partial=True, classes=classes)
 
@@ -471,7 +484,8 @@ _DOC_COMMON = """
     compile : bool, default=False
         Whether to ``torch.compile`` the module.
     use_caching : "auto" or bool, default="auto"
-        skorch's caching of predictions for scoring callbacks.
+        Whether skorch's scoring callbacks reuse the predictions cached
+        during the epoch.
     torch_load_kwargs : dict or None, default=None
         Passed to ``torch.load`` when unpickling.
     early_stopping : bool, default=True
@@ -543,7 +557,7 @@ class TabularNetClassifier(_TabularNetMixin, NeuralNetClassifier):
         split, the mixup partners and lambdas.  With an int, CPU runs are
         reproducible; the global torch RNG state is restored after ``fit``.
     **kwargs
-        skorch prefixed parameters (``module__*``, ``optimizer__*``,
+        Prefixed parameters of skorch (``module__*``, ``optimizer__*``,
         ``criterion__*``, ``iterator_train__*``, ``iterator_valid__*``,
         ``callbacks__*``).
 
@@ -647,6 +661,7 @@ class TabularNetClassifier(_TabularNetMixin, NeuralNetClassifier):
 
     @property
     def classes_(self):
+        """Class labels seen in ``fit``, in the order of the output columns."""
         try:
             return self.__dict__["classes_inferred_"]
         except KeyError:
@@ -730,41 +745,48 @@ class TabularNetClassifier(_TabularNetMixin, NeuralNetClassifier):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Numeric features, with the columns seen in ``fit``.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes), float64
+            Probability of every class, columns in the order of
+            ``classes_``; rows sum to 1 with the default nonlinearity.
         """
         out = self._raw_output(X).double()
         nonlin = self._get_predict_nonlinearity()
         return np.asarray(nonlin(out).numpy(), dtype=np.float64)
 
     def predict(self, X):
-        """Predicted class labels.
+        """Predict class labels.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Numeric features, with the columns seen in ``fit``.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            The class of ``classes_`` with the highest probability.
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
     def decision_function(self, X):
-        """Logits of the module.
+        """Compute the logits of the module.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Numeric features, with the columns seen in ``fit``.
 
         Returns
         -------
-        scores : ndarray of shape (n_samples, n_classes), or (n_samples,) for
-            two classes (logit of ``classes_[1]`` minus logit of
-            ``classes_[0]``, positive when ``classes_[1]`` is predicted).
+        scores : ndarray of shape (n_samples, n_classes) or (n_samples,)
+            Logit of every class, columns in the order of ``classes_``.  For
+            two classes, the logit of ``classes_[1]`` minus that of
+            ``classes_[0]``: positive when ``classes_[1]`` is predicted.
         """
         out = self._raw_output(X).double().numpy()
         if out.ndim == 2 and out.shape[1] == 2:
@@ -772,7 +794,22 @@ class TabularNetClassifier(_TabularNetMixin, NeuralNetClassifier):
         return out
 
     def score(self, X, y, sample_weight=None):
-        """Accuracy; labels of ``y`` unseen during fit raise a ValueError."""
+        """Return the mean accuracy on the given data and labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric features, with the columns seen in ``fit``.
+        y : array-like of shape (n_samples,)
+            True labels; a label not seen during ``fit`` raises a ValueError.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows in the mean.
+
+        Returns
+        -------
+        score : float
+            Weighted fraction of rows whose predicted label equals ``y``.
+        """
         check_is_fitted(self)
         self._encode_labels(y, "y")
         return super().score(X, y, sample_weight=sample_weight)
@@ -809,7 +846,7 @@ class TabularNetRegressor(_TabularNetMixin, NeuralNetRegressor):
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, dropout, shuffling, split and mixup draws.
     **kwargs
-        skorch prefixed parameters (``module__*``, ``optimizer__*``, ...).
+        Prefixed parameters of skorch (``module__*``, ``optimizer__*``, ...).
 
     Attributes
     ----------
@@ -894,6 +931,7 @@ class TabularNetRegressor(_TabularNetMixin, NeuralNetRegressor):
 
     @property
     def predict_proba(self):
+        """Not available: a regressor predicts targets, use ``predict``."""
         raise AttributeError(
             "TabularNetRegressor has no predict_proba; use predict."
         )
@@ -923,15 +961,17 @@ class TabularNetRegressor(_TabularNetMixin, NeuralNetRegressor):
         return (w * _per_sample(self.criterion_(y_pred, t))).mean()
 
     def predict(self, X):
-        """Predicted targets.
+        """Predict the targets.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Numeric features, with the columns seen in ``fit``.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Predicted targets, float64; 1-D when ``y`` was 1-D in ``fit``.
         """
         out = self._raw_output(X)
         nonlin = self._get_predict_nonlinearity()

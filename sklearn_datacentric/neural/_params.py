@@ -134,11 +134,22 @@ class _ParamsAdapter:
         self.__dict__["device"] = value
 
     def set_params(self, **kwargs):
-        """Set parameters, including skorch's prefixed ones (``module__width``).
+        """Set the parameters of this estimator.
+
+        Works like scikit-learn's ``set_params`` and also takes skorch's
+        prefixed parameters (``module__width``, ``optimizer__weight_decay``,
+        ...).  New ``callbacks`` are stored as given and built at the next
+        ``initialize`` or ``fit`` (at once when the net is initialised).
+
+        Parameters
+        ----------
+        **kwargs : dict
+            Parameter names mapped to their new values.
 
         Returns
         -------
         self : object
+            The estimator, with the new parameters.
         """
         if "callbacks" in kwargs:
             # stored as is; callbacks are (re)built at the next initialize/fit
@@ -153,6 +164,23 @@ class _ParamsAdapter:
         ]
 
     def get_params(self, deep=True, **kwargs):
+        """Get the parameters of this estimator.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Whether to also return the parameters of the callbacks
+            (``callbacks__<name>__<param>``).  Prefixed parameters given to
+            the constructor (``module__width``) are returned in both cases.
+        **kwargs : dict
+            Passed to skorch's ``NeuralNet.get_params``.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values; ``device`` is the value
+            given (e.g. ``"auto"``), not the resolved torch device.
+        """
         params = super().get_params(deep=deep, **kwargs)
         if "device" in self.__dict__:
             params["device"] = self.__dict__["device"]
