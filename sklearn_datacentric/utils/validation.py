@@ -67,3 +67,249 @@ def check_keep_ratio(keep_ratio, *, name="keep_ratio"):
     if not (isinstance(keep_ratio, (int, float, np.floating)) and 0 < keep_ratio <= 1):
         raise ValueError(f"{name} must be a float in (0, 1], got {keep_ratio!r}.")
     return float(keep_ratio)
+
+
+# --------------------------------------------------------------------------
+# input whose scale overflows float64 arithmetic
+# --------------------------------------------------------------------------
+_FLOAT64_MAX = float(np.finfo(np.float64).max)
+
+
+def overflow_limit(n_samples, n_features=1):
+    """Largest magnitude whose squared differences, summed over all entries of
+    an ``(n_samples, n_features)`` array, stay finite in float64.
+
+    ``(2 * limit) ** 2 * n_samples * n_features`` equals the largest float64:
+    distances, variances and kernel arguments of data below the limit cannot
+    overflow; above it they can (about 1e154 / sqrt(n_samples * n_features)).
+    """
+    return float(np.sqrt(_FLOAT64_MAX / (4.0 * max(n_samples, 1) * max(n_features, 1))))
+
+
+def _column_name(X, j, feature_names=None):
+    names = feature_names if feature_names is not None else getattr(X, "columns", None)
+    if names is not None and j < len(names):
+        return repr(names[j])
+    return str(j)
+
+
+def huge_columns(X):
+    """Indices of the columns of ``X`` beyond :func:`overflow_limit` and the
+    largest magnitude of each column (NaN and infinity are ignored)."""
+    A = np.asarray(X)
+    if A.ndim == 1:
+        A = A[:, None]
+    if A.size == 0 or A.dtype.kind not in "fiu":
+        return np.empty(0, dtype=np.int64), np.empty(0)
+    with np.errstate(invalid="ignore"):
+        amax = np.max(np.where(np.isfinite(A), np.abs(A), 0.0), axis=0)
+    amax = np.asarray(amax, dtype=np.float64)
+    bad = np.flatnonzero(amax > overflow_limit(*A.shape))
+    return bad, amax
+
+
+def _overflow_message(estimator, X, name, cols, amax, feature_names=None):
+    est = estimator if isinstance(estimator, str) else type(estimator).__name__
+    j = int(cols[0])
+    A = np.asarray(X)
+    shape = A.shape if A.ndim == 2 else (A.shape[0], 1)
+    what = name if A.ndim == 1 else f"column {_column_name(X, j, feature_names)} of {name}"
+    more = f" (and {len(cols) - 1} other column(s))" if len(cols) > 1 else ""
+    return (
+        f"{est}: {what}{more} holds values up to {amax[j]:.3g} in magnitude, too "
+        f"large for its float64 arithmetic (squares and sums of squares overflow "
+        f"beyond about {overflow_limit(*shape):.3g} for data of this shape). "
+        f"Rescale {name} first, e.g. divide it by its largest absolute value "
+        f"(sklearn.preprocessing.MaxAbsScaler) or standardise data divided by "
+        f"its maximum."
+    )
+
+
+def check_overflow(X, *, estimator, name="X", feature_names=None):
+    """Raise a ValueError naming ``estimator``, the column and the remedy when
+    the scale of ``X`` overflows float64 arithmetic (see :func:`overflow_limit`).
+
+    For estimators that are not scale-equivariant (a regularised model, a
+    kernel with a fixed bandwidth, a relevance function in the units of
+    ``y``), where rescaling behind the user's back would change the result.
+    """
+    cols, amax = huge_columns(X)
+    if cols.size:
+        raise ValueError(
+            _overflow_message(estimator, X, name, cols, amax, feature_names)
+        )
+    return X
+
+
+class explain_overflow:
+    """Context manager: an error raised inside (typically scikit-learn's
+    "Input X contains NaN" after an inner scaler overflowed) is replaced by
+    the message of :func:`check_overflow` when ``X`` is beyond the overflow
+    limit; other errors pass unchanged.
+    """
+
+    def __init__(self, X, *, estimator, name="X", feature_names=None):
+        self.X, self.estimator, self.name = X, estimator, name
+        self.feature_names = feature_names
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None or not issubclass(exc_type, (ValueError, ArithmeticError)):
+            return False
+        if isinstance(exc, np.linalg.LinAlgError) or issubclass(exc_type, ValueError):
+            cols, amax = huge_columns(self.X)
+            if cols.size:
+                raise ValueError(
+                    _overflow_message(
+                        self.estimator, self.X, self.name, cols, amax,
+                        self.feature_names,
+                    )
+                ) from exc
+        return False
+
+
+def pow2_rescale(X):
+    """``(X * 2**-e, e)`` with ``e`` chosen so that ``X`` is brought below
+    :func:`overflow_limit` (``e = 0`` and ``X`` itself when it already is).
+
+    Scaling by a power of two is exact in floating point (barring values
+    that become subnormal), so a scale-equivariant method run on the scaled
+    data and mapped back with ``np.ldexp(result, e)`` gives exactly the
+    result of exact arithmetic on ``X``, without overflowing on the way.
+    """
+    cols, amax = huge_columns(X)
+    if not cols.size:
+        return X, 0
+    # the largest magnitude lands just below the limit: small columns are
+    # scaled down as little as possible (away from the subnormal range)
+    limit = overflow_limit(*np.shape(np.atleast_2d(np.asarray(X).T).T))
+    e = int(np.frexp(float(np.max(amax)))[1] - np.frexp(limit)[1] + 1)
+    return np.ldexp(np.asarray(X, dtype=np.float64), -e), e
+
+
+def unscale(X, e):
+    """Map the output of :func:`pow2_rescale` data back (``X * 2**e``, exact);
+    a result that overflows there raises instead of returning infinity."""
+    if not e:
+        return X
+    with np.errstate(over="ignore"):
+        out = np.ldexp(X, e)
+    if not np.all(np.isfinite(out[np.isfinite(np.asarray(X))])):
+        raise ValueError(
+            "The result does not fit in float64 once mapped back to the scale of "
+            "X (values near the largest float64); rescale X first, e.g. divide "
+            "it by its largest absolute value."
+        )
+    return out
+
+
+# --------------------------------------------------------------------------
+# pandas nullable dtypes (Int64, Float64, boolean, ...)
+# --------------------------------------------------------------------------
+def _is_nullable_numeric(dtype):
+    import pandas as pd
+
+    return isinstance(
+        dtype, (pd.api.extensions.ExtensionDtype,)
+    ) and (
+        pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype)
+    )
+
+
+def nullable_to_float(X):
+    """Convert the pandas nullable numeric columns of a DataFrame to float64.
+
+    ``Int8`` ... ``UInt64``, ``Float32``/``Float64`` and ``boolean`` columns
+    become float64 with ``pd.NA`` as NaN (so the usual NaN error follows);
+    other columns and non-DataFrame input are returned unchanged.
+
+    Returns
+    -------
+    X : DataFrame or the input
+    dtypes : dict or None
+        ``{column: original dtype}`` of the converted columns, for
+        :func:`restore_nullable`; None when nothing was converted.
+    """
+    columns = getattr(X, "columns", None)
+    dtypes = getattr(X, "dtypes", None)
+    if columns is None or dtypes is None or not hasattr(X, "iloc"):
+        return X, None
+    converted = {c: d for c, d in dtypes.items() if _is_nullable_numeric(d)}
+    if not converted:
+        return X, None
+    X = X.copy()  # never modify the caller's frame
+    for c in converted:
+        X[c] = X[c].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    return X, converted
+
+
+def restore_nullable(X_out, dtypes):
+    """Give the columns converted by :func:`nullable_to_float` a nullable dtype.
+
+    A column keeps its original dtype when every output value is exactly
+    representable in it (rows selected or duplicated: under-sampling,
+    cleaning, original rows); otherwise (interpolated values of an integer
+    or boolean column) it comes back as ``Float64``, never rounded.
+    """
+    if not dtypes or not hasattr(X_out, "columns"):
+        return X_out
+    import pandas as pd
+
+    X_out = X_out.copy()
+    for c, dtype in dtypes.items():
+        if c not in X_out.columns:
+            continue
+        values = X_out[c].to_numpy(dtype=np.float64, na_value=np.nan)
+        finite = values[np.isfinite(values)]
+        if pd.api.types.is_bool_dtype(dtype):
+            exact = np.all((finite == 0) | (finite == 1))
+        elif pd.api.types.is_integer_dtype(dtype):
+            info = np.iinfo(dtype.numpy_dtype)
+            exact = np.all(
+                (finite == np.round(finite)) & (finite >= info.min) & (finite <= info.max)
+            )
+        else:
+            exact = True
+        X_out[c] = pd.array(values, dtype="Float64").astype(dtype if exact else "Float64")
+    return X_out
+
+
+def _reject_na(estimator, X, dtypes):
+    """The usual NaN error for ``pd.NA`` in a nullable column, raised before
+    any column-type logic (a categorical column would otherwise take NaN as
+    a category) unless the estimator accepts missing values."""
+    try:
+        allow_nan = estimator.__sklearn_tags__().input_tags.allow_nan
+    except AttributeError:  # pragma: no cover - not a scikit-learn estimator
+        allow_nan = False
+    if allow_nan:
+        return
+    for c in dtypes:
+        n_na = int(np.isnan(X[c].to_numpy()).sum())
+        if n_na:
+            raise ValueError(
+                f"Input X contains NaN: column {c!r} ({dtypes[c]}) holds {n_na} "
+                f"missing value(s) (pd.NA). {type(estimator).__name__} does not "
+                "accept missing values; impute or drop them first."
+            )
+
+
+def nullable_resample(fit_resample):
+    """Decorator of ``fit_resample(self, X, y, ...)``: pandas nullable numeric
+    columns enter as float64 (``pd.NA`` as NaN, rejected by the usual NaN
+    check) and come back with the dtype chosen by :func:`restore_nullable`."""
+    import functools
+
+    @functools.wraps(fit_resample)
+    def wrapper(self, X, y, *args, **kwargs):
+        X, dtypes = nullable_to_float(X)
+        if dtypes is not None:
+            _reject_na(self, X, dtypes)
+        out = fit_resample(self, X, y, *args, **kwargs)
+        if dtypes is None:
+            return out
+        return (restore_nullable(out[0], dtypes), *out[1:])
+
+    return wrapper
