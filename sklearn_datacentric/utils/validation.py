@@ -170,9 +170,10 @@ class explain_overflow:
         return False
 
 
-def pow2_rescale(X):
+def pow2_rescale(X, limit=None):
     """``(X * 2**-e, e)`` with ``e`` chosen so that ``X`` is brought below
-    :func:`overflow_limit` (``e = 0`` and ``X`` itself when it already is).
+    ``limit`` (default :func:`overflow_limit`; ``e = 0`` and ``X`` itself
+    when it already is).
 
     Scaling by a power of two is exact in floating point (barring values
     that become subnormal), so a scale-equivariant method run on the scaled
@@ -180,11 +181,14 @@ def pow2_rescale(X):
     result of exact arithmetic on ``X``, without overflowing on the way.
     """
     cols, amax = huge_columns(X)
+    if limit is None:
+        limit = overflow_limit(*np.shape(np.atleast_2d(np.asarray(X).T).T))
+    else:
+        cols = np.flatnonzero(amax > limit)
     if not cols.size:
         return X, 0
     # the largest magnitude lands just below the limit: small columns are
     # scaled down as little as possible (away from the subnormal range)
-    limit = overflow_limit(*np.shape(np.atleast_2d(np.asarray(X).T).T))
     e = int(np.frexp(float(np.max(amax)))[1] - np.frexp(limit)[1] + 1)
     return np.ldexp(np.asarray(X, dtype=np.float64), -e), e
 
@@ -311,5 +315,26 @@ def nullable_resample(fit_resample):
         if dtypes is None:
             return out
         return (restore_nullable(out[0], dtypes), *out[1:])
+
+    return wrapper
+
+
+def scale_equivariant(method):
+    """Decorator of ``method(self, X, *args)`` returning ``(X_new, *rest)``
+    for a method equivariant under a common positive scaling of ``X``
+    (interpolation, neighbours, hyperspheres, codebooks, polynomial fits):
+    ``X`` beyond the overflow limit is brought below it by a power of two
+    (:func:`pow2_rescale`) and ``X_new`` mapped back exactly (:func:`unscale`),
+    so data near the largest float64 gives the result of exact arithmetic
+    instead of infinities or a NaN error."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, X, *args, **kwargs):
+        X_scaled, e = pow2_rescale(X)
+        out = method(self, X_scaled, *args, **kwargs)
+        if not e:
+            return out
+        return (unscale(np.asarray(out[0], dtype=np.float64), e), *out[1:])
 
     return wrapper

@@ -3,6 +3,7 @@
 
 import numpy as np
 
+from ...utils.validation import scale_equivariant
 from ._common import (
     K_NEIGHBORS_CONSTRAINT,
     _interpolate,
@@ -116,6 +117,7 @@ class GSMOTE(_VariantOverSampler):
         self.principal_directions_ = {}
         return super()._fit_resample_dense(X, y)
 
+    @scale_equivariant
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
         X_min = X[idx_min].astype(np.float64)
         H = _principal_direction(X_min)
