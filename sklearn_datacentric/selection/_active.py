@@ -19,6 +19,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._routing import build_router, routed_params
+from ..utils.validation import explain_overflow, pow2_rescale
 from ._base import _check_predict_proba
 
 __all__ = [
@@ -165,7 +166,13 @@ class UncertaintySampler(BaseEstimator):
             )
         est = clone(self._estimator())
         _check_predict_proba(est, "UncertaintySampler")
-        self.estimator_ = est.fit(X, y, **routed_params(self, "fit", fit_params))
+        self._scale_exp = 0
+        if self.estimator is None:
+            # the default model standardises first: a power-of-two scaling
+            # changes nothing but keeps the scaler's sums of squares finite
+            X, self._scale_exp = pow2_rescale(X)
+        with explain_overflow(X, estimator=self):
+            self.estimator_ = est.fit(X, y, **routed_params(self, "fit", fit_params))
         self._rng = check_random_state(self.random_state)
         return self
 
@@ -178,6 +185,8 @@ class UncertaintySampler(BaseEstimator):
         X_pool = validate_data(self, X_pool, reset=False)
         if self.strategy == "random":
             return self._rng.uniform(size=X_pool.shape[0])
+        e = getattr(self, "_scale_exp", 0)
+        X_pool = np.ldexp(X_pool, -e) if e else X_pool
         return uncertainty_scores(self.estimator_.predict_proba(X_pool), self.strategy)
 
     def select(self, X_pool, n):

@@ -14,6 +14,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..utils._routing import routed_params
+from ..utils.validation import explain_overflow, pow2_rescale
 from ._base import (
     _BaseSelector,
     _check_predict_proba,
@@ -321,10 +322,15 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         est = clone(self._estimator())
         _check_predict_proba(est, "ConfidenceSelector")
         params = routed_params(self, "fit_resample", fit_params)
-        proba = out_of_fold_proba(
-            est, X, y, cv=self.cv, random_state=self.random_state,
-            n_jobs=self.n_jobs, groups=groups, params=params,
-        )  # fmt: skip
+        if self.estimator is None:
+            # the default model standardises first: a power-of-two scaling
+            # changes nothing but keeps the scaler's sums of squares finite
+            X, _ = pow2_rescale(X)
+        with explain_overflow(X, estimator=self):
+            proba = out_of_fold_proba(
+                est, X, y, cv=self.cv, random_state=self.random_state,
+                n_jobs=self.n_jobs, groups=groups, params=params,
+            )  # fmt: skip
         self.oof_proba_ = proba
         Q, _, thresholds = confident_joint(y, proba)
         self.confident_joint_ = Q
