@@ -142,6 +142,12 @@ class SoftTargetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             self, X, y, accept_sparse=["csr"], dtype=[np.float64, np.float32]
         )
         check_classification_targets(y)
+        labels = np.unique(y)
+        if labels.shape[0] < 2:
+            raise ValueError(
+                "SoftTargetClassifier needs at least 2 classes in y, got 1 class "
+                f"({labels[0].item() if labels.size else None!r})."
+            )
         mixer = SelectiveMixup() if self.mixer is None else clone(self.mixer)
         if self.random_state is not None:
             mixer.set_params(random_state=self.random_state)

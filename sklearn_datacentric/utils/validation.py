@@ -42,6 +42,7 @@ def check_same_n_features(X_target, n_features, *, name="X_target", **check_para
     """Validate a second sample (e.g. the target sample) against the training one."""
     if X_target is None:
         raise ValueError(f"{name} is required and cannot be None.")
+    check_params.setdefault("input_name", name)  # errors name the sample
     X_target = check_array(X_target, **check_params)
     if X_target.shape[0] == 0:
         raise ValueError(f"{name} is empty: at least one sample is required.")
