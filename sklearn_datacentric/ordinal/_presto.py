@@ -21,6 +21,7 @@ from sklearn.utils.validation import (
 from threadpoolctl import threadpool_limits
 
 from ..utils._parallel import task_for
+from ..utils.validation import pow2_rescale
 from ._solver import CumulativeLogitProblem, po_map, presto_map, prox_newton
 
 __all__ = [
@@ -289,13 +290,18 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
 
 
 def _standardise(X, sw):
+    # huge X (squares would overflow to inf and every standardised value be
+    # 0) is scaled by a power of two first: the standardised features are
+    # unchanged, mean and scale are given back in the units of X (finite)
+    Xp, e = pow2_rescale(X)
     w = sw / sw.sum()
-    mean = w @ X
-    var = w @ (X - mean) ** 2
+    mean = w @ Xp
+    var = w @ (Xp - mean) ** 2
     scale = np.sqrt(var)
+    Xs = (Xp - mean) / np.where(scale > 0, scale, 1.0)
+    mean, scale = np.ldexp(mean, e), np.ldexp(scale, e)
     const = scale <= 1e-12 * np.maximum(1.0, np.abs(mean))
     scale[const] = 1.0
-    Xs = (X - mean) / scale
     Xs[:, const] = 0.0
     return Xs, mean, scale
 
