@@ -97,6 +97,16 @@ def _column_name(X, j, feature_names=None):
 def huge_columns(X):
     """Indices of the columns of ``X`` beyond :func:`overflow_limit` and the
     largest magnitude of each column (NaN and infinity are ignored)."""
+    from scipy import sparse
+
+    if sparse.issparse(X):  # the stored values of each column
+        A = sparse.csc_matrix(X)
+        if A.dtype.kind not in "fiu" or A.shape[0] == 0:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        absA = abs(A)
+        absA.data[~np.isfinite(absA.data)] = 0.0
+        amax = np.asarray(absA.max(axis=0).toarray(), dtype=np.float64).ravel()
+        return np.flatnonzero(amax > overflow_limit(*A.shape)), amax
     A = np.asarray(X)
     if A.ndim == 1:
         A = A[:, None]
@@ -183,7 +193,8 @@ def pow2_rescale(X, limit=None):
     """
     cols, amax = huge_columns(X)
     if limit is None:
-        limit = overflow_limit(*np.shape(np.atleast_2d(np.asarray(X).T).T))
+        shape = X.shape if hasattr(X, "shape") else np.shape(X)
+        limit = overflow_limit(*(shape if len(shape) == 2 else (shape[0], 1)))
     else:
         cols = np.flatnonzero(amax > limit)
     if not cols.size:
@@ -191,6 +202,12 @@ def pow2_rescale(X, limit=None):
     # the largest magnitude lands just below the limit: small columns are
     # scaled down as little as possible (away from the subnormal range)
     e = int(np.frexp(float(np.max(amax)))[1] - np.frexp(limit)[1] + 1)
+    from scipy import sparse
+
+    if sparse.issparse(X):
+        X = X.astype(np.float64, copy=True)
+        X.data = np.ldexp(X.data, -e)
+        return X, e
     return np.ldexp(np.asarray(X, dtype=np.float64), -e), e
 
 
