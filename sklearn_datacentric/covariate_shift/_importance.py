@@ -145,9 +145,14 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
         # the estimator is not scale-equivariant in general (a penalty, a
         # solver tolerance): huge X gets an error naming it, not a rescaling
         # (the default linear model diverges silently there: checked first)
+        y_num = ys if not self._is_clf else None
         if self.estimator is None:
             check_overflow(Xs, estimator=self)
-        with explain_overflow(Xs, estimator=self):
+            if y_num is not None:
+                check_overflow(y_num, estimator=self, name="y")
+        with explain_overflow(Xs, estimator=self), explain_overflow(
+            np.zeros(0) if y_num is None else y_num, estimator=self, name="y"
+        ):
             self.estimator_ = est.fit(Xs, ys, sample_weight=w, **params)
         if self._is_clf:
             self.classes_ = self.estimator_.classes_
