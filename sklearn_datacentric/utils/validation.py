@@ -167,17 +167,17 @@ class explain_overflow:
         return self
 
     def __exit__(self, exc_type, exc, tb):
+        # ValueError covers scikit-learn's NaN messages and LinAlgError;
+        # ArithmeticError covers OverflowError and FloatingPointError
         if exc_type is None or not issubclass(exc_type, (ValueError, ArithmeticError)):
             return False
-        if isinstance(exc, np.linalg.LinAlgError) or issubclass(exc_type, ValueError):
-            cols, amax = huge_columns(self.X)
-            if cols.size:
-                raise ValueError(
-                    _overflow_message(
-                        self.estimator, self.X, self.name, cols, amax,
-                        self.feature_names,
-                    )
-                ) from exc
+        cols, amax = huge_columns(self.X)
+        if cols.size:
+            raise ValueError(
+                _overflow_message(
+                    self.estimator, self.X, self.name, cols, amax, self.feature_names
+                )
+            ) from exc
         return False
 
 
@@ -211,7 +211,7 @@ def pow2_rescale(X, limit=None):
     return np.ldexp(np.asarray(X, dtype=np.float64), -e), e
 
 
-def unscale(X, e):
+def unscale(X, e, *, estimator=None):
     """Map the output of :func:`pow2_rescale` data back (``X * 2**e``, exact);
     a result that overflows there raises instead of returning infinity."""
     if not e:
@@ -219,10 +219,11 @@ def unscale(X, e):
     with np.errstate(over="ignore"):
         out = np.ldexp(X, e)
     if not np.all(np.isfinite(out[np.isfinite(np.asarray(X))])):
+        who = "" if estimator is None else f"{type(estimator).__name__}: "
         raise ValueError(
-            "The result does not fit in float64 once mapped back to the scale of "
-            "X (values near the largest float64); rescale X first, e.g. divide "
-            "it by its largest absolute value."
+            f"{who}the result does not fit in float64 once mapped back to the "
+            "scale of X (synthetic values beyond the largest float64); rescale X "
+            "first, e.g. divide it by its largest absolute value."
         )
     return out
 
@@ -353,6 +354,7 @@ def scale_equivariant(method):
         out = method(self, X_scaled, *args, **kwargs)
         if not e:
             return out
-        return (unscale(np.asarray(out[0], dtype=np.float64), e), *out[1:])
+        X_new = unscale(np.asarray(out[0], dtype=np.float64), e, estimator=self)
+        return (X_new, *out[1:])
 
     return wrapper
