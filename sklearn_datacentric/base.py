@@ -207,12 +207,24 @@ class ProvenanceMixin:
         return self.provenance_.propagate(values, how=how)
 
     def fit_resample(self, X, y, **params):
-        """Resample the dataset (see the sampler's base class).
+        """Resample the dataset.
 
-        Pandas nullable columns (``Int64``, ``Float64``, ``boolean``, with
-        ``pd.NA`` read as NaN) keep their dtype when every output value fits
-        it (selected or duplicated rows) and come back as ``Float64``
-        otherwise (interpolated values are never rounded).
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Pandas nullable columns (``Int64``, ``Float64``, ``boolean``, with
+            ``pd.NA`` read as NaN) keep their dtype when every output value
+            fits it (selected or duplicated rows) and come back as
+            ``Float64`` otherwise (interpolated values are never rounded).
+        y : array-like of shape (n_samples,)
+            Class labels.
+        **params : dict
+            Extra parameters of the sampler.
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe, sparse matrix}
+        y_resampled : {ndarray, series}
         """
         from .utils.validation import nullable_resample
 
