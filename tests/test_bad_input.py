@@ -179,7 +179,9 @@ def _assert_same(out, ref, *, x_scale=1.0, y_scale=1.0, rtol=1e-7):
     assert out.keys() == ref.keys()
     for key in ref:
         a, b = out[key], ref[key]
-        if key in ("ind",) or (key in ("y", "pred") and np.asarray(b).dtype.kind not in "fc"):
+        if key in ("ind",) or (
+            key in ("y", "pred") and np.asarray(b).dtype.kind not in "fc"
+        ):
             np.testing.assert_array_equal(np.asarray(a), np.asarray(b), err_msg=key)
             continue
         scale = {"X": x_scale, "dist": x_scale, "y": y_scale}.get(key, 1.0)
@@ -187,7 +189,9 @@ def _assert_same(out, ref, *, x_scale=1.0, y_scale=1.0, rtol=1e-7):
             scale = y_scale
         b = _as_float(b) * scale
         a = _as_float(a)
-        atol = 1e-9 * float(np.max(np.abs(b), initial=0.0)) + (1e-9 if scale == 1.0 else 0.0)
+        atol = 1e-9 * float(np.max(np.abs(b), initial=0.0)) + (
+            1e-9 if scale == 1.0 else 0.0
+        )
         np.testing.assert_allclose(a, b, rtol=rtol, atol=atol, err_msg=key)
 
 
