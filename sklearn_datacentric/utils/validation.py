@@ -124,7 +124,8 @@ def _overflow_message(estimator, X, name, cols, amax, feature_names=None):
     j = int(cols[0])
     A = np.asarray(X)
     shape = A.shape if A.ndim == 2 else (A.shape[0], 1)
-    what = name if A.ndim == 1 else f"column {_column_name(X, j, feature_names)} of {name}"
+    column = _column_name(X, j, feature_names)
+    what = name if A.ndim == 1 else f"column {column} of {name}"
     more = f" (and {len(cols) - 1} other column(s))" if len(cols) > 1 else ""
     return (
         f"{est}: {what}{more} holds values up to {amax[j]:.3g} in magnitude, too "
@@ -290,12 +291,12 @@ def restore_nullable(X_out, dtypes):
             exact = np.all((finite == 0) | (finite == 1))
         elif pd.api.types.is_integer_dtype(dtype):
             info = np.iinfo(dtype.numpy_dtype)
-            exact = np.all(
-                (finite == np.round(finite)) & (finite >= info.min) & (finite <= info.max)
-            )
+            in_range = (finite >= info.min) & (finite <= info.max)
+            exact = np.all((finite == np.round(finite)) & in_range)
         else:
             exact = True
-        X_out[c] = pd.array(values, dtype="Float64").astype(dtype if exact else "Float64")
+        values = pd.array(values, dtype="Float64")
+        X_out[c] = values.astype(dtype if exact else "Float64")
     return X_out
 
 
