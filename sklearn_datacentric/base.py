@@ -220,6 +220,30 @@ class ProvenanceMixin:
             )
         return self.provenance_.propagate(values, how=how)
 
+    def fit_resample(self, X, y, **params):
+        """Resample the dataset.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Pandas nullable columns (``Int64``, ``Float64``, ``boolean``, with
+            ``pd.NA`` read as NaN) keep their dtype when every output value
+            fits it (selected or duplicated rows) and come back as
+            ``Float64`` otherwise (interpolated values are never rounded).
+        y : array-like of shape (n_samples,)
+            Class labels.
+        **params : dict
+            Extra parameters of the sampler.
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe, sparse matrix}
+        y_resampled : {ndarray, series}
+        """
+        from .utils.validation import nullable_resample
+
+        return nullable_resample(super().fit_resample.__func__)(self, X, y, **params)
+
 
 class BaseOverSampler(ProvenanceMixin, _ImbBaseOverSampler):
     """Base class of the package's over-samplers for class labels.
@@ -317,6 +341,8 @@ class BaseRegressionSampler(ProvenanceMixin, OneToOneFeatureMixin, BaseEstimator
         Parameters
         ----------
         X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Pandas nullable columns (``Int64``, ``Float64``, ``boolean``) keep
+            their dtype when the output values fit it, else become ``Float64``.
         y : array-like of shape (n_samples,)
             Continuous target (finite values).
         **params : dict
@@ -330,11 +356,15 @@ class BaseRegressionSampler(ProvenanceMixin, OneToOneFeatureMixin, BaseEstimator
         y_resampled : {ndarray, series}
             Their targets.
         """
+        from .utils.validation import nullable_to_float, restore_nullable
+
         self._validate_params()
+        X, nullable = nullable_to_float(X)
         arrays_transformer = ArraysTransformer(X, y)
         X, y = self._check_X_y(X, y)
         X_res, y_res = self._fit_resample(X, y, **params)[:2]
-        return arrays_transformer.transform(X_res, y_res)
+        X_res, y_res = arrays_transformer.transform(X_res, y_res)
+        return restore_nullable(X_res, nullable), y_res
 
     def _fit_resample(self, X, y, **params):  # pragma: no cover - abstract
         raise NotImplementedError

@@ -10,6 +10,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval
 
+from ..utils.validation import explain_overflow, pow2_rescale
 from ._base import BaseWeighter
 
 __all__ = ["DiscriminativeDensityRatio"]
@@ -142,19 +143,29 @@ class DiscriminativeDensityRatio(BaseWeighter):
 
     def _fit_weights(self, Xs, Xt):
         Z = np.vstack([Xs, Xt])
+        self._scale_exp = 0
+        if self.estimator is None:
+            # the default pipeline standardises first: scaling the data by a
+            # power of two changes nothing but keeps its sums of squares
+            # finite (huge X would overflow the scaler into NaN)
+            Z, self._scale_exp = pow2_rescale(Z)
+            Xs = Z[: len(Xs)]
         d = np.concatenate([np.zeros(len(Xs), dtype=int), np.ones(len(Xt), dtype=int)])
         self.prior_ratio_ = len(Xs) / len(Xt)
-        self.estimator_ = self._make_estimator().fit(Z, d)
-        if self.cv is None:
-            p_src = self._target_proba(self.estimator_, Xs)
-        else:
-            cv = self.cv
-            if isinstance(cv, Integral):
-                cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=0)
-            proba = cross_val_predict(
-                self._make_estimator(), Z, d, cv=cv, method="predict_proba"
-            )
-            p_src = proba[: len(Xs), 1]
+        # a given estimator may not be scale-invariant: huge X gets an error
+        # naming the problem instead of scikit-learn's NaN message
+        with explain_overflow(Z, estimator=self):
+            self.estimator_ = self._make_estimator().fit(Z, d)
+            if self.cv is None:
+                p_src = self._target_proba(self.estimator_, Xs)
+            else:
+                cv = self.cv
+                if isinstance(cv, Integral):
+                    cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=0)
+                proba = cross_val_predict(
+                    self._make_estimator(), Z, d, cv=cv, method="predict_proba"
+                )
+                p_src = proba[: len(Xs), 1]
         w = self._ratio(p_src)
         self.scale_ = 1.0
         if self.normalize:
@@ -163,4 +174,6 @@ class DiscriminativeDensityRatio(BaseWeighter):
         self.weights_ = w * self.scale_
 
     def _predict_weights(self, X):
+        e = getattr(self, "_scale_exp", 0)
+        X = np.ldexp(X, -e) if e else X
         return self._ratio(self._target_proba(self.estimator_, X)) * self.scale_

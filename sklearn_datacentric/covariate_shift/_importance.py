@@ -20,7 +20,11 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._routing import build_router, routed_params
-from ..utils.validation import check_sample_weight_support
+from ..utils.validation import (
+    check_overflow,
+    check_sample_weight_support,
+    explain_overflow,
+)
 from ._base import _source_target
 from ._density_ratio import DiscriminativeDensityRatio
 
@@ -134,12 +138,24 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
             if self.weighting is None
             else clone(self.weighting)
         )
-        self.weighting_ = weighting.fit(Xs, X_target=Xt)
+        with explain_overflow(Xs, estimator=self):
+            self.weighting_ = weighting.fit(Xs, X_target=Xt)
         w = np.asarray(self.weighting_.weights_, dtype=np.float64)
         if prior is not None:
             w = w * _check_sample_weight(prior, Xs)
         self.has_target_ = Xt is not None
-        self.estimator_ = est.fit(Xs, ys, sample_weight=w, **params)
+        # the estimator is not scale-equivariant in general (a penalty, a
+        # solver tolerance): huge X gets an error naming it, not a rescaling
+        # (the default linear model diverges silently there: checked first)
+        y_num = ys if not self._is_clf else None
+        if self.estimator is None:
+            check_overflow(Xs, estimator=self)
+            if y_num is not None:
+                check_overflow(y_num, estimator=self, name="y")
+        with explain_overflow(Xs, estimator=self), explain_overflow(
+            np.zeros(0) if y_num is None else y_num, estimator=self, name="y"
+        ):
+            self.estimator_ = est.fit(Xs, ys, sample_weight=w, **params)
         if self._is_clf:
             self.classes_ = self.estimator_.classes_
         return self

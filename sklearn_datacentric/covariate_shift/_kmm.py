@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._warnings import external_stacklevel
+from ..utils.validation import pow2_rescale
 from ._base import BaseWeighter
 from ._kernels import sq_distances, width_heuristic
 from ._solvers import solve_dw_kmm
@@ -77,13 +78,19 @@ class _KMMBase(BaseWeighter):
         self._no_target_state(Xs)
 
     def _solve(self, Xs, Xt, D):
-        Z = np.vstack([Xs, Xt])
+        # the kernel depends on ||x - x'|| / sigma only: data beyond the
+        # overflow limit (squared distances would be inf and every weight
+        # equal) is scaled by a power of two, sigma with it (exact)
+        Z, self._scale_exp = pow2_rescale(np.vstack([Xs, Xt]))
         sq = sq_distances(Z, Z)
         if self.sigma is None:
-            self.sigma_ = width_heuristic(Z, self.n_neighbors, sq_dist=sq)
+            sigma = width_heuristic(Z, self.n_neighbors, sq_dist=sq)
         else:
-            self.sigma_ = float(self.sigma)
-        sq *= -1.0 / (2.0 * self.sigma_**2)
+            sigma = float(np.ldexp(float(self.sigma), -self._scale_exp))
+        self.sigma_ = float(np.ldexp(sigma, self._scale_exp))
+        if not np.isfinite(self.sigma_):  # pragma: no cover - needs sigma ~ 1e308
+            self.sigma_ = np.finfo(np.float64).max
+        sq *= -1.0 / (2.0 * sigma**2)
         K = np.exp(sq, out=sq)
         beta, alpha, info = solve_dw_kmm(
             K,
@@ -112,8 +119,18 @@ class _KMMBase(BaseWeighter):
         self.X_source_ = Xs
         self.X_target_ = Xt
 
+    def _smooth(self, X, centers, values):
+        """:func:`kernel_smooth` in the scaled units used by the fit."""
+        e = getattr(self, "_scale_exp", 0)
+        if not e:
+            return kernel_smooth(X, centers, values, self.sigma_)
+        return kernel_smooth(
+            np.ldexp(X, -e), np.ldexp(centers, -e), values,
+            float(np.ldexp(self.sigma_, -e)),
+        )
+
     def _predict_weights(self, X):
-        return kernel_smooth(X, self.X_source_, self.beta_, self.sigma_)
+        return self._smooth(X, self.X_source_, self.beta_)
 
 
 class KernelMeanMatching(_KMMBase):
@@ -358,7 +375,7 @@ class DoubleWeighting(_KMMBase):
         X = validate_data(self, X, reset=False, dtype=np.float64)
         if not self.has_target_:
             return np.ones(X.shape[0])
-        return np.clip(kernel_smooth(X, self.X_target_, self.alpha_, self.sigma_), 0, 1)
+        return np.clip(self._smooth(X, self.X_target_, self.alpha_), 0, 1)
 
 
 for _cls in (KernelMeanMatching, DoubleWeighting):

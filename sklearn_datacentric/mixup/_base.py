@@ -11,6 +11,7 @@ from sklearn.preprocessing import label_binarize
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ..base import ProvenanceMixin
+from ..utils.validation import nullable_resample
 
 
 def resolve_n_out(n_samples, n, name="n_samples"):
@@ -99,6 +100,7 @@ class GroupsSamplerMixin(ProvenanceMixin):
         )
         return self
 
+    @nullable_resample
     def fit_resample(self, X, y, groups=None):
         """Resample the dataset.
 

@@ -248,6 +248,11 @@ def mix_rows_kernel(X, a, b, lam):
     without temporaries.
     """
     if a.shape[0] * X.shape[1] > _SMALL_MIX:
+        if X.dtype not in (np.float32, np.float64):
+            # numba has no float16 (nor object) arithmetic: mix in float64
+            # and give the input's dtype back, as the numpy path does
+            X64 = np.asarray(X, dtype=np.float64)
+            return _mix_rows_jit(X64, a, b, lam).astype(X.dtype, copy=False)
         return _mix_rows_jit(X, a, b, lam)
     la = lam[:, None]
     return (la * X[a] + (1.0 - la) * X[b]).astype(X.dtype, copy=False)

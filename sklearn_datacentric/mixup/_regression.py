@@ -14,6 +14,7 @@ from sklearn.utils.validation import _num_samples, check_is_fitted, validate_dat
 from ..base import BaseRegressionSampler, Provenance
 from ..neighbors import NearestNeighbors
 from ..utils._routing import build_router, routed_params
+from ..utils.validation import check_overflow, explain_overflow, pow2_rescale
 from ._base import mix_matrix, resolve_n_out, stack_rows, uniform_anchors
 from ._kernels import cmixup_partners_kernel
 from ._pairs import build_cell_index, check_all_have_partners, parse_criterion
@@ -242,17 +243,19 @@ class CMixup(_BaseRegressionMixup):
         n = X.shape[0]
         if n < 2:
             raise ValueError("CMixup needs at least 2 samples.")
+        # the kernel depends on |y - y'| / bandwidth only: y beyond the
+        # overflow limit is scaled by a power of two, the bandwidth with it
+        y64, e = pow2_rescale(np.asarray(y, dtype=np.float64))
         if self.bandwidth == "auto":
-            sd = float(np.std(y))
+            sd = float(np.std(y64))
             if sd == 0.0:
                 raise ValueError(
                     "y is constant: bandwidth='auto' is 0; give a bandwidth."
                 )
             sigma = 1.06 * sd * n ** (-0.2)
         else:
-            sigma = float(self.bandwidth)
-        self.bandwidth_ = sigma
-        y64 = np.asarray(y, dtype=np.float64)
+            sigma = float(np.ldexp(float(self.bandwidth), -e))
+        self.bandwidth_ = float(np.ldexp(sigma, e))
         order = np.argsort(y64, kind="stable").astype(np.int64)
         pos = np.empty(n, dtype=np.int64)
         pos[order] = np.arange(n, dtype=np.int64)
@@ -266,7 +269,7 @@ class CMixup(_BaseRegressionMixup):
                 raise ValueError(
                     f"bandwidth={sigma:.3g} is so small that row {bad} "
                     "(y = {:.6g}) has no other row with a non-zero kernel "
-                    "weight; increase the bandwidth.".format(y64[bad])
+                    "weight; increase the bandwidth.".format(float(y[bad]))
                 )
             return j
 
@@ -512,6 +515,16 @@ class KNNMixupRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         }  # fmt: skip
         X, y = validate_data(self, X, y, y_numeric=True, dtype=[np.float64, np.float32])
         y = y.astype(np.float64)
+        if self.estimator is None:
+            # the default ridge penalty is not scale-free: no silent rescaling
+            check_overflow(X, estimator=self)
+            check_overflow(y, estimator=self, name="y")
+        with explain_overflow(X, estimator=self), explain_overflow(
+            y, estimator=self, name="y"
+        ):
+            return self._fit_validated(X, y, params, per_row)
+
+    def _fit_validated(self, X, y, params, per_row):
         grid = np.asarray(self.n_neighbors)
         if (
             grid.ndim != 1

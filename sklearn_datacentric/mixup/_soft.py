@@ -15,7 +15,11 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._routing import build_router, routed_params
-from ..utils.validation import check_sample_weight_support
+from ..utils.validation import (
+    check_overflow,
+    check_sample_weight_support,
+    explain_overflow,
+)
 from ._selective import SelectiveMixup
 
 
@@ -142,6 +146,12 @@ class SoftTargetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             self, X, y, accept_sparse=["csr"], dtype=[np.float64, np.float32]
         )
         check_classification_targets(y)
+        labels = np.unique(y)
+        if labels.shape[0] < 2:
+            raise ValueError(
+                "SoftTargetClassifier needs at least 2 classes in y, got 1 class "
+                f"({labels[0].item() if labels.size else None!r})."
+            )
         mixer = SelectiveMixup() if self.mixer is None else clone(self.mixer)
         if self.random_state is not None:
             mixer.set_params(random_state=self.random_state)
@@ -149,7 +159,12 @@ class SoftTargetClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             X, y, groups=groups, sample_weight=sample_weight
         )
         self.mixer_ = mixer
-        self.estimator_ = clone(est).fit(X_w, y_w, sample_weight=w, **params)
+        # the default penalised logistic regression is not scale-free and
+        # diverges silently on huge X: an error names it (checked first)
+        if self.estimator is None:
+            check_overflow(X, estimator=self)
+        with explain_overflow(X, estimator=self):
+            self.estimator_ = clone(est).fit(X_w, y_w, sample_weight=w, **params)
         self.classes_ = self.estimator_.classes_
         return self
 

@@ -22,6 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from ..utils._parallel import task_for
 from ..utils._warnings import external_stacklevel
+from ..utils.validation import pow2_rescale
 from ._solver import CumulativeLogitProblem, po_map, presto_map, prox_newton
 
 __all__ = [
@@ -155,6 +156,16 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
         if order is None and cat_order is not None:
             order = cat_order
         if order is None:
+            if present.dtype.kind in "OUS" and not all(
+                isinstance(c, numbers.Number) for c in present.tolist()
+            ):
+                raise ValueError(
+                    f"{type(self).__name__} cannot know the order of the string "
+                    f"labels {present.tolist()!r}: sorting them alphabetically "
+                    "would be arbitrary (['low', 'mid', 'high'] would make 'mid' "
+                    "the rare class). Pass class_order=[...] (rare class last) "
+                    "or y as an ordered pandas Categorical."
+                )
             classes = present
         else:
             classes = np.asarray(list(order), dtype=present.dtype if present.dtype != object else object)
@@ -172,11 +183,10 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
                     f"Class(es) {empty!r} of the class order have no samples in y; "
                     "every ordered class needs samples to estimate its boundary."
                 )
-        if len(classes) < 3:
+        if len(classes) < 2:
             raise ValueError(
-                f"{type(self).__name__} needs at least 3 ordered classes; y has "
-                f"{len(classes)} class(es) ({list(classes)!r}). For two classes "
-                "use LogisticRegression."
+                f"{type(self).__name__} needs at least 2 ordered classes; y has "
+                f"{len(classes)} class(es) ({list(classes)!r})."
             )
         lookup = {c: i for i, c in enumerate(classes.tolist())}
         codes = np.fromiter((lookup[v] for v in y.tolist()), dtype=np.int64, count=len(y))
@@ -193,7 +203,7 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
         kept = np.unique(codes[sw > 0])
         if kept.size < len(classes):
             lost = classes[np.setdiff1d(np.arange(len(classes)), kept)].tolist()
-            raise ValueError(f"Class(es) {lost!r} have only zero sample weights.")
+            raise ValueError(f"The class(es) {lost!r} have only zero sample weights.")
         return X, classes, codes, sw
 
     # -- coefficients ----------------------------------------------------
@@ -312,13 +322,18 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
 
 
 def _standardise(X, sw):
+    # huge X (squares would overflow to inf and every standardised value be
+    # 0) is scaled by a power of two first: the standardised features are
+    # unchanged, mean and scale are given back in the units of X (finite)
+    Xp, e = pow2_rescale(X)
     w = sw / sw.sum()
-    mean = w @ X
-    var = w @ (X - mean) ** 2
+    mean = w @ Xp
+    var = w @ (Xp - mean) ** 2
     scale = np.sqrt(var)
+    Xs = (Xp - mean) / np.where(scale > 0, scale, 1.0)
+    mean, scale = np.ldexp(mean, e), np.ldexp(scale, e)
     const = scale <= 1e-12 * np.maximum(1.0, np.abs(mean))
     scale[const] = 1.0
-    Xs = (X - mean) / scale
     Xs[:, const] = 0.0
     return Xs, mean, scale
 
@@ -389,7 +404,7 @@ def _presto_path(Xs, codes, sw, K, alphas, penalize_first, max_iter, tol, theta0
 class PRESTOClassifier(_BaseCumulativeLogit):
     """PRESTO: cumulative logit with L1-fused boundary weights.
 
-    Ordered classes ``c_1 < ... < c_K`` (K >= 3) with the last one rare.  The
+    Ordered classes ``c_1 < ... < c_K`` (K >= 2) with the last one rare.  The
     model has one weight vector per decision boundary,
     ``P(y <= c_k | x) = sigmoid(a_k + x'b_k)``, and minimises
 
@@ -400,6 +415,9 @@ class PRESTOClassifier(_BaseCumulativeLogit):
     gives the proportional-odds model, alpha zero separate weights per
     boundary.  Solved by proximal Newton on the lasso reparametrisation
     ``psi_1 = b_1, psi_k = b_k - b_{k-1}`` (numba coordinate descent).
+    With two classes there is one boundary and the model is L1-penalised
+    logistic regression on the standardised features (unpenalised with
+    ``penalize_first=False``), with ``coef_ = -LogisticRegression.coef_``.
 
     Parameters
     ----------
@@ -411,7 +429,9 @@ class PRESTOClassifier(_BaseCumulativeLogit):
         a large ``alpha`` gives exactly the proportional-odds fit.
     class_order : array-like, default=None
         The classes in their ordinal order, rare class last.  Default: the
-        categories of a pandas ordered categorical ``y``, else sorted labels.
+        categories of a pandas ordered categorical ``y``, else the sorted labels
+        when they are numbers (string labels need ``class_order`` or an
+        ordered categorical: an error says so).
     max_iter : int, default=100
         Maximum proximal-Newton iterations.
     tol : float, default=1e-10
@@ -486,7 +506,7 @@ class PRESTOClassifier(_BaseCumulativeLogit):
         X : array-like of shape (n_samples, n_features)
             Numeric features.
         y : array-like of shape (n_samples,)
-            Ordered labels (at least 3 classes).
+            Ordered labels (at least 2 classes).
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights; None gives every row weight 1.
 
@@ -662,7 +682,7 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
         X : array-like of shape (n_samples, n_features)
             Input samples.
         y : array-like of shape (n_samples,)
-            Ordered labels (at least 3 classes).
+            Ordered labels (at least 2 classes).
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the fits and of the held-out Brier scores.
 
@@ -809,7 +829,8 @@ class ProportionalOddsClassifier(_BaseCumulativeLogit):
     (Newton's method with line search, to a tight tolerance).  Note the sign:
     statsmodels' ``OrderedModel`` and R's ``MASS::polr`` write
     ``F(threshold_k - x'beta)``, so ``coef_ = -beta`` and
-    ``intercept_ = thresholds``.
+    ``intercept_ = thresholds``.  With two classes it is unpenalised
+    logistic regression: ``coef_ = -LogisticRegression(penalty=None).coef_``.
 
     Parameters
     ----------
@@ -868,7 +889,7 @@ class ProportionalOddsClassifier(_BaseCumulativeLogit):
         X : array-like of shape (n_samples, n_features)
             Input samples.
         y : array-like of shape (n_samples,)
-            Ordered labels (at least 3 classes).
+            Ordered labels (at least 2 classes).
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights; None gives every row weight 1.
 
@@ -913,3 +934,11 @@ class ProportionalOddsClassifier(_BaseCumulativeLogit):
         """The weight vector ``b`` shared by all boundaries."""
         check_is_fitted(self)
         return self.coef_[0].copy()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # one shared direction for all boundaries: classes that are not
+        # ordered along a line (scikit-learn's three-blob check data) are fitted
+        # poorly by design
+        tags.classifier_tags.poor_score = True
+        return tags

@@ -25,6 +25,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._routing import build_router, routed_params
+from ..utils.validation import explain_overflow, pow2_rescale
 from ._base import _check_predict_proba, _progress
 
 __all__ = [
@@ -194,8 +195,14 @@ class UncertaintySampler(BaseEstimator):
             )
         est = clone(self._estimator())
         _check_predict_proba(est, "UncertaintySampler")
+        self._scale_exp = 0
+        if self.estimator is None:
+            # the default model standardises first: a power-of-two scaling
+            # changes nothing but keeps the scaler's sums of squares finite
+            X, self._scale_exp = pow2_rescale(X)
         start = time.perf_counter()
-        self.estimator_ = est.fit(X, y, **routed_params(self, "fit", fit_params))
+        with explain_overflow(X, estimator=self):
+            self.estimator_ = est.fit(X, y, **routed_params(self, "fit", fit_params))
         _progress(
             self,
             f"{type(est).__name__} fitted on {X.shape[0]} labelled rows in "
@@ -223,6 +230,8 @@ class UncertaintySampler(BaseEstimator):
         X_pool = validate_data(self, X_pool, reset=False)
         if self.strategy == "random":
             return self._rng.uniform(size=X_pool.shape[0])
+        e = getattr(self, "_scale_exp", 0)
+        X_pool = np.ldexp(X_pool, -e) if e else X_pool
         return uncertainty_scores(self.estimator_.predict_proba(X_pool), self.strategy)
 
     def select(self, X_pool, n):

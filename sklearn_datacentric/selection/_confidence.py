@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import (
 )
 
 from ..utils._routing import routed_params
+from ..utils.validation import explain_overflow, pow2_rescale
 from ._base import (
     _BaseSelector,
     _check_predict_proba,
@@ -384,13 +385,19 @@ class ConfidenceSelector(_CVRoutingMixin, _BaseSelector):
         est = clone(self._estimator())
         _check_predict_proba(est, "ConfidenceSelector")
         params = routed_params(self, "fit_resample", fit_params)
+        if self.estimator is None:
+            # the default model standardises first: a power-of-two scaling
+            # changes nothing but keeps the scaler's sums of squares finite
+            X, _ = pow2_rescale(X)
         _progress(
             self, f"out-of-fold probabilities of {X.shape[0]} rows ({self.cv} folds)"
         )
-        proba = out_of_fold_proba(
-            est, X, y, cv=self.cv, random_state=self.random_state,
-            n_jobs=self.n_jobs, groups=groups, params=params, verbose=self.verbose,
-        )  # fmt: skip
+        with explain_overflow(X, estimator=self):
+            proba = out_of_fold_proba(
+                est, X, y, cv=self.cv, random_state=self.random_state,
+                n_jobs=self.n_jobs, groups=groups, params=params,
+                verbose=self.verbose,
+            )  # fmt: skip
         self.oof_proba_ = proba
         Q, _, thresholds = confident_joint(y, proba)
         self.confident_joint_ = Q

@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_random_state
 
 from ..utils._routing import routed_params
 from ..utils._warnings import external_stacklevel
-from ..utils.validation import check_keep_ratio
+from ..utils.validation import check_keep_ratio, explain_overflow, pow2_rescale
 from ._base import (
     _BaseSelector,
     _check_predict_proba,
@@ -209,15 +209,19 @@ class EL2NPruner(_EstimatorRoutingMixin, _BasePruner):
         _check_predict_proba(base, "EL2NPruner")
         total = np.zeros(X.shape[0])
         seeded = True
+        if default:
+            # the default model standardises first: a power-of-two scaling
+            # changes nothing but keeps the scaler's sums of squares finite
+            X, _ = pow2_rescale(X)
         for k in range(self.n_fits):
             start = time.perf_counter()
             est = clone(base)
             seeded = _set_random_state(est, rng.randint(np.iinfo(np.int32).max))
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), explain_overflow(X, estimator=self):
                 if default:
                     warnings.simplefilter("ignore", ConvergenceWarning)
                 est.fit(X, y, **params)
-            proba = est.predict_proba(X)
+                proba = est.predict_proba(X)
             col = np.searchsorted(est.classes_, y)
             total += el2n_scores(proba, col)
             _progress(

@@ -31,3 +31,22 @@ def test_sample_partners_interpreted_equals_kernel(criterion, monkeypatch):
     monkeypatch.setattr(_pairs, "sample_partners_kernel", _kernels._sample_partners_jit)
     big = _pairs.sample_partners(400, **kw)
     np.testing.assert_array_equal(small, big)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, object])
+def test_mix_rows_large_path_non_numba_dtypes(dtype, monkeypatch):
+    # numba has no float16 or object arithmetic: the large path mixes in
+    # float64 and returns the input's dtype, like the small path
+    import sklearn_datacentric.mixup._kernels as k
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(30, 3).astype(dtype)
+    a, b = rng.randint(0, 30, 50), rng.randint(0, 30, 50)
+    lam = rng.uniform(size=50)
+    small = mix_rows_kernel(X, a, b, lam)
+    monkeypatch.setattr(k, "_SMALL_MIX", 0)
+    large = mix_rows_kernel(X, a, b, lam)
+    assert large.dtype == small.dtype == X.dtype
+    np.testing.assert_allclose(
+        large.astype(np.float64), small.astype(np.float64), rtol=1e-3
+    )

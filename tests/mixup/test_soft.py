@@ -87,3 +87,9 @@ def test_regression_pipeline_routes_groups():
         search = GridSearchCV(pipe, {"mix__alpha": [0.2, 1.0]}, cv=GroupKFold(3))
         search.fit(X, y, groups=g)
         assert search.best_score_ > 0.8
+
+
+def test_single_class_error_names_soft_target_classifier():
+    X = np.random.RandomState(0).randn(20, 2)
+    with pytest.raises(ValueError, match="SoftTargetClassifier needs at least 2"):
+        SoftTargetClassifier().fit(X, np.zeros(20, dtype=int))

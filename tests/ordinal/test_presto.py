@@ -353,10 +353,70 @@ def test_cumulative_logit_proba_helper():
 # bad input
 # --------------------------------------------------------------------------
 @pytest.mark.parametrize("Est", [PRESTOClassifier, PRESTOClassifierCV, ProportionalOddsClassifier])
-def test_fewer_than_three_classes(Est):
+def test_single_class_rejected(Est):
     X, y = _po_data(n=100)
-    with pytest.raises(ValueError, match="at least 3 ordered classes"):
-        Est().fit(X, np.minimum(y, 1))
+    with pytest.raises(ValueError, match="at least 2 ordered classes"):
+        Est().fit(X, np.zeros_like(y))
+
+
+def _binary_data(n=300):
+    rng = np.random.RandomState(0)
+    X = rng.randn(n, 3)
+    y = (X @ [1.0, -1.0, 0.5] + rng.logistic(size=n) > 0.5).astype(int)
+    return X, y
+
+
+def test_two_classes_proportional_odds_is_logistic_regression():
+    # one boundary: P(y = 1 | x) = 1 - sigmoid(a + x'b), i.e. logistic
+    # regression with coef = -b and intercept = -a (same MLE, no penalty)
+    X, y = _binary_data()
+    po = ProportionalOddsClassifier().fit(X, y)
+    lr = LogisticRegression(penalty=None, tol=1e-12, max_iter=10000).fit(X, y)
+    np.testing.assert_allclose(po.coef_, -lr.coef_, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(po.intercept_, -lr.intercept_, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(po.predict_proba(X), lr.predict_proba(X), atol=1e-7)
+    np.testing.assert_array_equal(po.predict(X), lr.predict(X))
+
+
+def test_two_classes_presto_is_l1_logistic_regression():
+    # PRESTO's objective with one boundary: mean log-loss + alpha ||b||_1 on
+    # standardised features = sklearn's sum log-loss * C + ||w||_1 with
+    # C = 1 / (n alpha) (saga leaves the intercept unpenalised, as PRESTO)
+    X, y = _binary_data()
+    X = (X - X.mean(axis=0)) / X.std(axis=0)  # PRESTO's standardisation: identity
+    alpha = 0.02
+    pr = PRESTOClassifier(alpha=alpha, tol=1e-14, max_iter=1000).fit(X, y)
+    lr = LogisticRegression(
+        penalty="l1", C=1.0 / (len(y) * alpha), solver="saga", tol=1e-12,
+        max_iter=100000,
+    ).fit(X, y)
+    np.testing.assert_allclose(pr.coef_, -lr.coef_, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(pr.intercept_, -lr.intercept_, rtol=1e-5, atol=1e-7)
+    # without penalty on the only boundary it is the plain MLE again
+    free = PRESTOClassifier(penalize_first=False).fit(X, y)
+    mle = LogisticRegression(penalty=None, tol=1e-12, max_iter=10000).fit(X, y)
+    np.testing.assert_allclose(free.coef_, -mle.coef_, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("Est", [PRESTOClassifier, PRESTOClassifierCV, ProportionalOddsClassifier])
+def test_string_labels_need_an_order(Est):
+    X, y = _po_data(n=400)
+    labels = np.array(["low", "mid", "high", "top"])[y]
+    seed = {"random_state": 0} if "random_state" in Est().get_params() else {}
+    with pytest.raises(ValueError, match="cannot know the order.*class_order"):
+        Est().fit(X, labels)
+    order = ["low", "mid", "high", "top"]
+    est = Est(class_order=order, **seed).fit(X, labels)
+    np.testing.assert_array_equal(est.classes_, order)
+    assert est.rare_class_ == "top"
+    # an ordered pandas Categorical carries its order
+    cat = pd.Series(pd.Categorical(labels, categories=order, ordered=True))
+    est_cat = Est(**seed).fit(X, cat)
+    np.testing.assert_array_equal(est_cat.classes_, order)
+    np.testing.assert_allclose(est_cat.predict_proba(X), est.predict_proba(X))
+    # an unordered Categorical of strings has no order either
+    with pytest.raises(ValueError, match="cannot know the order"):
+        Est().fit(X, pd.Series(pd.Categorical(labels)))
 
 
 def test_negative_alpha():

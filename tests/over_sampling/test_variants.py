@@ -172,6 +172,7 @@ def test_too_small_class_is_named(est):
         (LeeSMOTE(), {"rejection_level": 1.5}),
         (SMOBD(), {"eta": 2.0}),
         (SMOBD(), {"max_eps": 0.0}),
+        (SMOBD(), {"t": 0.0}),  # every sample would be noise
         (GSMOTE(), {"k_neighbors": 0}),
         (CCR(), {"energy": 0.0}),
         (CCR(), {"feature_scaling": "l2"}),

@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from ...base import BaseRegressionSampler
 from ...neighbors import NearestNeighbors
 from ...utils._warnings import external_stacklevel
+from ...utils.validation import overflow_limit, pow2_rescale, unscale
 from ._relevance import (
     automatic_control_points,
     check_control_points,
@@ -20,6 +21,17 @@ from ._relevance import (
 )
 
 __all__ = ["SMOTER", "SMOGN"]
+
+
+def _scale_points(points, e):
+    """Relevance control points ``[y, phi(, dphi/dy)]`` for ``y * 2**e``."""
+    if not e:
+        return points
+    points = np.array(points, dtype=np.float64)
+    points[:, 0] = np.ldexp(points[:, 0], e)
+    if points.shape[1] > 2:
+        points[:, 2] = np.ldexp(points[:, 2], -e)
+    return points
 
 
 class _BaseSMOTER(BaseRegressionSampler):
@@ -69,11 +81,15 @@ class _BaseSMOTER(BaseRegressionSampler):
     # -- relevance and bumps ------------------------------------------------
 
     def _fit_relevance(self, y):
+        # y may come scaled by 2**-e (see _fit_resample): control points are
+        # stored in the units of the user's y and used in those of y
+        e = getattr(self, "_y_exp", 0)
         if isinstance(self.relevance, str):
             points = automatic_control_points(y, extremes=self.extremes, coef=self.coef)
+            self.relevance_control_points_ = _scale_points(points, e)
         else:
-            points = check_control_points(self.relevance)
-        self.relevance_control_points_ = points
+            self.relevance_control_points_ = check_control_points(self.relevance)
+            points = _scale_points(self.relevance_control_points_, -e)
         return relevance(y, points)
 
     def relevance_function(self, y):
@@ -135,6 +151,28 @@ class _BaseSMOTER(BaseRegressionSampler):
     # -- the resampling ------------------------------------------------------
 
     def _fit_resample(self, X, y):
+        # SMOTER and SMOGN are equivariant under a common scaling of X (range-
+        # normalised distances, interpolation, noise proportional to the
+        # standard deviations) and of y with the relevance control points: X
+        # or y beyond the overflow limit is scaled by a power of two and the
+        # output mapped back exactly, instead of overflowing to inf or NaN
+        X_s, ex = pow2_rescale(X)
+        # (the cubic relevance spline needs y well below the square-root limit)
+        y_s, self._y_exp = pow2_rescale(y, min(overflow_limit(y.shape[0]), 2.0**256))
+        try:
+            X_res, y_res = self._fit_resample_scaled(X_s, y_s)
+        finally:
+            ey, self._y_exp = self._y_exp, 0
+        if ey:
+            for bump in getattr(self, "bumps_", []):
+                bump["y_min"] = float(np.ldexp(bump["y_min"], ey))
+                bump["y_max"] = float(np.ldexp(bump["y_max"], ey))
+            y_res = unscale(y_res, ey).astype(y.dtype, copy=False)
+        if ex:
+            X_res = unscale(X_res, ex).astype(X.dtype, copy=False)
+        return X_res, y_res
+
+    def _fit_resample_scaled(self, X, y):
         rng = check_random_state(self.random_state)
         if y.dtype != np.float32:
             y = y.astype(np.float64)

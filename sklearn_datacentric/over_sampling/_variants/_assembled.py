@@ -6,6 +6,7 @@ import numpy as np
 from scipy.spatial.distance import cdist
 from sklearn.utils._param_validation import Interval
 
+from ...utils.validation import scale_equivariant
 from ._common import (
     K_NEIGHBORS_CONSTRAINT,
     _allocate,
@@ -151,6 +152,7 @@ class AssembledSMOTE(_VariantOverSampler):
         self.threshold = threshold
         self.random_state = random_state
 
+    @scale_equivariant
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
         Xf = X.astype(np.float64)
         X_min = Xf[idx_min]

@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ...utils.validation import scale_equivariant
 from ._common import (
     K_NEIGHBORS_CONSTRAINT,
     _kneighbors,
@@ -144,6 +145,7 @@ class GeometricSMOTE(_VariantOverSampler):
         need = 1 if self.selection_strategy == "majority" else 2
         super()._check_min_class_size(class_sample, n_class, need)
 
+    @scale_equivariant
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
         Xf = X.astype(np.float64)
         X_min = Xf[idx_min]

@@ -3,6 +3,7 @@
 
 import numpy as np
 
+from ...utils.validation import scale_equivariant
 from ._common import (
     K_NEIGHBORS_CONSTRAINT,
     _interpolate,
@@ -113,6 +114,7 @@ class GSMOTE(_VariantOverSampler):
         self.k_neighbors = k_neighbors
         self.random_state = random_state
 
+    @scale_equivariant
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
         X_min = X[idx_min].astype(np.float64)
         H = _principal_direction(X_min)

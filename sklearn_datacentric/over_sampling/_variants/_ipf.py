@@ -12,6 +12,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ...base import ProvenanceMixin
+from ...utils.validation import overflow_limit, pow2_rescale, unscale
 from ._common import (
     K_NEIGHBORS_CONSTRAINT,
     _interpolate,
@@ -210,10 +211,17 @@ class SMOTEIPF(ProvenanceMixin, BaseSampler):
 
     def _fit_resample_dense(self, X, y):
         rng = check_random_state(self.random_state)
-        X_new, y_new, seed, partner, gap = self._smote(X, y, rng)
-        X_all = np.vstack([X, X_new])
+        # SMOTE is equivariant and the default tree filter invariant under a
+        # common scaling: X too large for the overflow limit or for the
+        # trees' float32 is scaled by a power of two (the filter sees scaled
+        # data) and the synthetic rows are mapped back exactly
+        X_s, e = pow2_rescale(
+            X, min(overflow_limit(*X.shape), 0.5 * float(np.finfo(np.float32).max))
+        )
+        X_new, y_new, seed, partner, gap = self._smote(X_s, y, rng)
         y_all = np.concatenate([y, y_new])
-        keep = self._filter(X_all, y_all, rng)
+        keep = self._filter(np.vstack([X_s, X_new]), y_all, rng)
+        X_all = np.vstack([X, unscale(X_new, e).astype(X.dtype, copy=False)])
         n = X.shape[0]
         kept, syn = keep[keep < n], keep[keep >= n] - n
         self._set_provenance(kept, seed[syn], partner[syn], gap[syn])

@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.utils._param_validation import Interval
 
+from ...utils.validation import pow2_rescale, unscale
 from ._common import (
     K_NEIGHBORS_CONSTRAINT,
     _kneighbors,
@@ -128,13 +129,16 @@ class LVQSMOTE(_VariantOverSampler):
         self.random_state = random_state
 
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
+        # codebook relations are equivariant under a common scaling: huge X is
+        # scaled by a power of two and mapped back exactly
+        X, e = pow2_rescale(X)
         X_min = X[idx_min].astype(np.float64)
         C = min(self.n_clusters, X_min.shape[0])
         km = KMeans(n_clusters=C, n_init=1, random_state=rng.randint(2**31 - 1))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # duplicate points: fewer clusters
             codebook = km.fit(X_min).cluster_centers_
-        self.codebooks_[class_sample] = codebook
+        self.codebooks_[class_sample] = unscale(codebook, e)
         k, nn = _resolve_k(self.k_neighbors)
         near = _kneighbors(X_min, k, X_query=codebook, estimator=nn)
         best_i, best_j = _matching_pairs(codebook)
@@ -145,5 +149,5 @@ class LVQSMOTE(_VariantOverSampler):
         else:
             a = o = np.zeros(n_samples, dtype=np.int64)
         x = near[o, rng.randint(0, near.shape[1], size=n_samples)]
-        X_new = X_min[x] + (codebook[a] - codebook[o])
+        X_new = unscale(X_min[x] + (codebook[a] - codebook[o]), e)
         return X_new, idx_min[x], np.full(n_samples, -1), np.zeros(n_samples)

@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ...utils.validation import scale_equivariant
 from ._common import _allocate, _even_gaps, _interpolate, _VariantOverSampler
 
 __all__ = ["PolynomFitSMOTE"]
@@ -111,6 +112,7 @@ class PolynomFitSMOTE(_VariantOverSampler):
             class_sample, n_class, 1 if self.topology == "star" else 2
         )
 
+    @scale_equivariant
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
         X_min = X[idx_min].astype(np.float64)
         m = X_min.shape[0]

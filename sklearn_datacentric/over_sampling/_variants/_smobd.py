@@ -8,6 +8,7 @@ from scipy.spatial import cKDTree
 from sklearn.cluster import OPTICS
 from sklearn.utils._param_validation import Interval
 
+from ...utils.validation import pow2_rescale, unscale
 from ._common import _interpolate, _kneighbors, _VariantOverSampler
 
 __all__ = ["SMOBD"]
@@ -66,9 +67,9 @@ class SMOBD(_VariantOverSampler):
     eta : float, default=0.5
         ``eta1`` of the paper: weight of the core-distance factor (the
         neighbour-count factor gets ``1 - eta``).
-    t : float, default=1.8
+    t : float > 0, default=1.8
         Noise threshold of the paper, in multiples of the average core and
-        reachability distances.
+        reachability distances (``t = 0`` would call every sample noise).
     min_samples : int, default=5
         ``MinPts`` of OPTICS, also the number of neighbours used for
         interpolation.
@@ -120,7 +121,7 @@ class SMOBD(_VariantOverSampler):
     _parameter_constraints = {
         **_VariantOverSampler._parameter_constraints,
         "eta": [Interval(numbers.Real, 0, 1, closed="both")],
-        "t": [Interval(numbers.Real, 0, None, closed="left")],
+        "t": [Interval(numbers.Real, 0, None, closed="neither")],
         "min_samples": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_eps": [Interval(numbers.Real, 0, None, closed="neither")],
     }
@@ -139,14 +140,17 @@ class SMOBD(_VariantOverSampler):
         self.random_state = random_state
 
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
+        # densities are invariant and interpolation equivariant under a common
+        # scaling of X and max_eps: huge X is scaled by a power of two
+        X, e = pow2_rescale(X)
         X_min = X[idx_min].astype(np.float64)
         density, _ = _smobd_density(
-            X_min, self.eta, self.t, self.min_samples, self.max_eps
+            X_min, self.eta, self.t, self.min_samples, np.ldexp(self.max_eps, -e)
         )
         self.densities_[class_sample] = density
         neigh = _kneighbors(X_min, self.min_samples)
         seed = rng.choice(X_min.shape[0], size=n_samples, p=density)
         partner = neigh[seed, rng.randint(0, neigh.shape[1], size=n_samples)]
         gap = rng.uniform(0.0, 1.0, size=n_samples)
-        X_new = _interpolate(X_min, seed, partner, gap)
+        X_new = unscale(_interpolate(X_min, seed, partner, gap), e)
         return X_new, idx_min[seed], idx_min[partner], gap
