@@ -12,6 +12,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from imblearn.utils import Substitution
 from scipy.stats import beta as beta_dist
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
@@ -157,6 +158,43 @@ def rejection_counts(scores, y_idx, w_lo, w_hi, draws, candidates, *, chunk=128)
     return n_kept, n_miss
 
 
+# Parameters and attributes documented alike in both classes (inserted below).
+_ESTIMATOR_DOC = """estimator : classifier with predict_proba, default=None
+        Source classifier whose probabilities ``p_k(x)`` score the classes.
+        ``None`` means ``LogisticRegression(max_iter=1000)``."""
+
+_SPLIT_DOC = """prefit : bool, default=False
+        Whether ``estimator`` is fitted already: it is then used as it is
+        (not cloned) and every labelled source row calibrates.  With
+        ``prefit=False`` a clone of ``estimator`` is fitted on the source
+        rows left out of calibration.
+    calibration_size : float in (0, 1) or int, default=0.5
+        Source rows drawn at random for calibration when ``prefit=False``:
+        a share (float, ``ceil(calibration_size * n_source)`` rows) or a
+        number (int); the other source rows fit the estimator, and both
+        parts need at least one row.  Ignored when ``prefit=True``."""
+
+_FITTED_HEAD_DOC = """estimator_ : classifier
+        The classifier that scores the classes: the clone fitted on the
+        training rows, or ``estimator`` itself when ``prefit=True``.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels known to ``estimator_``.
+    confidence_levels_ : ndarray of shape (n_levels,)
+        ``confidence_level`` as a 1-D array, in the order of the last axis
+        of the sets of :meth:`predict_set`."""
+
+_FITTED_TAIL_DOC = """n_calibration_ : int
+        Number of source rows that calibrated the sets.
+    has_target_ : bool
+        Whether a target sample was given to :meth:`fit`; without one there
+        is no shift to correct.
+    n_features_in_ : int
+        Number of features seen in :meth:`fit`.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features seen in :meth:`fit`, defined only when ``X``
+        has feature names that are all strings."""
+
+
 class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
     """Fit-or-prefit, the source/calibration/target split, predict_set."""
 
@@ -185,15 +223,19 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
             Labelled source rows; with ``sample_domain``, source and target
             rows stacked (target labels ignored).
         y : array-like of shape (n_samples,)
+            Class labels of the rows of ``X``; with ``sample_domain``, those
+            of the target rows are ignored.
         X_target : array-like of shape (n_target, n_features), default=None
             Unlabelled target rows.  Without any target sample there is no
             shift to correct and the sets are the unweighted ones.
         sample_domain : array-like of int of shape (n_samples,), default=None
-            skada's domain labels: negative values mark target rows of ``X``.
+            Domain labels in skada's convention: negative values mark the
+            target rows of ``X``, the others its source rows.
 
         Returns
         -------
         self : object
+            The fitted classifier, calibrated for the target.
         """
         self._validate_params()
         self.confidence_levels_ = check_confidence_levels(self.confidence_level)
@@ -272,44 +314,53 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
         return validate_data(self, X, reset=False, dtype=np.float64)
 
     def predict(self, X):
-        """Class predicted by the wrapped classifier.
+        """Predict the class of each row with the wrapped classifier.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Rows to predict, with the features seen in :meth:`fit`.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            ``estimator_.predict(X)``: the point prediction is not corrected
+            for the shift; the prediction sets are.
         """
         Xv = self._check_X(X)
         return self.estimator_.predict(Xv)
 
     def predict_proba(self, X):
-        """Class probabilities of the wrapped classifier (source posteriors).
+        """Predict the class probabilities of the wrapped classifier.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Rows to predict, with the features seen in :meth:`fit`.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Source posteriors ``p(y = k | x)`` of ``estimator_``, columns in
+            the order of ``classes_``; not corrected to the target priors
+            (see
+            :meth:`~sklearn_datacentric.label_shift.LabelShiftWeighter.predict_target_proba`).
         """
         Xv = self._check_X(X)
         return self.estimator_.predict_proba(Xv)
 
     def predict_set(self, X):
-        """Point predictions and prediction sets, one set per confidence level.
+        """Predict the class and the prediction sets, one per confidence level.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Rows to predict, with the features seen in :meth:`fit`.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
-            Class predicted by the wrapped classifier.
+            Class of highest probability under ``estimator_``.
         y_pss : ndarray of bool of shape (n_samples, n_classes, n_levels)
             ``y_pss[i, k, l]`` is True when ``classes_[k]`` is in the set of
             row ``i`` at ``confidence_levels_[l]`` (MAPIE's layout).
@@ -325,6 +376,12 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
         return tags
 
 
+@Substitution(
+    estimator=_ESTIMATOR_DOC,
+    split=_SPLIT_DOC,
+    fitted_head=_FITTED_HEAD_DOC,
+    fitted_tail=_FITTED_TAIL_DOC,
+)
 class PACLabelShiftClassifier(_LabelShiftSetBase):
     """PAC prediction sets under label shift (Si et al., ICLR 2024).
 
@@ -359,26 +416,23 @@ class PACLabelShiftClassifier(_LabelShiftSetBase):
 
     Parameters
     ----------
-    estimator : classifier with predict_proba, default=None
-        ``None`` means ``LogisticRegression(max_iter=1000)``.
+    {estimator}
     confidence_level : float or list of float in (0, 1), default=0.9
         ``1 - epsilon``, the target coverage guaranteed with probability
         ``1 - delta``; a list gives one set per level.
     delta : float in (0, 1), default=0.1
-        Probability that the guarantee fails (over the data).
-    prefit : bool, default=False
-        The estimator is fitted already: every source row calibrates.
-    calibration_size : float in (0, 1) or int, default=0.5
-        Share (or number) of the source rows kept for calibration when
-        ``prefit=False``; the others fit the estimator.
+        Probability, over the calibration and target samples, that the
+        coverage guarantee fails; each of the ``K^2 + K + 1``
+        Clopper-Pearson bounds gets ``delta / (K^2 + K + 1)`` (all of it
+        without a target sample).
+    {split}
     random_state : int, RandomState instance or None, default=None
-        The calibration split and the rejection-sampling draws.
+        Seeds the calibration split and the uniform draws of the rejection
+        sampling.  Pass an int for reproducible sets.
 
     Attributes
     ----------
-    estimator_ : classifier
-    classes_ : ndarray of shape (n_classes,)
-    confidence_levels_ : ndarray of shape (n_levels,)
+    {fitted_head}
     thresholds_ : ndarray of shape (n_levels,)
         ``tau`` per level (0: the full set).
     weight_intervals_ : ndarray of shape (n_classes, 2)
@@ -389,10 +443,7 @@ class PACLabelShiftClassifier(_LabelShiftSetBase):
         the calibration rows, clipped at 0; ones without a target).
     n_accepted_ : ndarray of shape (n_levels,)
         Calibration rows kept by rejection sampling at the chosen ``tau``.
-    n_calibration_ : int
-    has_target_ : bool
-    n_features_in_ : int
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    {fitted_tail}
 
     See Also
     --------
@@ -495,13 +546,19 @@ class PACLabelShiftClassifier(_LabelShiftSetBase):
         return proba[:, :, None] >= self.thresholds_[None, None, :]
 
 
+@Substitution(
+    estimator=_ESTIMATOR_DOC,
+    split=_SPLIT_DOC,
+    fitted_head=_FITTED_HEAD_DOC,
+    fitted_tail=_FITTED_TAIL_DOC,
+)
 class LabelShiftConformalClassifier(_LabelShiftSetBase):
     """Weighted split conformal classification under label shift.
 
     Podkopaev and Ramdas (2021): under label shift the likelihood ratio of a
     labelled row depends on its label only, ``w_y = q(y) / p(y)``, so the
     weighted conformal quantile of Tibshirani et al. (2019) takes the
-    calibration weights ``w_{y_i}`` and, for a candidate label ``k`` of a
+    calibration weights ``w_{{y_i}}`` and, for a candidate label ``k`` of a
     test row, the test weight ``w_k``.  Class ``k`` enters the set of ``x``
     when its score ``1 - p_k(x)`` is at most that quantile.  With the true
     weights the target coverage is at least ``confidence_level`` (marginal,
@@ -512,31 +569,30 @@ class LabelShiftConformalClassifier(_LabelShiftSetBase):
 
     Parameters
     ----------
-    estimator : classifier with predict_proba, default=None
-        ``None`` means ``LogisticRegression(max_iter=1000)``.
+    {estimator}
     weighter : LabelShiftWeighter or None, default=None
         Estimates the class weights from the calibration rows (labelled) and
         the target rows; ``None`` means ``LabelShiftWeighter(method="bbse")``
         with the fitted estimator as black box (no refit).
     confidence_level : float or list of float in (0, 1), default=0.9
-    prefit : bool, default=False
-    calibration_size : float in (0, 1) or int, default=0.5
+        Target coverage: with the true class weights, the label of a target
+        row is in its set with probability at least ``confidence_level``
+        (marginally over the calibration and test draws).  A list gives one
+        set per level.
+    {split}
     random_state : int, RandomState instance or None, default=None
+        Seeds the calibration split when ``prefit=False``; the sets involve
+        no other randomness.  Pass an int for reproducible sets.
 
     Attributes
     ----------
-    estimator_ : classifier
-    classes_ : ndarray of shape (n_classes,)
-    confidence_levels_ : ndarray of shape (n_levels,)
+    {fitted_head}
     class_weights_ : ndarray of shape (n_classes,)
         Class weights used (ones without a target sample).
     thresholds_ : ndarray of shape (n_classes, n_levels)
         Score threshold of each candidate class at each level (``inf``: the
         class is always in the set).
-    n_calibration_ : int
-    has_target_ : bool
-    n_features_in_ : int
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    {fitted_tail}
 
     See Also
     --------

@@ -122,7 +122,7 @@ class ImportanceWeightedScorer:
         )
 
     def get_metadata_routing(self):
-        """The scorer requests ``sample_domain`` from metadata routing.
+        """Get the metadata routing of the scorer: it requests ``sample_domain``.
 
         ``sample_weight`` is not requested (as for scikit-learn's scorers, a
         ``sample_weight`` given to ``GridSearchCV.fit`` is for fitting);
@@ -131,6 +131,8 @@ class ImportanceWeightedScorer:
         Returns
         -------
         request : MetadataRequest
+            Request of the ``score`` method: ``sample_domain`` is routed to
+            the scorer whenever a meta-estimator is given it.
         """
         request = MetadataRequest(owner=self)
         request.score.add_request(param="sample_domain", alias=True)
@@ -146,18 +148,40 @@ class ImportanceWeightedScorer:
     def weights(self, X, y, sample_domain=None):
         """Importance weights of the labelled source rows of ``X``.
 
+        With ``prefit=True`` the weights are ``weighter.predict_weights`` of
+        the source rows (given their labels when the weighter takes them);
+        otherwise a clone of ``weighter`` is fitted on the source and target
+        rows of ``X`` and its ``weights_`` are returned.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Validation rows: source rows, stacked with target rows when
+            ``sample_domain`` is given.
         y : array-like of shape (n_samples,)
+            Labels of the rows of ``X``, passed to a weighter whose ``fit``
+            or ``predict_weights`` takes labels (as label-shift weighters
+            do).
         sample_domain : array-like of int of shape (n_samples,), default=None
             Negative values mark target rows (their labels are ignored).
+            Required when ``prefit=False``: the weighter is fitted against
+            the target rows.
 
         Returns
         -------
         weights : ndarray of shape (n_source_rows,)
+            Importance weights ``dP_target / dP_source`` of the source rows,
+            non-negative and finite, not all zero.
         source_rows : ndarray of int
             Indices of the source rows of ``X`` the weights belong to.
+
+        Raises
+        ------
+        ValueError
+            When there are no target rows to fit the weighter against
+            (``prefit=False``), when a prefit weighter is not fitted, or when
+            the weights are invalid (wrong shape, negative, non-finite) or
+            all zero.
         """
         n = X.shape[0]
         if sample_domain is None:
@@ -212,15 +236,24 @@ class ImportanceWeightedScorer:
         Parameters
         ----------
         estimator : fitted estimator
+            The model to score, e.g. a candidate of a grid search.
         X : array-like of shape (n_samples, n_features)
+            Validation rows: source rows, stacked with target rows when
+            ``sample_domain`` is given.
         y : array-like of shape (n_samples,)
+            Labels of the rows of ``X`` (those of target rows are ignored).
         sample_weight : array-like of shape (n_samples,), default=None
             Prior weights of the rows, multiplied by the importance weights.
         sample_domain : array-like of int of shape (n_samples,), default=None
+            Negative values mark target rows; only the source rows are
+            scored.  See :meth:`weights`.
 
         Returns
         -------
         score : float
+            ``scoring`` of ``estimator`` on the source rows with
+            ``sample_weight`` the importance weights: an estimate of its
+            score on the target distribution (greater is better).
         """
         X_arr = X if hasattr(X, "iloc") else np.asarray(X)
         y_arr = np.asarray(y)
