@@ -89,11 +89,14 @@ def _gauss(n, shift, seed=0, d=2):
 @pytest.mark.parametrize("cls", WEIGHTERS, ids=lambda c: c.__name__)
 def test_weighter_contract(cls):
     Xs, Xt = _gauss(120, 1.0)
+    # class labels of the source rows: ignored by the covariate-shift
+    # weighters, needed by the label-shift one
+    ys = (Xs[:, 0] + Xs[:, 1] > 0).astype(int)
     Xs_in = Xs.copy()
-    a = _make(cls).fit(Xs, X_target=Xt)
+    a = _make(cls).fit(Xs, ys, X_target=Xt)
     assert_array_equal(Xs, Xs_in)
     # the two ways of giving the target sample agree
-    X, y, sd = pack_source_target(Xs, np.zeros(len(Xs), int), Xt)
+    X, y, sd = pack_source_target(Xs, ys, Xt)
     b = _make(cls).fit(X, y, sample_domain=sd)
     assert_allclose(a.weights_, b.weights_, rtol=1e-10)
     # one finite, non-negative weight per source row, on new points too
@@ -104,7 +107,7 @@ def test_weighter_contract(cls):
     assert np.all(np.isfinite(w_new)) and np.all(w_new >= 0)
     assert a.has_target_
     # without a target sample there is no shift: unit weights
-    none = _make(cls).fit(Xs)
+    none = _make(cls).fit(Xs, ys)
     assert not none.has_target_
     assert_array_equal(none.weights_, 1.0)
     assert_array_equal(none.predict_weights(Xs[:5]), 1.0)

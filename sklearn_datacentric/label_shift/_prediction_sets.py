@@ -32,6 +32,7 @@ from ..utils.domain import split_source_target
 from ..utils.validation import check_same_n_features
 from ._weighter import (
     SingularConfusionMatrixError,
+    _check_default_model_scale,
     bbse_weights,
     confusion_and_prediction_rates,
 )
@@ -257,6 +258,7 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
             if Xt.shape[0] == 0:
                 raise ValueError("X_target is empty: give at least one target row.")
         check_classification_targets(ys)
+        _check_default_model_scale(self, Xs, Xt)
         rng = check_random_state(self.random_state)
         if self.prefit:
             est = self._base_estimator()

@@ -21,6 +21,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ..covariate_shift._base import BaseWeighter, _source_target
+from ..utils.validation import check_overflow
 
 __all__ = ["LabelShiftWeighter", "SingularConfusionMatrixError"]
 
@@ -414,6 +415,7 @@ class LabelShiftWeighter(BaseWeighter):
                 f"got {self.classes_.size} class."
             )
         self.source_priors_ = counts / counts.sum()
+        _check_default_model_scale(self, Xs, Xt)
         self.estimator_ = clone(self._base_estimator()).fit(Xs, ys)
         if Xt is None:
             q = self.source_priors_.copy()
@@ -531,3 +533,14 @@ class LabelShiftWeighter(BaseWeighter):
         X = validate_data(self, X, reset=False, dtype=np.float64)
         proba = self._source_proba(self.estimator_, X)
         return adjust_posteriors(proba, self.target_priors_, self.source_priors_)
+
+
+def _check_default_model_scale(estimator, Xs, Xt):
+    """Huge features: a clear error for the default (penalised, hence not
+    scale-equivariant) logistic regression, which otherwise overflows and
+    predicts one class, making the confusion matrix singular."""
+    if getattr(estimator, "estimator", None) is not None:
+        return
+    check_overflow(Xs, estimator=estimator)
+    if Xt is not None:
+        check_overflow(Xt, estimator=estimator, name="X_target")

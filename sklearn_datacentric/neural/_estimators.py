@@ -67,7 +67,7 @@ def _check_float32_range(X, name):
     if top > _FLOAT32_MAX:
         raise ValueError(
             f"{name}: X has values up to {top:.3g} in absolute value, beyond the "
-            f"float32 range ({_FLOAT32_MAX:.3g}) in which the net trains. Scale "
+            f"float32 range ({_FLOAT32_MAX:.3g}) in which the net trains. Rescale "
             "the features first, e.g. with sklearn.preprocessing.StandardScaler "
             "in a pipeline."
         )
