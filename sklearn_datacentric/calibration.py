@@ -34,6 +34,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .over_sampling import SMOTE
 from .pipeline import make_pipeline
 from .utils._routing import build_router, routed_params
+from .utils.validation import check_overflow
 
 __all__ = ["PriorCorrectedClassifier", "resampled_class_labels"]
 
@@ -269,6 +270,9 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
             self, X, y, accept_sparse=True, dtype=None, ensure_all_finite=False
         )
         check_classification_targets(y)
+        if self.estimator is None and X.dtype.kind == "f":
+            # the default logistic regression is penalised (not scale-free)
+            check_overflow(X, estimator=self)
         params = routed_params(self, "fit", fit_params)
         self.classes_, counts = np.unique(y, return_counts=True)
         if self.classes_.size < 2:

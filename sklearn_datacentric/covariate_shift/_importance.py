@@ -139,7 +139,8 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
             else clone(self.weighting)
         )
         with explain_overflow(Xs, estimator=self):
-            self.weighting_ = weighting.fit(Xs, X_target=Xt)
+            # the labels serve label-shift weighters; covariate-shift ones ignore them
+            self.weighting_ = weighting.fit(Xs, ys, X_target=Xt)
         w = np.asarray(self.weighting_.weights_, dtype=np.float64)
         if prior is not None:
             w = w * _check_sample_weight(prior, Xs)

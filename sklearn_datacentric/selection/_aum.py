@@ -5,11 +5,12 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingClassifier
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import check_random_state
 
 from ..utils._routing import routed_params
+from ..utils.validation import pow2_rescale
 from ._base import (
     _BaseSelector,
     _EstimatorRoutingMixin,
@@ -237,6 +238,13 @@ class AreaUnderMarginSelector(_EstimatorRoutingMixin, _BaseSelector):
                 f"AreaUnderMarginSelector needs at least {c + 1} rows for "
                 f"{c} classes (one threshold sample per run); got {n}."
             )
+        if self.estimator is None or isinstance(
+            self.estimator, (HistGradientBoostingClassifier, GradientBoostingClassifier)
+        ):
+            # boosted trees split on thresholds of X (invariant to a
+            # power-of-two scaling, which keeps bin midpoints and split
+            # thresholds finite for |x| near 1e308)
+            X, _ = pow2_rescale(X)
         perm = rng.permutation(n)
         slices = [perm[:m], perm[m : 2 * m]]
         base = self._estimator()

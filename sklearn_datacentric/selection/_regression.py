@@ -14,6 +14,7 @@ from sklearn.utils.validation import _check_method_params, check_random_state
 from ..base import BaseRegressionSampler
 from ..utils._routing import routed_params
 from ..utils._warnings import external_stacklevel
+from ..utils.validation import pow2_rescale
 from ._base import _CVRoutingMixin, _progress, _set_random_state, _take_rows
 
 __all__ = ["RegressionResidualSelector"]
@@ -162,6 +163,16 @@ class RegressionResidualSelector(_CVRoutingMixin, BaseRegressionSampler):
         base = self._estimator()
         params = routed_params(self, "fit_resample", fit_params)
         n = X.shape[0]
+        X_in, y_in = X, y
+        e_y = 0
+        if self.estimator is None:
+            # the default trees split on bins of X (invariant to a power-of-two
+            # scaling) and fit least squares / absolute error without penalty
+            # (equivariant in y): scaling keeps huge values from overflowing
+            # and the scores exactly unchanged; y-unit attributes mapped back
+            X, _ = pow2_rescale(X)
+            # the trees sum n gradients in float32 (and square the sums)
+            y, e_y = pow2_rescale(y, limit=1e30 / n)
         splits = self._splits(X, y, rng, groups)
         pred = np.empty(n)
         epi = np.zeros(n)
@@ -225,13 +236,13 @@ class RegressionResidualSelector(_CVRoutingMixin, BaseRegressionSampler):
                 stacklevel=external_stacklevel(),
             )
         self.sampling_strategy_ = "remove_flagged"
-        self.oof_prediction_ = pred
-        self.residuals_ = resid
-        self.epistemic_ = epi
-        self.aleatoric_ = alea
+        self.oof_prediction_ = np.ldexp(pred, e_y)
+        self.residuals_ = np.ldexp(resid, e_y)
+        self.epistemic_ = np.ldexp(epi, e_y)
+        self.aleatoric_ = np.ldexp(alea, e_y)
         self.scores_ = scores
         self.mask_ = flagged
         kept = np.flatnonzero(~flagged)
         self.sample_indices_ = kept
         self._set_provenance(kept)
-        return _take_rows(X, kept), y[kept]
+        return _take_rows(X_in, kept), y_in[kept]

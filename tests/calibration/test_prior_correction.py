@@ -137,3 +137,15 @@ def test_sample_weight_routed_and_carried():
         X_res, y_res, sample_weight=sm.propagate(w, how="interpolate")
     )
     np.testing.assert_allclose(clf.estimator_[-1].coef_, ref.coef_)
+
+
+def test_default_estimator_huge_features_clear_error():
+    # the default pipeline ends in a penalised logistic regression, which is
+    # not scale-free: huge finite features get an error naming the remedy
+    from sklearn_datacentric.calibration import PriorCorrectedClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 3)) * 1e300
+    y = np.repeat([0, 1], [60, 20])
+    with pytest.raises(ValueError, match="PriorCorrectedClassifier.*(?i:rescale)"):
+        PriorCorrectedClassifier().fit(X, y)
