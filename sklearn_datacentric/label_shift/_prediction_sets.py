@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
 )
 
 from ..conformal import InfiniteIntervalWarning, weighted_conformal_quantile
+from ..conformal._scores import check_confidence_levels
 from ..utils._warnings import external_stacklevel
 from ..utils.domain import split_source_target
 from ..utils.validation import check_same_n_features
@@ -38,26 +39,6 @@ from ._weighter import (
 )
 
 __all__ = ["LabelShiftConformalClassifier", "PACLabelShiftClassifier"]
-
-
-def check_confidence_levels(confidence_level):
-    """The confidence levels as a 1-D float array, each in (0, 1).
-
-    Raises a ``ValueError`` naming every level outside (0, 1).
-    """
-    levels = np.atleast_1d(np.asarray(confidence_level, dtype=np.float64))
-    if levels.ndim != 1 or levels.size == 0:
-        raise ValueError(
-            "confidence_level must be a float or a non-empty list of floats; got "
-            f"{confidence_level!r}."
-        )
-    bad = levels[~((levels > 0) & (levels < 1))]
-    if bad.size:
-        raise ValueError(
-            "Every confidence_level must lie in the open interval (0, 1); got "
-            f"{bad.tolist()} in {np.asarray(confidence_level).tolist()}."
-        )
-    return levels
 
 
 def clopper_pearson(k, n, alpha):

@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import StratifiedKFold, check_cv
@@ -46,13 +47,6 @@ class BoundaryCrossingWarning(UserWarning):
 # --------------------------------------------------------------------------
 # probabilities
 # --------------------------------------------------------------------------
-def _expit(t):
-    out = np.empty_like(t)
-    pos = t >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-t[pos]))
-    e = np.exp(t[~pos])
-    out[~pos] = e / (1.0 + e)
-    return out
 
 
 @validate_params(
@@ -93,7 +87,7 @@ def cumulative_logit_proba(X, intercepts, coefs):
     X = np.asarray(X, dtype=np.float64)
     eta = X @ np.asarray(coefs, dtype=np.float64).T + np.asarray(intercepts)
     n = eta.shape[0]
-    F = _expit(eta)
+    F = expit(eta)
     cum = np.hstack([np.zeros((n, 1)), F, np.ones((n, 1))])
     P = np.diff(cum, axis=1)
     crossing = np.any(np.diff(eta, axis=1) < 0, axis=1)
