@@ -296,7 +296,7 @@ class _BaseSMOTER(BaseRegressionSampler):
 
 
 # parameters documented once for SMOTER and SMOGN
-_SMOTER_PARAMETERS = """    relevance : "auto" or array-like of shape (n_points, 2) or (n_points, 3), \
+_SMOTER_PARAMETERS = """relevance : "auto" or array-like of shape (n_points, 2) or (n_points, 3), \
             default="auto"
         The relevance function phi.  ``"auto"``: phi is 1 at the box-plot
         whisker ends of ``y`` on each side with values beyond them
@@ -327,7 +327,7 @@ _SMOTER_PARAMETERS = """    relevance : "auto" or array-like of shape (n_points,
         imbalanced-learn.
 """
 
-_SMOTER_RANDOM_JOBS = """    random_state : int, RandomState instance or None, default=None
+_SMOTER_RANDOM_JOBS = """random_state : int, RandomState instance or None, default=None
         Controls the undersampling, the seeds, partners and gaps.
     n_jobs : int, default=None
         Threads of the neighbour search.
@@ -353,7 +353,7 @@ class SMOTER(_BaseSMOTER):
 
     Parameters
     ----------
-{smoter_parameters}{smoter_random_jobs}
+    {smoter_parameters}    {smoter_random_jobs}
     Attributes
     ----------
     relevance_control_points_ : ndarray of shape (n_points, 2 or 3)
@@ -436,9 +436,9 @@ class SMOGN(_BaseSMOTER):
 
     Parameters
     ----------
-{smoter_parameters}    perturbation : float, default=0.02
+    {smoter_parameters}    perturbation : float, default=0.02
         Upper bound of the relative noise amplitude (``pert`` in the paper).
-{smoter_random_jobs}
+    {smoter_random_jobs}
     Attributes
     ----------
     relevance_control_points_ : ndarray of shape (n_points, 2 or 3)
