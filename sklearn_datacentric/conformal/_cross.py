@@ -32,6 +32,7 @@ from sklearn.utils.validation import (
 
 from ..utils._routing import routed_params
 from ._base import _BaseConformal, _take, _warn_infinite, weighted_conformal_quantile
+from ._cross_kernels import masked_row_medians, masked_row_medians_reference
 from ._shift import _WeightedCalibration
 
 __all__ = [
@@ -44,7 +45,10 @@ __all__ = [
 
 # number of (test row, training row) cells handled at once at predict time
 _CHUNK_CELLS = 2_000_000
-_SLACK = 1e-12  # relative slack of the rank ceil((n + 1) * level)
+_SLACK = 1e-12
+# (test rows x models x patterns) from which the median kernel pays for its
+# first-call compilation
+_KERNEL_CELLS = 20_000_000  # relative slack of the rank ceil((n + 1) * level)
 
 
 # ----------------------------------------------------------------------------
@@ -432,10 +436,9 @@ class _CrossRegressorMixin:
         if self.aggregation_method == "mean":
             Wt = pats / pats.sum(axis=1, keepdims=True)
             return M @ Wt.T
-        out = np.empty((M.shape[0], pats.shape[0]))
-        for u, mask in enumerate(pats):
-            out[:, u] = np.median(M[:, mask], axis=1)
-        return out
+        if M.size * pats.shape[0] < _KERNEL_CELLS:
+            return masked_row_medians_reference(M, pats)
+        return masked_row_medians(np.ascontiguousarray(M), pats)
 
     def _point(self, mu_pat):
         counts = np.bincount(self.pattern_of_, minlength=mu_pat.shape[1])

@@ -400,3 +400,21 @@ def test_bootstrap_split_out_of_bag():
     for tr, te in splits:
         assert len(tr) == 50
         np.testing.assert_array_equal(te, np.setdiff1d(np.arange(50), tr))
+
+
+def test_median_kernel_matches_numpy_reference():
+    from sklearn_datacentric.conformal._cross_kernels import (
+        masked_row_medians,
+        masked_row_medians_reference,
+    )
+
+    rng = np.random.default_rng(0)
+    M = rng.normal(size=(40, 25))
+    M[:, 3] = M[:, 4]  # ties
+    P = rng.random((60, 25)) < 0.37
+    P[:, 0] = True
+    P[0] = False
+    P[0, 7] = True  # a single model
+    np.testing.assert_array_equal(
+        masked_row_medians(M, P), masked_row_medians_reference(M, P)
+    )
