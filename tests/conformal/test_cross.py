@@ -418,3 +418,36 @@ def test_median_kernel_matches_numpy_reference():
     np.testing.assert_array_equal(
         masked_row_medians(M, P), masked_row_medians_reference(M, P)
     )
+
+
+def _gen_clf(rng, n, mu):
+    x = rng.normal(mu, 1.0, size=(n, 1))
+    noise = (0.1 + np.abs(x[:, 0])) * rng.normal(size=n)
+    y = (x[:, 0] + noise > 0).astype(int)
+    y = np.where(rng.random(n) < 0.15 * np.abs(x[:, 0]), 2, y)  # harder far out
+    return x, y
+
+
+def test_weighted_classifier_keeps_coverage_under_shift():
+    alpha = 0.1
+    cov = {"plain": [], "weighted": []}
+    for r in range(30):
+        rng = np.random.default_rng(r)
+        X, y = _gen_clf(rng, 200, 0.0)
+        Xt, yt = _gen_clf(rng, 200, 1.0)
+        for name in cov:
+            if name == "plain":
+                est = CrossConformalClassifier(agg_scores="crossval", random_state=0)
+                est.fit(X, y)
+            else:
+                est = WeightedCrossConformalClassifier(
+                    weighting=_ratio, agg_scores="crossval", random_state=0
+                ).fit(X, y, X_target=Xt)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", InfiniteIntervalWarning)
+                _, pss = est.predict_set(Xt)
+            idx = np.searchsorted(est.classes_, yt)
+            cov[name].append(pss[np.arange(len(yt)), idx, 0].mean())
+    se = {k: np.std(v, ddof=1) / np.sqrt(len(v)) for k, v in cov.items()}
+    assert np.mean(cov["plain"]) < 1 - alpha - 3 * se["plain"]
+    assert np.mean(cov["weighted"]) >= 1 - alpha - 3 * se["weighted"]
