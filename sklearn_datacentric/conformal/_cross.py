@@ -32,7 +32,11 @@ from sklearn.utils.validation import (
 
 from ..utils._routing import routed_params
 from ._base import _BaseConformal, _take, _warn_infinite, weighted_conformal_quantile
-from ._cross_kernels import masked_row_medians, masked_row_medians_reference
+from ._cross_kernels import (
+    masked_row_medians,
+    masked_row_medians_reference,
+    merged_fold_quantiles,
+)
 from ._shift import _WeightedCalibration
 
 __all__ = [
@@ -48,7 +52,11 @@ _CHUNK_CELLS = 2_000_000
 _SLACK = 1e-12
 # (test rows x models x patterns) from which the median kernel pays for its
 # first-call compilation
-_KERNEL_CELLS = 20_000_000  # relative slack of the rank ceil((n + 1) * level)
+_KERNEL_CELLS = 20_000_000
+# CV+ bounds by merging the folds' sorted residuals: at most this many
+# distinct out-of-bag patterns, from this many (test x training) cells
+_MERGE_MAX_PATTERNS = 64
+_MERGE_CELLS = 1_000_000  # relative slack of the rank ceil((n + 1) * level)
 
 
 # ----------------------------------------------------------------------------
@@ -107,7 +115,7 @@ def _weighted_upper_quantile(V, w_cal, w_test, levels):
     out = np.full((m, len(levels)), np.inf)
     if n == 0 or m == 0:
         return out
-    order = np.argsort(V, axis=1, kind="stable")
+    order = np.argsort(V, axis=1)  # ties: any order gives the same value
     Vs = np.take_along_axis(V, order, axis=1)
     cum = np.cumsum(w_cal[order], axis=1)
     total = cum[:, -1] + w_test
@@ -446,6 +454,30 @@ class _CrossRegressorMixin:
             return mu_pat @ (counts / counts.sum())
         return np.median(np.repeat(mu_pat, counts, axis=1), axis=1)
 
+    def _plus_bounds(self, mu_te, tr, levels, wc, wt):
+        """Jackknife+ bounds of the test rows ``mu_te`` over training rows ``tr``."""
+        R, pat = self.conformity_scores_[tr], self.pattern_of_[tr]
+        n_pat = mu_te.shape[1]
+        if n_pat <= _MERGE_MAX_PATTERNS and mu_te.shape[0] * len(tr) >= _MERGE_CELLS:
+            # mu is constant over the rows of a pattern (a fold): merge the
+            # patterns' sorted residuals instead of sorting (m, n) values
+            order = np.lexsort((R, pat))
+            offsets = np.zeros(n_pat + 1, dtype=np.int64)
+            offsets[1:] = np.cumsum(np.bincount(pat, minlength=n_pat))
+            w = np.ones(len(tr)) if wc is None else wc[order]
+            w_te = np.ones(mu_te.shape[0]) if wt is None else wt
+            lv_order = np.argsort(levels)
+            lv = np.ascontiguousarray(levels[lv_order])
+            args = (R[order], w, offsets)
+            hi = merged_fold_quantiles(*args, np.ascontiguousarray(mu_te), w_te, lv)
+            lo = -merged_fold_quantiles(*args, np.ascontiguousarray(-mu_te), w_te, lv)
+            inv = np.argsort(lv_order)
+            return lo[:, inv], hi[:, inv]
+        mu = mu_te[:, pat]
+        hi = _upper_quantile(mu + R, levels, wc, wt)
+        lo = -_upper_quantile(-(mu - R), levels, wc, wt)
+        return lo, hi
+
     def predict(self, X):
         """Point prediction.
 
@@ -503,9 +535,7 @@ class _CrossRegressorMixin:
             wc = None if w_cal is None else w_cal[tr]
             wt = None if w_test is None else w_test[te]
             if self.method == "plus":
-                mu = mu_pat[np.ix_(te, self.pattern_of_[tr])]
-                hi = _upper_quantile(mu + R[tr], levels, wc, wt)
-                lo = -_upper_quantile(-(mu - R[tr]), levels, wc, wt)
+                lo, hi = self._plus_bounds(mu_pat[te], tr, levels, wc, wt)
             else:
                 q = _residual_quantile(R[tr], levels, len(te), wc, wt)
                 if self.method == "minmax":
@@ -667,6 +697,29 @@ class _WeightedCrossMixin:
     _weighted = True
     _weights = _WeightedCalibration._weights
 
+    def fit(self, X, y, X_target=None, sample_domain=None, groups=None, **fit_params):
+        """Fit the split models, the residuals and the likelihood ratio.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Source rows (and, with ``sample_domain``, the target rows).
+        y : array-like of shape (n_samples,)
+        X_target : array-like of shape (n_target, n_features), default=None
+            Unlabelled target sample.
+        sample_domain : array-like of shape (n_samples,), default=None
+            skada's layout: negative values mark target rows of ``X``.
+        groups : array-like of shape (n_samples,), default=None
+            Mondrian groups (weighted Mondrian calibration).
+        **fit_params : dict
+            Passed to ``estimator.fit``.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit_cross(X, y, X_target, sample_domain, groups, fit_params)
+
 
 _SHIFT_CONSTRAINTS = {
     "weighting": [HasMethods(["fit", "predict_weights"]), callable, None],
@@ -762,29 +815,6 @@ class WeightedCrossConformalRegressor(_WeightedCrossMixin, CrossConformalRegress
             random_state=random_state,
         )
         self.weighting = weighting
-
-    def fit(self, X, y, X_target=None, sample_domain=None, groups=None, **fit_params):
-        """Fit the split models, the residuals and the likelihood ratio.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Source rows (and, with ``sample_domain``, the target rows).
-        y : array-like of shape (n_samples,)
-        X_target : array-like of shape (n_target, n_features), default=None
-            Unlabelled target sample.
-        sample_domain : array-like of shape (n_samples,), default=None
-            skada's layout: negative values mark target rows of ``X``.
-        groups : array-like of shape (n_samples,), default=None
-            Mondrian groups (weighted Mondrian calibration).
-        **fit_params : dict
-            Passed to ``estimator.fit``.
-
-        Returns
-        -------
-        self : object
-        """
-        return self._fit_cross(X, y, X_target, sample_domain, groups, fit_params)
 
 
 # ----------------------------------------------------------------------------
@@ -907,10 +937,17 @@ class _CrossClassifierMixin:
                 y_pss[te] = (1.0 - Pbar[te])[:, :, None] <= q[:, None, :]
             else:  # "crossval": Romano, Sesia, Candes (2020), CV+ sets
                 total = wc.sum() + wt  # (len(te),)
-                S = 1.0 - Pk[self.fold_of_[tr]][:, te, :]  # (n_g, m_c, K)
                 # weighted count of training rows whose residual is below the
                 # test score computed by the same fold's model
-                below = np.einsum("i,itk->tk", wc, R[tr][:, None, None] < S)
+                below = np.zeros((len(te), K))
+                folds = self.fold_of_[tr]
+                for b in np.unique(folds):
+                    in_b = folds == b
+                    order = np.argsort(R[tr][in_b])
+                    Rs = R[tr][in_b][order]
+                    cw = np.concatenate([[0.0], np.cumsum(wc[in_b][order])])
+                    S = 1.0 - Pk[b][te]  # (len(te), K)
+                    below += cw[np.searchsorted(Rs, S, side="left")]
                 for j, lv in enumerate(levels):
                     y_pss[te, :, j] = below < lv * total[:, None] * (1.0 - _SLACK)
                     any_inf[te] |= lv * total * (1.0 - _SLACK) > wc.sum()
@@ -1118,21 +1155,3 @@ class WeightedCrossConformalClassifier(_WeightedCrossMixin, CrossConformalClassi
             random_state=random_state,
         )
         self.weighting = weighting
-
-    def fit(self, X, y, X_target=None, sample_domain=None, groups=None, **fit_params):
-        """Fit the fold models, the scores and the likelihood ratio.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        X_target : array-like of shape (n_target, n_features), default=None
-        sample_domain : array-like of shape (n_samples,), default=None
-        groups : array-like of shape (n_samples,), default=None
-        **fit_params : dict
-
-        Returns
-        -------
-        self : object
-        """
-        return self._fit_cross(X, y, X_target, sample_domain, groups, fit_params)

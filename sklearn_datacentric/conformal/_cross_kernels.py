@@ -1,16 +1,27 @@
-"""numba kernel of jackknife+-after-bootstrap with median aggregation.
+"""numba kernels of the cross-conformal estimators, with numpy references.
 
-For every test row and every out-of-bag pattern (the set of bootstrap models
-that did not see a training row), the median of those models' predictions.
-The numpy reference loops over the patterns; the kernel sorts each test
-row's ``B`` predictions once and walks the sorted order per pattern, which is
-``O(m * u * B)`` without temporaries.
+* :func:`masked_row_medians`: jackknife+-after-bootstrap with median
+  aggregation.  For every test row and every out-of-bag pattern (the set of
+  bootstrap models that did not see a training row), the median of those
+  models' predictions.  The numpy reference loops over the patterns; the
+  kernel sorts each test row's ``B`` predictions once and walks the sorted
+  order per pattern, ``O(m * u * B)`` without temporaries.
+* :func:`merged_fold_quantiles`: the CV+ bound when the folds partition the
+  rows.  The values ``mu_k(x) + R_i`` of the rows of fold ``k`` are the
+  fold's sorted residuals shifted by one number, so the (weighted) quantile
+  over all rows is found by merging the ``K`` sorted lists, without sorting
+  an ``(m, n)`` matrix.  The reference is ``_cross._upper_quantile`` on that
+  matrix.
 """
 
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["masked_row_medians", "masked_row_medians_reference"]
+__all__ = [
+    "masked_row_medians",
+    "masked_row_medians_reference",
+    "merged_fold_quantiles",
+]
 
 
 @njit(cache=True, parallel=True)
@@ -61,4 +72,61 @@ def masked_row_medians_reference(M, patterns):
     out = np.empty((M.shape[0], patterns.shape[0]))
     for p, mask in enumerate(patterns):
         out[:, p] = np.median(M[:, mask], axis=1)
+    return out
+
+
+@njit(cache=True, parallel=True)
+def merged_fold_quantiles(R_sorted, w_sorted, offsets, shift, w_test, levels):
+    """Weighted upper quantiles of ``{shift[j, k] + R_i : i in fold k}``.
+
+    Parameters
+    ----------
+    R_sorted : ndarray of shape (n,)
+        Residuals grouped by fold, ascending within each fold.
+    w_sorted : ndarray of shape (n,)
+        Their weights (all 1 for the unweighted bound).
+    offsets : ndarray of shape (K + 1,), int64
+        Fold ``k`` is ``R_sorted[offsets[k]:offsets[k + 1]]``.
+    shift : ndarray of shape (m, K)
+        ``mu_k(x_j)`` for every test row and fold.
+    w_test : ndarray of shape (m,)
+        Mass of each test point (put on ``+inf``; 1 when unweighted).
+    levels : ndarray of shape (L,), ascending
+
+    Returns
+    -------
+    out : ndarray of shape (m, L)
+        For row ``j`` and level ``l`` the smallest value ``v`` with
+        ``sum(w_i : value_i <= v) >= levels[l] * (sum(w) + w_test[j])``
+        (``+inf`` when the finite mass never reaches it).
+    """
+    m, K = shift.shape
+    L = levels.shape[0]
+    total = 0.0
+    for i in range(w_sorted.shape[0]):
+        total += w_sorted[i]
+    out = np.full((m, L), np.inf)
+    for j in prange(m):
+        pos = offsets[:K].copy()
+        denom = total + w_test[j]
+        if denom <= 0.0:
+            continue
+        cum = 0.0
+        lev = 0
+        while lev < L:
+            best = -1
+            bv = np.inf
+            for k in range(K):
+                if pos[k] < offsets[k + 1]:
+                    v = shift[j, k] + R_sorted[pos[k]]
+                    if best < 0 or v < bv:
+                        bv = v
+                        best = k
+            if best < 0:
+                break
+            cum += w_sorted[pos[best]]
+            pos[best] += 1
+            while lev < L and cum >= levels[lev] * denom * (1.0 - 1e-12):
+                out[j, lev] = bv
+                lev += 1
     return out

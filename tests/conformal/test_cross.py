@@ -451,3 +451,30 @@ def test_weighted_classifier_keeps_coverage_under_shift():
     se = {k: np.std(v, ddof=1) / np.sqrt(len(v)) for k, v in cov.items()}
     assert np.mean(cov["plain"]) < 1 - alpha - 3 * se["plain"]
     assert np.mean(cov["weighted"]) >= 1 - alpha - 3 * se["weighted"]
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_merge_kernel_matches_matrix_quantile(weighted):
+    from sklearn_datacentric.conformal import _cross
+
+    rng = np.random.default_rng(3)
+    X, y = _gen(rng, 300, 0.0)
+    Xt, _ = _gen(rng, 120, 0.5)
+    make = (
+        (lambda: WeightedCrossConformalRegressor(weighting=_ratio, random_state=0))
+        if weighted
+        else (lambda: CrossConformalRegressor(random_state=0))
+    )
+    kw = {"X_target": Xt} if weighted else {}
+    levels = [0.95, 0.5, 0.9]
+    est = make().set_params(confidence_level=levels).fit(X, y, **kw)
+    est.conformity_scores_ = np.round(est.conformity_scores_, 1)  # ties
+    old = _cross._MERGE_CELLS
+    try:
+        _cross._MERGE_CELLS = 0
+        fast = est.predict_interval(Xt)[1]
+        _cross._MERGE_CELLS = np.inf
+        ref = est.predict_interval(Xt)[1]
+    finally:
+        _cross._MERGE_CELLS = old
+    np.testing.assert_array_equal(fast, ref)
