@@ -75,7 +75,7 @@ def masked_row_medians_reference(M, patterns):
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def merged_fold_quantiles(R_sorted, w_sorted, offsets, shift, w_test, levels):
     """Weighted upper quantiles of ``{shift[j, k] + R_i : i in fold k}``.
 
@@ -91,7 +91,7 @@ def merged_fold_quantiles(R_sorted, w_sorted, offsets, shift, w_test, levels):
         ``mu_k(x_j)`` for every test row and fold.
     w_test : ndarray of shape (m,)
         Mass of each test point (put on ``+inf``; 1 when unweighted).
-    levels : ndarray of shape (L,), ascending
+    levels : ndarray of shape (L,), descending
 
     Returns
     -------
@@ -99,6 +99,13 @@ def merged_fold_quantiles(R_sorted, w_sorted, offsets, shift, w_test, levels):
         For row ``j`` and level ``l`` the smallest value ``v`` with
         ``sum(w_i : value_i <= v) >= levels[l] * (sum(w) + w_test[j])``
         (``+inf`` when the finite mass never reaches it).
+
+    Notes
+    -----
+    The merge walks the values from the largest down: ``F(v)``, the mass at
+    or below the current value, is the total minus the mass already passed,
+    and the answer is the last value at which ``F`` still reaches the need.
+    A level ``1 - alpha`` costs about ``alpha * n * K`` steps per row.
     """
     m, K = shift.shape
     L = levels.shape[0]
@@ -106,27 +113,29 @@ def merged_fold_quantiles(R_sorted, w_sorted, offsets, shift, w_test, levels):
     for i in range(w_sorted.shape[0]):
         total += w_sorted[i]
     out = np.full((m, L), np.inf)
-    for j in prange(m):
-        pos = offsets[:K].copy()
+    for j in range(m):
         denom = total + w_test[j]
         if denom <= 0.0:
             continue
-        cum = 0.0
+        pos = offsets[1:].copy() - 1  # the largest remaining of each fold
+        cum = total  # F at the current (largest remaining) value
+        last = np.inf
         lev = 0
         while lev < L:
+            need = levels[lev] * denom * (1.0 - 1e-12)
             best = -1
-            bv = np.inf
+            bv = -np.inf
             for k in range(K):
-                if pos[k] < offsets[k + 1]:
+                if pos[k] >= offsets[k]:
                     v = shift[j, k] + R_sorted[pos[k]]
-                    if best < 0 or v < bv:
+                    if best < 0 or v > bv:
                         bv = v
                         best = k
-            if best < 0:
-                break
-            cum += w_sorted[pos[best]]
-            pos[best] += 1
-            while lev < L and cum >= levels[lev] * denom * (1.0 - 1e-12):
-                out[j, lev] = bv
+            if best >= 0 and cum >= need:
+                last = bv
+                cum -= w_sorted[pos[best]]
+                pos[best] -= 1
+            else:
+                out[j, lev] = last
                 lev += 1
     return out
