@@ -319,10 +319,14 @@ class _BaseCrossConformal(_BaseConformal):
                 "cross-validation splitter that leaves every row out once."
             )
         # rows sharing the same set of held-out models share mu_{-i}(x)
-        self.oob_patterns_, self.pattern_of_ = np.unique(
-            oob, axis=0, return_inverse=True
-        )
-        self.pattern_of_ = self.pattern_of_.ravel()
+        if np.all(counts == 1):  # a partition: the pattern is the fold
+            fold = np.argmax(oob, axis=1)
+            used = np.unique(fold)
+            self.oob_patterns_ = np.eye(B, dtype=bool)[used]
+            self.pattern_of_ = np.searchsorted(used, fold)
+        else:
+            pats, inv = np.unique(oob, axis=0, return_inverse=True)
+            self.oob_patterns_, self.pattern_of_ = pats, inv.ravel()
         self.n_calibration_ = n
         self._oob_predictions = [pred for _, pred in out]
         self._splits_test = [te for _, te in splits]

@@ -478,3 +478,23 @@ def test_merge_kernel_matches_matrix_quantile(weighted):
     finally:
         _cross._MERGE_CELLS = old
     np.testing.assert_array_equal(fast, ref)
+
+
+def test_weighted_mondrian_unit_ratio_equals_mondrian():
+    rng = np.random.default_rng(8)
+    X, y, g = _grouped(rng, 200)
+    Xt, _, gt = _grouped(rng, 50)
+    a = CrossConformalRegressor(random_state=0).fit(X, y, groups=g)
+    b = WeightedCrossConformalRegressor(
+        weighting=lambda Z: np.ones(len(Z)), random_state=0
+    ).fit(X, y, X_target=Xt, groups=g)
+    np.testing.assert_allclose(
+        a.predict_interval(Xt, groups=gt)[1], b.predict_interval(Xt, groups=gt)[1]
+    )
+
+
+def test_n_jobs_gives_the_same_intervals():
+    X, y, Xt = _reg_data(seed=9)
+    a = CrossConformalRegressor(random_state=0).fit(X, y).predict_interval(Xt)
+    b = CrossConformalRegressor(n_jobs=2, random_state=0).fit(X, y)
+    np.testing.assert_allclose(a[1], b.predict_interval(Xt)[1])
