@@ -291,9 +291,7 @@ class _BaseCrossConformal(_BaseConformal):
             self.group_labels_ = np.unique(self.groups_)
         if self._is_classifier:
             self.classes_ = np.unique(ys)
-            y_fit = ys
-        else:
-            y_fit = ys
+        y_fit = ys
         splits = self._cv_splits(n, Xs_v, y_fit)
         base = (
             self.estimator if self.estimator is not None else self._default_estimator()
@@ -371,8 +369,12 @@ class _BaseCrossConformal(_BaseConformal):
             )
         return g
 
-    def _blocks(self, m, groups):
-        """Yield ``(test rows, training rows)`` blocks (Mondrian: per group)."""
+    def _blocks(self, m, groups, chunk=True):
+        """Yield ``(test rows, training rows)`` blocks (Mondrian: per group).
+
+        With ``chunk``, the test rows of a block come in chunks of about
+        ``_CHUNK_CELLS`` (test x training) cells.
+        """
         n = self.n_calibration_
         if groups is None:
             blocks = [(np.arange(m), np.arange(n))]
@@ -382,7 +384,7 @@ class _BaseCrossConformal(_BaseConformal):
                 for lab in np.unique(groups)
             ]
         for te, tr in blocks:
-            step = max(1, _CHUNK_CELLS // max(len(tr), 1))
+            step = max(1, _CHUNK_CELLS // max(len(tr), 1)) if chunk else len(te)
             for s in range(0, len(te), step):
                 yield te[s : s + step], tr
 
@@ -406,8 +408,13 @@ class _BaseCrossConformal(_BaseConformal):
                 reason=(
                     f"too few training rows {per}for confidence_level="
                     f"{self.confidence_level} (the rank ceil((n + 1) * level) "
-                    "exceeds n, or the test point's likelihood-ratio weight "
-                    "carries more than 1 - level of the mass)."
+                    "exceeds n"
+                    + (
+                        ", or the test point's likelihood-ratio weight carries "
+                        "more than 1 - level of the mass)."
+                        if self._weighted
+                        else ")."
+                    )
                 ),
             )
 
@@ -461,11 +468,11 @@ class _CrossRegressorMixin:
             return mu_pat @ (counts / counts.sum())
         return np.median(np.repeat(mu_pat, counts, axis=1), axis=1)
 
-    def _plus_bounds(self, mu_te, tr, levels, wc, wt):
+    def _plus_bounds(self, mu_te, tr, levels, wc, wt, merge):
         """Jackknife+ bounds of the test rows ``mu_te`` over training rows ``tr``."""
         R, pat = self.conformity_scores_[tr], self.pattern_of_[tr]
         n_pat = mu_te.shape[1]
-        if n_pat <= _MERGE_MAX_PATTERNS and mu_te.shape[0] * len(tr) >= _MERGE_CELLS:
+        if merge:
             # mu is constant over the rows of a pattern (a fold): merge the
             # patterns' sorted residuals instead of sorting (m, n) values
             order = np.lexsort((R, pat))
@@ -538,11 +545,18 @@ class _CrossRegressorMixin:
             mu_pat = self._pattern_predictions(Xe)
             y_pred = self._point(mu_pat)
         y_pis = np.empty((m, 2, len(levels)))
-        for te, tr in self._blocks(m, g):
+        # the fold-merging kernel: few out-of-bag patterns and enough work to
+        # pay for loading it; it needs no chunking
+        merge = (
+            self.method == "plus"
+            and self.oob_patterns_.shape[0] <= _MERGE_MAX_PATTERNS
+            and m * self.n_calibration_ >= _MERGE_CELLS
+        )
+        for te, tr in self._blocks(m, g, chunk=not merge):
             wc = None if w_cal is None else w_cal[tr]
             wt = None if w_test is None else w_test[te]
             if self.method == "plus":
-                lo, hi = self._plus_bounds(mu_pat[te], tr, levels, wc, wt)
+                lo, hi = self._plus_bounds(mu_pat[te], tr, levels, wc, wt, merge)
             else:
                 q = _residual_quantile(R[tr], levels, len(te), wc, wt)
                 if self.method == "minmax":
