@@ -247,7 +247,10 @@ def main(sizes):
         "resident memory (above the child's start) of each side. One thread "
         "per process. **The machine was shared with other jobs during the "
         "run**: the ratios, measured interleaved in the same run, are the "
-        "numbers to read, not the seconds. Sizes are training / test rows; "
+        "numbers to read, not the seconds; at the small size the calls take "
+        "tens of milliseconds and a single row's ratio can move by half "
+        "between runs, so read the medium size for speed. Sizes are "
+        "training / test rows; "
         "10 features, heteroscedastic noise (regression).\n\n"
         + markdown_table(rows, cols)
         + "\n\nThe intervals and sets are equal to MAPIE's (tests in "
