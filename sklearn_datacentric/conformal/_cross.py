@@ -37,7 +37,7 @@ from ._cross_kernels import (
     masked_row_medians_reference,
     merged_fold_quantiles,
 )
-from ._shift import _WeightedCalibration
+from ._weighted import _WeightedCalibration
 
 __all__ = [
     "BootstrapSplit",
