@@ -276,7 +276,7 @@ class _BaseCrossConformal(_BaseConformal):
         self._validate_params()
         self.levels_ = _check_confidence_levels(self.confidence_level)
         params = routed_params(self, "fit", fit_params)
-        Xs, Xs_v, ys, Xt, Xt_v, rows = self._validate_fit_input(
+        Xs, Xs_v, ys, Xt, Xt_v, rows, _ = self._validate_fit_input(
             X, y, X_target, sample_domain
         )
         n = Xs_v.shape[0]
