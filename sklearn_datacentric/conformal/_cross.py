@@ -252,7 +252,10 @@ class _BaseCrossConformal(_BaseConformal):
         "n_jobs": [numbers.Integral, None],
         "random_state": ["random_state"],
     }
-    prefit = False  # read by _BaseConformal._validate_fit_input
+    # read by _BaseConformal._validate_fit_input: no prefit model, and the
+    # source rows are split (by cv), so at least 2 are needed
+    prefit = False
+    calibration_size = "cv"
     _weighted = False
     _predict_method = "predict"
 
