@@ -99,9 +99,18 @@ def conformal_quantile(scores, confidence_level):
     return _conformal_quantile(np.asarray(scores, dtype=np.float64), confidence_level)
 
 
+# relative slack of the rank ceil((n + 1) * level) and of the weighted mass
+_SLACK = 1e-12
+
+
+def _conformal_rank(n, confidence_level):
+    """The rank ``ceil((n + 1) * level)`` of the split-conformal quantile."""
+    return int(math.ceil((n + 1) * confidence_level - _SLACK))
+
+
 def _conformal_quantile(scores, confidence_level):
     n = scores.shape[0]
-    k = int(math.ceil((n + 1) * confidence_level - 1e-12))
+    k = _conformal_rank(n, confidence_level)
     if n == 0 or k > n:
         return np.inf
     return float(np.partition(scores, k - 1)[k - 1])
@@ -163,7 +172,7 @@ def _weighted_conformal_quantile(scores, weights_calib, weights_test, confidence
     total = cum[-1] if cum.size else 0.0
     need = confidence_level * (total + wt)
     # smallest k with cum[k] >= need (a tiny relative slack absorbs rounding)
-    idx = np.searchsorted(cum, need * (1.0 - 1e-12), side="left")
+    idx = np.searchsorted(cum, need * (1.0 - _SLACK), side="left")
     out = np.full(wt.shape[0], np.inf)
     ok = (idx < cum.size) & ((total + wt) > 0)
     out[ok] = s_sorted[idx[ok]]
@@ -188,6 +197,17 @@ def _warn_infinite(
             InfiniteIntervalWarning,
             stacklevel=external_stacklevel(),
         )
+
+
+def _mondrian_reason(labels, counts, level, method="split conformal"):
+    """Why bounds are infinite under Mondrian calibration, naming the groups."""
+    desc = ", ".join(f"{g!r} ({c} calibration rows)" for g, c in zip(labels, counts))
+    return (
+        f"Mondrian calibration: no finite bound is valid at "
+        f"confidence_level={level:g} for group(s) {desc} ({method} needs at "
+        f"least {n_calibration_required(level)} rows per group; weighted "
+        "conformal more where the test weight is large)."
+    )
 
 
 def _check_scores(scores, name="nonconformity scores"):
@@ -578,16 +598,7 @@ class _BaseConformal(BaseEstimator):
             if gidx is not None and inf[:, k].any():
                 labels = self.groups_[np.unique(gidx[inf[:, k]])].tolist()
                 counts = [int(np.sum(self.calibration_groups_ == g)) for g in labels]
-                desc = ", ".join(
-                    f"{g!r} ({c} calibration rows)" for g, c in zip(labels, counts)
-                )
-                reason = (
-                    f"Mondrian calibration: no finite bound is valid at "
-                    f"confidence_level={levels[k]:g} for group(s) {desc} (split "
-                    f"conformal needs at least {n_calibration_required(levels[k])} "
-                    "rows per group; weighted conformal more where the test "
-                    "weight is large)."
-                )
+                reason = _mondrian_reason(labels, counts, levels[k])
             _warn_infinite(
                 int(np.sum(inf[:, k])),
                 q.shape[0],

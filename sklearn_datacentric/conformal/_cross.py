@@ -10,12 +10,11 @@ out-of-fold residual ``R_i`` of that row (Barber, Candes, Ramdas, Tibshirani
 masses on the training rows (Prinster, Liu, Saria 2022), which keeps the
 jackknife+ guarantee under covariate shift.
 
-The score arithmetic here (absolute residual, LAC) is private and small; it
-is meant to be replaced by the shared score objects of ``_base`` once those
-carry per-level thresholds.
+The quantile ranks, confidence levels, groups and classification scores
+(LAC, APS, RAPS) are the shared ones of ``_base`` and ``_scores``; the
+regression score is the absolute residual of the out-of-fold prediction.
 """
 
-import math
 import numbers
 
 import numpy as np
@@ -31,12 +30,22 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._routing import routed_params
-from ._base import _BaseConformal, _take, _warn_infinite, weighted_conformal_quantile
+from ._base import (
+    _SLACK,
+    _BaseConformal,
+    _conformal_quantile,
+    _conformal_rank,
+    _mondrian_reason,
+    _take,
+    _warn_infinite,
+    _weighted_conformal_quantile,
+)
 from ._cross_kernels import (
     masked_row_medians,
     masked_row_medians_reference,
     merged_fold_quantiles,
 )
+from ._scores import check_classification_score, check_confidence_levels, check_groups
 from ._weighted import _WeightedCalibration
 
 __all__ = [
@@ -49,51 +58,28 @@ __all__ = [
 
 # number of (test row, training row) cells handled at once at predict time
 _CHUNK_CELLS = 2_000_000
-_SLACK = 1e-12
 # (test rows x models x patterns) from which the median kernel pays for its
 # first-call compilation
 _KERNEL_CELLS = 20_000_000
 # CV+ bounds by merging the folds' sorted residuals: at most this many
 # distinct out-of-bag patterns, from this many (test x training) cells
 _MERGE_MAX_PATTERNS = 64
-_MERGE_CELLS = 2_000_000  # a cold process loads the cached kernel in ~0.6 s  # relative slack of the rank ceil((n + 1) * level)
+_MERGE_CELLS = 2_000_000  # a cold process loads the cached kernel in ~0.6 s
 
 
 # ----------------------------------------------------------------------------
 # levels, ranks, quantiles
 # ----------------------------------------------------------------------------
-def _check_confidence_levels(confidence_level):
-    """``confidence_level`` (a float or a list of floats) as a 1-D array."""
-    levels = np.atleast_1d(np.asarray(confidence_level, dtype=object))
-    if levels.ndim != 1 or levels.size == 0:
-        raise ValueError(
-            "confidence_level must be a float in (0, 1) or a non-empty list of "
-            f"them; got {confidence_level!r}."
-        )
-    out = []
-    for lv in levels:
-        ok = isinstance(lv, numbers.Real) and not isinstance(lv, bool)
-        if not ok or not 0.0 < float(lv) < 1.0:
-            raise ValueError(
-                f"confidence_level {lv!r} is not a number in (0, 1) (got "
-                f"confidence_level={confidence_level!r})."
-            )
-        out.append(float(lv))
-    return np.asarray(out)
-
-
-def _rank(n, level):
-    """The rank ``ceil((n + 1) * level)`` of the conformal quantile."""
-    return int(math.ceil((n + 1) * level - _SLACK))
-
-
 def _upper_rank_quantile(V, levels):
     """Per row of ``V`` (m, n): the ``ceil((n+1) level)``-th smallest value.
 
-    ``+inf`` where that rank exceeds ``n``.  Returns (m, n_levels).
+    ``+inf`` where that rank exceeds ``n``.  Returns (m, n_levels).  Row-wise
+    :func:`~._base._conformal_quantile` (same rank), vectorised: the
+    jackknife+ bounds have a different score vector per test row, and one
+    ``np.partition`` over the (m, n) matrix avoids a Python loop over rows.
     """
     m, n = V.shape
-    ks = [_rank(n, lv) for lv in levels]
+    ks = [_conformal_rank(n, lv) for lv in levels]
     out = np.full((m, len(levels)), np.inf)
     finite = sorted({k - 1 for k in ks if k <= n})
     if finite and m:
@@ -109,7 +95,10 @@ def _weighted_upper_quantile(V, w_cal, w_test, levels):
 
     Row ``j``: the ``level`` quantile of the distribution putting mass
     ``w_cal[i] / (sum(w_cal) + w_test[j])`` on ``V[j, i]`` and the rest on
-    ``+inf`` (Tibshirani et al. 2019; Prinster et al. 2022).
+    ``+inf`` (Tibshirani et al. 2019; Prinster et al. 2022).  The arithmetic
+    of :func:`~._base._weighted_conformal_quantile` (same slack), vectorised
+    over rows whose scores differ (the jackknife+ values ``mu_{-i}(x) + R_i``
+    depend on the test row), which a single sort of 1-D scores cannot serve.
     """
     m, n = V.shape
     out = np.full((m, len(levels)), np.inf)
@@ -132,11 +121,10 @@ def _weighted_upper_quantile(V, w_cal, w_test, levels):
 def _residual_quantile(R, levels, m, w_cal=None, w_test=None):
     """Threshold on the scores ``R`` for ``m`` test rows: (m, n_levels)."""
     if w_cal is None:
-        return np.broadcast_to(
-            _upper_rank_quantile(R[None, :], levels), (m, len(levels))
-        )
+        q = np.array([_conformal_quantile(R, lv) for lv in levels], dtype=np.float64)
+        return np.broadcast_to(q, (m, len(levels)))
     return np.column_stack(
-        [weighted_conformal_quantile(R, w_cal, w_test, lv) for lv in levels]
+        [_weighted_conformal_quantile(R, w_cal, w_test, lv) for lv in levels]
     )
 
 
@@ -277,7 +265,7 @@ class _BaseCrossConformal(_BaseConformal):
 
     def _fit_cross(self, X, y, X_target, sample_domain, groups, fit_params):
         self._validate_params()
-        self.levels_ = _check_confidence_levels(self.confidence_level)
+        self.levels_ = check_confidence_levels(self.confidence_level)
         params = routed_params(self, "fit", fit_params)
         Xs, Xs_v, ys, Xt, Xt_v, rows, _ = self._validate_fit_input(
             X, y, X_target, sample_domain
@@ -285,12 +273,7 @@ class _BaseCrossConformal(_BaseConformal):
         n = Xs_v.shape[0]
         self.groups_ = None
         if groups is not None:
-            g = np.asarray(groups)
-            if g.shape != (_num_samples(X),):
-                raise ValueError(
-                    f"groups has shape {g.shape}; expected one label per row of X."
-                )
-            self.groups_ = g[rows]
+            self.groups_ = check_groups(groups, _num_samples(X))[rows]
             self.group_labels_ = np.unique(self.groups_)
         if self._is_classifier:
             self.classes_ = np.unique(ys)
@@ -361,9 +344,7 @@ class _BaseCrossConformal(_BaseConformal):
                 "The estimator was fitted with groups (Mondrian calibration); pass "
                 "groups= at predict too."
             )
-        g = np.asarray(groups)
-        if g.shape != (m,):
-            raise ValueError(f"groups has shape {g.shape}; expected ({m},).")
+        g = check_groups(groups, m)
         unseen = np.setdiff1d(np.unique(g), self.group_labels_)
         if unseen.size:
             raise ValueError(
@@ -396,29 +377,40 @@ class _BaseCrossConformal(_BaseConformal):
             return None
         return self._weights(X_v)
 
-    def _warn(self, bounds, what):
-        n_inf = int(
-            np.sum(np.any(~np.isfinite(bounds), axis=tuple(range(1, bounds.ndim))))
-        )
-        if n_inf:
-            per = "in its group " if self.groups_ is not None else ""
-            _warn_infinite(
-                n_inf,
-                bounds.shape[0],
-                self.n_calibration_,
-                self.confidence_level,
-                what=what,
-                reason=(
-                    f"too few training rows {per}for confidence_level="
-                    f"{self.confidence_level} (the rank ceil((n + 1) * level) "
-                    "exceeds n"
+    def _warn(self, infinite, what, groups=None):
+        """One :class:`InfiniteIntervalWarning` per level with infinite rows.
+
+        ``infinite`` is (m, n_levels); under Mondrian calibration the warning
+        names the groups concerned and their training rows (as the split
+        estimators do).
+        """
+        levels = self.levels_
+        for k in range(levels.shape[0]):
+            rows = infinite[:, k]
+            if not rows.any():
+                continue
+            if groups is not None:
+                labels = np.unique(groups[rows]).tolist()
+                counts = [int(np.sum(self.groups_ == lab)) for lab in labels]
+                reason = _mondrian_reason(labels, counts, levels[k], "cross-conformal")
+            else:
+                reason = (
+                    f"too few training rows for confidence_level={levels[k]:g} "
+                    "(the rank ceil((n + 1) * level) exceeds n"
                     + (
                         ", or the test point's likelihood-ratio weight carries "
                         "more than 1 - level of the mass)."
                         if self._weighted
                         else ")."
                     )
-                ),
+                )
+            _warn_infinite(
+                int(rows.sum()),
+                infinite.shape[0],
+                self.n_calibration_,
+                levels[k] if levels.shape[0] > 1 else self.confidence_level,
+                what=what,
+                reason=reason,
             )
 
 
@@ -571,7 +563,7 @@ class _CrossRegressorMixin:
                     hi = hi_c[te][:, None] + q
             y_pis[te, 0, :] = lo
             y_pis[te, 1, :] = hi
-        self._warn(y_pis, "intervals")
+        self._warn(np.any(~np.isfinite(y_pis), axis=1), "intervals", g)
         return y_pred, y_pis
 
 
@@ -720,6 +712,7 @@ class _WeightedCrossMixin:
 
     _weighted = True
     _weights = _WeightedCalibration._weights
+    _unweighted_method = "cross-conformal"
 
     def fit(self, X, y, X_target=None, sample_domain=None, groups=None, **fit_params):
         """Fit the split models, the residuals and the likelihood ratio.
@@ -845,7 +838,7 @@ class WeightedCrossConformalRegressor(_WeightedCrossMixin, CrossConformalRegress
 # classification
 # ----------------------------------------------------------------------------
 class _CrossClassifierMixin:
-    """Cross-conformal prediction sets with the LAC score ``1 - p_y(x)``."""
+    """Cross-conformal prediction sets with the shared classification scores."""
 
     _predict_method = "predict_proba"
 
@@ -872,13 +865,18 @@ class _CrossClassifierMixin:
             )
         y_idx = self._encode_labels(ys)
         self.fold_of_ = np.argmax(self.oob_patterns_, axis=1)[self.pattern_of_]
+        self.score_ = check_classification_score(self.conformity_score)
+        rng = check_random_state(self.random_state)
         n = self.n_calibration_
         scores = np.empty(n)
         for b, (te, pred) in enumerate(zip(self._splits_test, self._oob_predictions)):
             if pred is None:
                 continue
             P = self._full_proba(self.estimators_[b], pred)
-            scores[te] = 1.0 - P[np.arange(len(te)), y_idx[te]]  # the LAC score
+            scores[te] = self.score_.conformity_scores(P, y_idx[te], rng)
+        # randomised scores: the uniforms of predict_set come from this seed,
+        # so repeated calls give the same sets
+        self._set_seed = int(rng.randint(np.iinfo(np.int32).max))
         if not np.all(np.isfinite(scores)):
             raise ValueError("predict_proba returned NaN or infinite values.")
         self.conformity_scores_ = scores
@@ -948,17 +946,21 @@ class _CrossClassifierMixin:
         y_pred = self.classes_[np.argmax(Pbar, axis=1)]
         R = self.conformity_scores_
         K = len(self.classes_)
+        score = self.score_
+        u = score._uniforms(m, check_random_state(self._set_seed))
         y_pss = np.zeros((m, K, len(levels)), dtype=bool)
-        any_inf = np.zeros(m, dtype=bool)
+        infinite = np.zeros((m, len(levels)), dtype=bool)
         for te, tr in self._blocks(m, g):
             wc = np.ones(len(tr)) if w_cal is None else w_cal[tr]
             wt = np.ones(len(te)) if w_test is None else w_test[te]
+            u_te = None if u is None else u[te]
             if self.agg_scores == "mean":
                 q = _residual_quantile(
                     R[tr], levels, len(te), None if w_cal is None else wc, wt
                 )
-                any_inf[te] |= np.any(np.isinf(q), axis=1)
-                y_pss[te] = (1.0 - Pbar[te])[:, :, None] <= q[:, None, :]
+                infinite[te] = np.isinf(q)
+                S = score.membership_scores(Pbar[te], u_te)
+                y_pss[te] = S[:, :, None] <= q[:, None, :]
             else:  # "crossval": Romano, Sesia, Candes (2020), CV+ sets
                 total = wc.sum() + wt  # (len(te),)
                 # weighted count of training rows whose residual is below the
@@ -970,27 +972,21 @@ class _CrossClassifierMixin:
                     order = np.argsort(R[tr][in_b])
                     Rs = R[tr][in_b][order]
                     cw = np.concatenate([[0.0], np.cumsum(wc[in_b][order])])
-                    S = 1.0 - Pk[b][te]  # (len(te), K)
+                    S = score.membership_scores(Pk[b][te], u_te)  # (len(te), K)
                     below += cw[np.searchsorted(Rs, S, side="left")]
                 for j, lv in enumerate(levels):
                     y_pss[te, :, j] = below < lv * total[:, None] * (1.0 - _SLACK)
-                    any_inf[te] |= lv * total * (1.0 - _SLACK) > wc.sum()
-        if np.any(any_inf):
-            _warn_infinite(
-                int(any_inf.sum()),
-                m,
-                self.n_calibration_,
-                self.confidence_level,
-                what="sets",
-                reason="too few training rows (in the group) for the level: the "
-                "sets are the full label set.",
-            )
+                    infinite[te, j] = lv * total * (1.0 - _SLACK) > wc.sum()
+        self._warn(infinite, "sets", g)
         return y_pred, y_pss
 
 
 _CLF_CONSTRAINTS = {
     **_BaseCrossConformal._parameter_constraints,
     "estimator": [HasMethods(["fit", "predict_proba"]), None],
+    # the shared score objects compute the scores and sets; "aps"/"raps" are
+    # not offered yet: MAPIE 1.6 calibrates cross APS with randomised scores,
+    # so its sets differ from the deterministic ones and no parity test holds
     "conformity_score": [StrOptions({"lac"})],
     "agg_scores": [StrOptions({"mean", "crossval"})],
 }

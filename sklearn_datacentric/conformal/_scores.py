@@ -85,8 +85,8 @@ def check_confidence_levels(confidence_level):
         ok = isinstance(v, numbers.Real) and not isinstance(v, bool)
         if not ok or not (0.0 < float(v) < 1.0):
             raise ValueError(
-                f"confidence_level {v!r} (position {k}) is not in the open interval "
-                "(0, 1); every confidence level must satisfy 0 < level < 1."
+                f"confidence_level {v!r} (position {k}) is not a number in the open "
+                "interval (0, 1); every confidence level must satisfy 0 < level < 1."
             )
         out[k] = float(v)
     return out

@@ -22,6 +22,9 @@ __all__ = ["WeightedConformalRegressor", "WeightedConformalClassifier"]
 
 
 class _WeightedCalibration(_ShiftFitMixin):
+    # what the method reduces to with unit weights (named in the warning)
+    _unweighted_method = "split conformal"
+
     def _weights(self, X_v):
         if self.weighter_ is None:
             return np.ones(X_v.shape[0])
@@ -45,7 +48,8 @@ class _WeightedCalibration(_ShiftFitMixin):
             self.weighter_ = weighting  # a known likelihood ratio
         elif Xt_v is None:
             _no_target_warning(
-                type(self).__name__, "all weights are 1 (split conformal)"
+                type(self).__name__,
+                f"all weights are 1 ({self._unweighted_method})",
             )
             self.weighter_ = None
         else:

@@ -498,3 +498,32 @@ def test_n_jobs_gives_the_same_intervals():
     a = CrossConformalRegressor(random_state=0).fit(X, y).predict_interval(Xt)
     b = CrossConformalRegressor(n_jobs=2, random_state=0).fit(X, y)
     np.testing.assert_allclose(a[1], b.predict_interval(Xt)[1])
+
+
+def test_no_target_warning_names_cross_conformal():
+    X, y, _ = _reg_data()
+    with pytest.warns(UserWarning, match=r"all weights are 1 \(cross-conformal\)"):
+        WeightedCrossConformalRegressor(random_state=0).fit(X, y)
+
+
+def test_mondrian_warning_names_groups_and_rows_per_level():
+    rng = np.random.default_rng(0)
+    X, y = _gen(rng, 100, 0.0)
+    g = np.where(np.arange(100) < 5, "small", "big")  # ceil(6 * 0.9) = 6 > 5
+    est = CrossConformalRegressor(confidence_level=[0.5, 0.9], random_state=0)
+    est.fit(X, y, groups=g)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        est.predict_interval(X[:2], groups=["small", "big"])
+    msgs = [str(w.message) for w in rec if w.category is InfiniteIntervalWarning]
+    assert len(msgs) == 1  # level 0.5 is finite for 5 rows, 0.9 is not
+    assert "'small' (5 calibration rows)" in msgs[0]
+    assert "confidence_level=0.9" in msgs[0]
+
+
+def test_groups_with_missing_labels_are_an_error():
+    X, y, _ = _reg_data()
+    g = np.zeros(len(y))
+    g[3] = np.nan
+    with pytest.raises(ValueError, match="groups contains NaN"):
+        CrossConformalRegressor().fit(X, y, groups=g)
