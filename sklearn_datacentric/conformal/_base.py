@@ -69,6 +69,22 @@ def n_calibration_required(confidence_level):
 
     The bound is the ``ceil((n + 1) * confidence_level)``-th smallest of ``n``
     calibration scores, which exists only when that rank is at most ``n``.
+
+    Parameters
+    ----------
+    confidence_level : float in (0, 1)
+        Target coverage.
+
+    Returns
+    -------
+    n : int
+        The smallest ``n`` with ``ceil((n + 1) * confidence_level) <= n``.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.conformal import n_calibration_required
+    >>> n_calibration_required(0.9)
+    9
     """
     return max(int(math.ceil(confidence_level / (1.0 - confidence_level) - 1e-12)), 1)
 
@@ -91,10 +107,19 @@ def conformal_quantile(scores, confidence_level):
     scores : array-like of shape (n,)
         Calibration nonconformity scores (finite).
     confidence_level : float in (0, 1)
+        Target coverage level(s), each in (0, 1); one output per level, in the order
+        given.
 
     Returns
     -------
     threshold : float
+        The conformal threshold.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.conformal import conformal_quantile
+    >>> conformal_quantile([1, 2, 3, 4, 5, 6, 7, 8, 9], 0.8)  # 8th smallest
+    8.0
     """
     return _conformal_quantile(np.asarray(scores, dtype=np.float64), confidence_level)
 
@@ -135,17 +160,26 @@ def weighted_conformal_quantile(scores, weights_calib, weights_test, confidence_
     Parameters
     ----------
     scores : array-like of shape (n,)
+        Calibration nonconformity scores (finite).
     weights_calib : array-like of shape (n,)
         Likelihood ratios ``dP_target / dP_source`` at the calibration points.
     weights_test : array-like of shape (m,)
         Likelihood ratios at the test points.
     confidence_level : float in (0, 1)
+        Target coverage level(s), each in (0, 1); one output per level, in the order
+        given.
 
     Returns
     -------
     thresholds : ndarray of shape (m,)
         ``+inf`` where the mass on ``+inf`` exceeds ``1 - confidence_level``
         (or is too large to be reached by the calibration mass).
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.conformal import weighted_conformal_quantile
+    >>> weighted_conformal_quantile([1, 2, 3, 4], [1, 1, 1, 1], [1, 100], 0.5)
+    array([ 3., inf])
     """
     return _weighted_conformal_quantile(
         scores, weights_calib, weights_test, confidence_level
@@ -417,6 +451,7 @@ class _BaseConformal(BaseEstimator):
         Returns
         -------
         routing : MetadataRouter
+            The metadata routing of this estimator.
         """
         est = self.estimator
         if est is None or isinstance(est, (tuple, list)):  # prefit pairs
@@ -630,10 +665,12 @@ class _RegressorConformalMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Point predictions.
         """
         check_is_fitted(self, "score_")
         Xe, _ = self._check_X(X)
@@ -645,6 +682,7 @@ class _RegressorConformalMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         groups : array-like of shape (n_samples,), default=None
             Group of each row, required when the estimator was calibrated
             with ``groups`` (Mondrian); each row gets its group's threshold.
@@ -716,10 +754,12 @@ class _ClassifierConformalMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Point predictions.
         """
         check_is_fitted(self, "score_")
         Xe, _ = self._check_X(X)
@@ -731,10 +771,12 @@ class _ClassifierConformalMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities.
         """
         check_is_fitted(self, "score_")
         Xe, _ = self._check_X(X)
@@ -746,6 +788,7 @@ class _ClassifierConformalMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         groups : array-like of shape (n_samples,), default=None
             Group of each row, required when the estimator was calibrated
             with ``groups`` (Mondrian).
@@ -807,10 +850,11 @@ class _ShiftFitMixin:
         X : array-like of shape (n_samples, n_features)
             Source samples (and, with ``sample_domain``, the target rows).
         y : array-like of shape (n_samples,)
+            Target values, one per row of ``X``.
         X_target : array-like of shape (n_target, n_features), default=None
             Unlabelled target sample.
         sample_domain : array-like of shape (n_samples,), default=None
-            skada's layout: negative values mark target rows of ``X``.
+            Domain labels in skada's layout: negative values mark target rows of ``X``.
         groups : array-like of shape (n_samples,), default=None
             Group of each row of ``X`` for Mondrian (group-conditional)
             calibration; the labels of target rows are ignored.
@@ -822,6 +866,7 @@ class _ShiftFitMixin:
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         return self._fit(X, y, X_target, sample_domain, groups=groups, **fit_params)
 
@@ -831,14 +876,20 @@ class _ShiftFitMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
+            Target values, one per row of ``X``.
         X_target : array-like of shape (n_target, n_features), default=None
+            Unlabelled target sample.
         sample_domain : array-like of shape (n_samples,), default=None
+            Domain of each row (skada's layout): negative values mark target rows of
+            ``X``.
         groups : array-like of shape (n_samples,), default=None
             Group of each row for Mondrian calibration.
 
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         return self._conformalize_public(X, y, X_target, sample_domain, groups)

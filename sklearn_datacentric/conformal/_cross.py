@@ -152,6 +152,7 @@ class BootstrapSplit:
     n_samples : int or None, default=None
         Size of each bootstrap sample; None: the number of rows.
     random_state : int, RandomState instance or None, default=None
+        Seed of the random draws; pass an int for reproducible output.
 
     Notes
     -----
@@ -175,7 +176,18 @@ class BootstrapSplit:
         self.random_state = random_state
 
     def get_n_splits(self, X=None, y=None, groups=None):
-        """Number of bootstrap samples."""
+        """Number of bootstrap samples.
+
+        Parameters
+        ----------
+        X, y, groups : object, default=None
+            Ignored (the splitter API).
+
+        Returns
+        -------
+        n_splits : int
+            ``n_resamplings``.
+        """
         return self.n_resamplings
 
     def split(self, X, y=None, groups=None):
@@ -184,12 +196,16 @@ class BootstrapSplit:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y, groups : ignored
+            Ignored.
 
         Yields
         ------
         train : ndarray of int (with repeats)
+            Indices of the bootstrap sample.
         test : ndarray of int (sorted, the rows not drawn)
+            Indices of the out-of-bag rows.
         """
         n = len(X)
         B = self.n_resamplings
@@ -497,10 +513,12 @@ class _CrossRegressorMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Point predictions.
         """
         check_is_fitted(self, "conformity_scores_")
         Xe, _ = self._check_X(X)
@@ -514,12 +532,14 @@ class _CrossRegressorMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         groups : array-like of shape (n_samples,), default=None
             Group of each test row; required when fitted with ``groups``.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Point predictions.
         y_pis : ndarray of shape (n_samples, 2, n_levels)
             ``y_pis[:, 0, j]`` lower and ``y_pis[:, 1, j]`` upper bounds at
             ``confidence_level[j]``; infinite (with an
@@ -606,8 +626,12 @@ class CrossConformalRegressor(
     estimator : regressor or None, default=None
         ``None`` uses :class:`~sklearn.linear_model.LinearRegression`.
     confidence_level : float in (0, 1) or list of floats, default=0.9
+        Target coverage level(s), each in (0, 1); one output per level, in the order
+        given.
     conformity_score : {"absolute"}, default="absolute"
+        Conformity score (only the name listed).
     method : {"plus", "minmax", "base"}, default="plus"
+        How the interval is formed from the out-of-fold models (see above).
     cv : int or splitter, default=5
         An int ``K`` is a shuffled ``KFold(K)`` seeded from ``random_state``
         (as MAPIE does); any object with ``split(X, y)`` yielding
@@ -621,6 +645,7 @@ class CrossConformalRegressor(
     n_jobs : int or None, default=None
         Splits fitted in parallel with joblib.
     random_state : int, RandomState instance or None, default=None
+        Seed of the random draws; pass an int for reproducible output.
 
     Attributes
     ----------
@@ -693,7 +718,9 @@ class CrossConformalRegressor(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
+            Target values, one per row of ``X``.
         groups : array-like of shape (n_samples,), default=None
             Mondrian groups: intervals are calibrated within each group.
         **fit_params : dict
@@ -703,6 +730,7 @@ class CrossConformalRegressor(
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         return self._fit_cross(X, y, None, None, groups, fit_params)
 
@@ -722,10 +750,11 @@ class _WeightedCrossMixin:
         X : array-like of shape (n_samples, n_features)
             Source rows (and, with ``sample_domain``, the target rows).
         y : array-like of shape (n_samples,)
+            Target values, one per row of ``X``.
         X_target : array-like of shape (n_target, n_features), default=None
             Unlabelled target sample.
         sample_domain : array-like of shape (n_samples,), default=None
-            skada's layout: negative values mark target rows of ``X``.
+            Domain labels in skada's layout: negative values mark target rows of ``X``.
         groups : array-like of shape (n_samples,), default=None
             Mondrian groups (weighted Mondrian calibration).
         **fit_params : dict
@@ -734,6 +763,7 @@ class _WeightedCrossMixin:
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         return self._fit_cross(X, y, X_target, sample_domain, groups, fit_params)
 
@@ -760,18 +790,27 @@ class WeightedCrossConformalRegressor(_WeightedCrossMixin, CrossConformalRegress
     Parameters
     ----------
     estimator : regressor or None, default=None
+        The wrapped model; ``None`` uses the default one.
     confidence_level : float in (0, 1) or list of floats, default=0.9
+        Target coverage level(s), each in (0, 1); one output per level, in the order
+        given.
     weighting : weighter, callable or None, default=None
         As in :class:`WeightedConformalRegressor`: ``None`` fits a
         :class:`~sklearn_datacentric.covariate_shift.DiscriminativeDensityRatio`
         on the source rows against the target sample, a weighter is cloned
         and fitted the same way, a callable ``w(X)`` is the known ratio.
     conformity_score : {"absolute"}, default="absolute"
+        Conformity score (only the name listed).
     method : {"plus", "minmax", "base"}, default="plus"
+        How the interval is formed from the out-of-fold models (see above).
     cv : int or splitter, default=5
+        Number of cross-validation folds or a splitter.
     aggregation_method : {"mean", "median"}, default="mean"
+        How several models that left a row out are combined (see above).
     n_jobs : int or None, default=None
+        Number of joblib jobs fitting the splits in parallel (``None``: 1).
     random_state : int, RandomState instance or None, default=None
+        Seed of the random draws; pass an int for reproducible output.
 
     Attributes
     ----------
@@ -895,10 +934,12 @@ class _CrossClassifierMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities.
         """
         check_is_fitted(self, "conformity_scores_")
         Xe, _ = self._check_X(X)
@@ -910,10 +951,12 @@ class _CrossClassifierMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Point predictions.
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
@@ -924,12 +967,14 @@ class _CrossClassifierMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         groups : array-like of shape (n_samples,), default=None
             Group of each test row; required when fitted with ``groups``.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Point predictions.
         y_pss : ndarray of shape (n_samples, n_classes, n_levels), dtype bool
             ``y_pss[i, k, j]``: class ``classes_[k]`` is in the set of row
             ``i`` at ``confidence_level[j]``.
@@ -1014,13 +1059,19 @@ class CrossConformalClassifier(
     estimator : classifier with predict_proba or None, default=None
         ``None`` uses :class:`~sklearn.linear_model.LogisticRegression`.
     confidence_level : float in (0, 1) or list of floats, default=0.9
+        Target coverage level(s), each in (0, 1); one output per level, in the order
+        given.
     conformity_score : {"lac"}, default="lac"
+        Conformity score (only the name listed).
     cv : int or splitter, default=5
         An int is a shuffled ``KFold``; a splitter must hold every row out
         exactly once.
     agg_scores : {"mean", "crossval"}, default="mean"
+        How the set is formed (see above).
     n_jobs : int or None, default=None
+        Number of joblib jobs fitting the splits in parallel (``None``: 1).
     random_state : int, RandomState instance or None, default=None
+        Seed of the random draws; pass an int for reproducible output.
 
     Attributes
     ----------
@@ -1086,7 +1137,9 @@ class CrossConformalClassifier(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
+            Target values, one per row of ``X``.
         groups : array-like of shape (n_samples,), default=None
             Mondrian groups.
         **fit_params : dict
@@ -1095,6 +1148,7 @@ class CrossConformalClassifier(
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         return self._fit_cross(X, y, None, None, groups, fit_params)
 
@@ -1113,14 +1167,22 @@ class WeightedCrossConformalClassifier(_WeightedCrossMixin, CrossConformalClassi
     Parameters
     ----------
     estimator : classifier with predict_proba or None, default=None
+        The wrapped model; ``None`` uses the default one.
     confidence_level : float in (0, 1) or list of floats, default=0.9
+        Target coverage level(s), each in (0, 1); one output per level, in the order
+        given.
     weighting : weighter, callable or None, default=None
         See :class:`WeightedCrossConformalRegressor`.
     conformity_score : {"lac"}, default="lac"
+        Conformity score (only the name listed).
     cv : int or splitter, default=5
+        Number of cross-validation folds or a splitter.
     agg_scores : {"mean", "crossval"}, default="mean"
+        How the set is formed (see above).
     n_jobs : int or None, default=None
+        Number of joblib jobs fitting the splits in parallel (``None``: 1).
     random_state : int, RandomState instance or None, default=None
+        Seed of the random draws; pass an int for reproducible output.
 
     Attributes
     ----------

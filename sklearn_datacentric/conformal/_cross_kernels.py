@@ -92,6 +92,7 @@ def merged_fold_quantiles(R_sorted, w_sorted, offsets, shift, w_test, levels):
     w_test : ndarray of shape (m,)
         Mass of each test point (put on ``+inf``; 1 when unweighted).
     levels : ndarray of shape (L,), descending
+        Confidence levels.
 
     Returns
     -------

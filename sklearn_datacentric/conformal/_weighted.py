@@ -158,6 +158,7 @@ or BaseRegressionScore, default="absolute"
         :meth:`fit` held out for calibration; ``None`` fits the model on all
         of them and leaves calibration to :meth:`conformalize`.
     random_state : int, RandomState instance or None, default=None
+        Seed of the random draws; pass an int for reproducible output.
 
     Attributes
     ----------
@@ -243,6 +244,8 @@ class WeightedConformalClassifier(
     estimator : classifier with predict_proba or None, default=None
         ``None`` uses :class:`~sklearn.linear_model.LogisticRegression`.
     confidence_level : float in (0, 1) or list of floats, default=0.9
+        Target coverage level(s), each in (0, 1); one output per level, in the order
+        given.
     weighting : weighter, callable or None, default=None
         See :class:`WeightedConformalRegressor`.
     conformity_score : {"lac", "aps", "raps"} or BaseClassificationScore, \
@@ -253,6 +256,7 @@ default="lac"
     calibration_size : float in (0, 1), int or None, default=0.3
         See :class:`WeightedConformalRegressor`.
     random_state : int, RandomState instance or None, default=None
+        Seed of the random draws; pass an int for reproducible output.
 
     Attributes
     ----------

@@ -185,15 +185,17 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
             Labelled source rows; with ``sample_domain``, source and target
             rows stacked (target labels ignored).
         y : array-like of shape (n_samples,)
+            Target values, one per row of ``X``.
         X_target : array-like of shape (n_target, n_features), default=None
             Unlabelled target rows.  Without any target sample there is no
             shift to correct and the sets are the unweighted ones.
         sample_domain : array-like of int of shape (n_samples,), default=None
-            skada's domain labels: negative values mark target rows of ``X``.
+            Domain labels in skada's layout: negative values mark target rows of ``X``.
 
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         self._validate_params()
         self.confidence_levels_ = check_confidence_levels(self.confidence_level)
@@ -277,10 +279,12 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Point predictions.
         """
         Xv = self._check_X(X)
         return self.estimator_.predict(Xv)
@@ -291,10 +295,12 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities.
         """
         Xv = self._check_X(X)
         return self.estimator_.predict_proba(Xv)
@@ -305,6 +311,7 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
@@ -519,9 +526,16 @@ class LabelShiftConformalClassifier(_LabelShiftSetBase):
         the target rows; ``None`` means ``LabelShiftWeighter(method="bbse")``
         with the fitted estimator as black box (no refit).
     confidence_level : float or list of float in (0, 1), default=0.9
+        Target coverage level(s), each in (0, 1); one output per level, in the order
+        given.
     prefit : bool, default=False
+        If True, ``estimator`` is already fitted and all the calibration rows given are
+        used to calibrate.
     calibration_size : float in (0, 1) or int, default=0.5
+        Share (float) or number (int) of the source rows held out for calibration when
+        ``prefit=False``.
     random_state : int, RandomState instance or None, default=None
+        Seed of the random draws; pass an int for reproducible output.
 
     Attributes
     ----------

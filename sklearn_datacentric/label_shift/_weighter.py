@@ -32,6 +32,12 @@ class SingularConfusionMatrixError(ValueError):
     label-shift prediction sets) when the source confusion matrix of the
     classifier's predictions is singular or numerically so: some class is
     never predicted, or two classes are predicted alike.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.label_shift import SingularConfusionMatrixError
+    >>> issubclass(SingularConfusionMatrixError, ValueError)
+    True
     """
 
 
@@ -71,6 +77,7 @@ def em_priors(proba, source_priors, *, max_iter=1000, tol=1e-8):
         Source-calibrated posteriors ``p(y | x)`` of the target rows.
     source_priors : ndarray of shape (n_classes,)
     max_iter : int
+        Maximum number of iterations of the solver.
     tol : float
         Stop when the L1 change of the priors is below ``tol``.
 
@@ -349,11 +356,12 @@ class LabelShiftWeighter(BaseWeighter):
         X_target : array-like of shape (n_target, n_features), default=None
             Unlabelled target rows (notebook path).
         sample_domain : array-like of int of shape (n_samples,), default=None
-            skada's domain labels: negative values mark target rows of ``X``.
+            Domain labels in skada's layout: negative values mark target rows of ``X``.
 
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         self._validate_params()
         Xs, ys, Xt, _ = _source_target(
@@ -439,11 +447,12 @@ class LabelShiftWeighter(BaseWeighter):
         return q / q.sum()
 
     def predict_weights(self, X, y=None):
-        """Weights of labelled rows, or the density ratio of unlabelled rows.
+        """Compute the weights of labelled rows, or the ratio of unlabelled ones.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,), default=None
             Class labels; when given, the weights are ``class_weights_[y]``.
 
@@ -474,11 +483,12 @@ class LabelShiftWeighter(BaseWeighter):
         return self._source_proba(self.estimator_, X) @ self.class_weights_
 
     def predict_target_proba(self, X):
-        """Posteriors of the source classifier corrected to the target priors.
+        """Correct the source classifier's posteriors to the target priors.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
