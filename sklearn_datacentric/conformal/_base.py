@@ -30,8 +30,10 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..utils._pandas import is_pandas_df
 from ..utils._routing import build_router, routed_params
 from ..utils._warnings import external_stacklevel
+from ..utils._weights import check_sample_weight
 from ..utils.domain import split_source_target
 from ..utils.validation import check_finite_target, check_same_n_features
 from ._scores import (
@@ -39,6 +41,7 @@ from ._scores import (
     BaseRegressionScore,
     _check_prefitted,
     _fit_estimator,
+    _take,
     check_classification_score,
     check_confidence_levels,
     check_groups,
@@ -271,16 +274,6 @@ def _two_sided(scores, level, symmetric, quantile):
 # ----------------------------------------------------------------------------
 # base classes
 # ----------------------------------------------------------------------------
-def _is_frame(X):
-    return hasattr(X, "iloc") and hasattr(X, "columns")
-
-
-def _take(X, idx):
-    if _is_frame(X):
-        return X.iloc[idx]
-    return X[idx]
-
-
 _REGRESSION_SCORE_CONSTRAINTS = {
     "conformity_score": [
         StrOptions({"absolute", "gamma", "residual_normalized", "cqr"}),
@@ -376,22 +369,22 @@ class _BaseConformal(BaseEstimator):
             Xv, y, X_target=X_target, sample_domain=sample_domain
         )
         Xs = X if mask.all() else _take(X, np.flatnonzero(mask))
-        if not _is_frame(Xs):
+        if not is_pandas_df(Xs):
             Xs = Xs_v
         if X_target is not None:
             Xt_v = check_same_n_features(
                 X_target, self.n_features_in_, name="X_target", dtype="numeric"
             )
-            if _is_frame(X_target) and hasattr(self, "feature_names_in_"):
+            if is_pandas_df(X_target) and hasattr(self, "feature_names_in_"):
                 cols = list(X_target.columns)
                 if cols != list(self.feature_names_in_):
                     raise ValueError(
                         "X_target has different feature names from X: "
                         f"{cols[:5]}... vs {list(self.feature_names_in_)[:5]}..."
                     )
-            Xt = X_target if _is_frame(X_target) else Xt_v
+            Xt = X_target if is_pandas_df(X_target) else Xt_v
         elif Xt_v is not None:
-            Xt = Xt_v if not _is_frame(X) else _take(X, np.flatnonzero(~mask))
+            Xt = Xt_v if not is_pandas_df(X) else _take(X, np.flatnonzero(~mask))
         else:
             Xt = None
         if self._is_classifier:
@@ -419,7 +412,7 @@ class _BaseConformal(BaseEstimator):
 
     def _check_X(self, X):
         Xv = validate_data(self, X, reset=False)
-        return (X if _is_frame(X) else Xv), Xv
+        return (X if is_pandas_df(X) else Xv), Xv
 
     def _split(self, n, rng):
         size = self.calibration_size
@@ -555,16 +548,16 @@ class _BaseConformal(BaseEstimator):
         )
         Xs = (
             X
-            if (mask.all() and _is_frame(X))
-            else (_take(X, np.flatnonzero(mask)) if _is_frame(X) else Xs_v)
+            if (mask.all() and is_pandas_df(X))
+            else (_take(X, np.flatnonzero(mask)) if is_pandas_df(X) else Xs_v)
         )
         if X_target is not None:
             Xt_v = check_same_n_features(
                 X_target, self.n_features_in_, name="X_target", dtype="numeric"
             )
-            Xt = X_target if _is_frame(X_target) else Xt_v
+            Xt = X_target if is_pandas_df(X_target) else Xt_v
         elif Xt_v is not None:
-            Xt = _take(X, np.flatnonzero(~mask)) if _is_frame(X) else Xt_v
+            Xt = _take(X, np.flatnonzero(~mask)) if is_pandas_df(X) else Xt_v
         else:
             Xt = None
         if not self._is_classifier:
@@ -829,12 +822,16 @@ def _no_target_warning(name, what):
 
 
 def _check_weights(w, n, name):
-    w = np.asarray(w, dtype=np.float64).ravel()
+    """The package's weight check, with messages naming the weighting."""
+    w = np.asarray(w, dtype=np.float64).ravel()  # None is NaN here, not ones
     if w.shape[0] != n:
         raise ValueError(f"{name} returned {w.shape[0]} weights for {n} samples.")
-    if not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise ValueError(f"{name} returned NaN, infinite or negative weights.")
-    return w
+    try:
+        return check_sample_weight(w, n)
+    except ValueError as exc:
+        raise ValueError(
+            f"{name} returned NaN, infinite or negative weights: {exc}"
+        ) from exc
 
 
 class _ShiftFitMixin:

@@ -28,6 +28,7 @@ from sklearn.linear_model import LinearRegression, QuantileRegressor
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._pandas import is_pandas_df
 from ..utils._warnings import external_stacklevel
 
 __all__ = [
@@ -288,7 +289,7 @@ def _fit_estimator(est, X, y, **fit_params):
         msg = str(exc).lower()
         if not ("nan" in msg or "inf" in msg):
             raise
-        Xa = np.asarray(X, dtype=np.float64) if not hasattr(X, "iloc") else None
+        Xa = np.asarray(X, dtype=np.float64) if not is_pandas_df(X) else None
         if Xa is None or not np.all(np.isfinite(Xa)):
             raise
         raise ValueError(
@@ -748,7 +749,8 @@ class CQRScore(BaseRegressionScore):
 
 
 def _take(X, idx):
-    if hasattr(X, "iloc"):
+    """Rows ``idx`` of ``X`` (a DataFrame stays a DataFrame)."""
+    if is_pandas_df(X):
         return X.iloc[idx]
     return X[idx]
 
