@@ -271,6 +271,38 @@ def _two_sided(scores, level, symmetric, quantile):
     return -quantile(-scores, side), quantile(scores, side)
 
 
+def _calibration_split(n, size, rng):
+    """Sorted (training, calibration) row indices of a random split of ``n``.
+
+    ``size`` is the share (float) or number (int) of calibration rows; both
+    parts must be non-empty.  Shared with the label-shift prediction sets.
+    """
+    n_cal = int(math.ceil(size * n)) if isinstance(size, float) else int(size)
+    if not 1 <= n_cal < n:
+        raise ValueError(
+            f"calibration_size={size!r} leaves {n_cal} calibration and "
+            f"{n - n_cal} training samples out of n_samples={n}; both must "
+            "be at least 1."
+        )
+    perm = rng.permutation(n)
+    return np.sort(perm[n_cal:]), np.sort(perm[:n_cal])
+
+
+def _encode_labels(classes, y):
+    """Index of each label of ``y`` in ``classes``; unknown labels are an error."""
+    classes = np.asarray(classes)
+    y = np.asarray(y)
+    idx = np.clip(np.searchsorted(classes, y), 0, len(classes) - 1)
+    bad = classes[idx] != y
+    if np.any(bad):
+        unknown = np.unique(y[bad])[:5]
+        raise ValueError(
+            f"Calibration labels {unknown.tolist()} are not among the classes "
+            f"the estimator was trained on ({classes.tolist()})."
+        )
+    return idx
+
+
 # ----------------------------------------------------------------------------
 # base classes
 # ----------------------------------------------------------------------------
@@ -415,16 +447,7 @@ class _BaseConformal(BaseEstimator):
         return (X if is_pandas_df(X) else Xv), Xv
 
     def _split(self, n, rng):
-        size = self.calibration_size
-        n_cal = int(math.ceil(size * n)) if isinstance(size, float) else int(size)
-        if not 1 <= n_cal < n:
-            raise ValueError(
-                f"calibration_size={size!r} leaves {n_cal} calibration and "
-                f"{n - n_cal} training samples out of n_samples={n}; both must "
-                "be at least 1."
-            )
-        perm = rng.permutation(n)
-        return np.sort(perm[n_cal:]), np.sort(perm[:n_cal])
+        return _calibration_split(n, self.calibration_size, rng)
 
     @staticmethod
     def _check_prefitted(est):
@@ -569,18 +592,7 @@ class _BaseConformal(BaseEstimator):
         return self
 
     def _encode_labels(self, y):
-        classes = np.asarray(self.classes_)
-        y = np.asarray(y)
-        idx = np.searchsorted(classes, y)
-        idx = np.clip(idx, 0, len(classes) - 1)
-        bad = classes[idx] != y
-        if np.any(bad):
-            unknown = np.unique(y[bad])[:5]
-            raise ValueError(
-                f"Calibration labels {unknown.tolist()} are not among the classes "
-                f"the estimator was trained on ({classes.tolist()})."
-            )
-        return idx
+        return _encode_labels(self.classes_, y)
 
     def _thresholds(self, X, X_v, group_idx):
         raise NotImplementedError

@@ -26,6 +26,8 @@ from sklearn.utils.validation import (
 )
 
 from ..conformal import InfiniteIntervalWarning, weighted_conformal_quantile
+from ..conformal._base import _calibration_split, _encode_labels
+from ..conformal._scores import _check_prefitted
 from ..utils._warnings import external_stacklevel
 from ..utils.domain import split_source_target
 from ..utils.validation import check_same_n_features
@@ -218,39 +220,16 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
                 raise ValueError("X_target is empty: give at least one target row.")
         check_classification_targets(ys)
         rng = check_random_state(self.random_state)
+        # the fit-or-prefit and split steps of the conformal estimators
         if self.prefit:
-            est = self._base_estimator()
-            try:
-                check_is_fitted(est)
-            except Exception as exc:
-                raise ValueError(
-                    f"prefit=True but the estimator {type(est).__name__} is not "
-                    "fitted; fit it first or use prefit=False."
-                ) from exc
+            est = _check_prefitted(self._base_estimator())
             cal = np.arange(Xs.shape[0])
         else:
-            n = Xs.shape[0]
-            size = self.calibration_size
-            n_cal = int(np.ceil(size * n)) if isinstance(size, float) else int(size)
-            if not 1 <= n_cal < n:
-                raise ValueError(
-                    f"calibration_size={size!r} leaves {n_cal} calibration and "
-                    f"{n - n_cal} training rows out of n_samples={n} source rows; both "
-                    "must be at least 1."
-                )
-            perm = rng.permutation(n)
-            tr, cal = np.sort(perm[n_cal:]), np.sort(perm[:n_cal])
+            tr, cal = _calibration_split(Xs.shape[0], self.calibration_size, rng)
             est = clone(self._base_estimator()).fit(Xs[tr], ys[tr])
         self.estimator_ = est
         self.classes_ = np.asarray(est.classes_)
-        y_cal = ys[cal]
-        idx = np.clip(np.searchsorted(self.classes_, y_cal), 0, self.classes_.size - 1)
-        unknown = self.classes_[idx] != y_cal
-        if np.any(unknown):
-            raise ValueError(
-                f"Calibration labels {np.unique(y_cal[unknown])[:5].tolist()} are "
-                f"not among the classes the estimator knows ({self.classes_.tolist()})."
-            )
+        idx = _encode_labels(self.classes_, ys[cal])
         proba_cal = np.asarray(est.predict_proba(Xs[cal]), dtype=np.float64)
         proba_t = None if Xt is None else np.asarray(est.predict_proba(Xt), float)
         self.n_calibration_ = cal.size
