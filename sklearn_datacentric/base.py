@@ -238,7 +238,10 @@ class ProvenanceMixin:
         Returns
         -------
         X_resampled : {ndarray, dataframe, sparse matrix}
+            The resampled rows; nullable pandas columns keep their dtype when
+            every value fits it, else come back as ``Float64``.
         y_resampled : {ndarray, series}
+            Their targets.
         """
         from .utils.validation import nullable_resample
 

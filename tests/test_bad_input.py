@@ -40,7 +40,6 @@ NAMES = [name for name, _ in ESTIMATORS]
 
 # Estimators of other branches that still fail a case here; they flip when
 # those branches are merged (strict xfail).
-_I20A = "fixed on branch i20a (conformal errors on huge values)"
 XFAIL = {
     # the test instance wraps a user pipeline (SMOTE + LogisticRegression on
     # raw X), which predicts one class on huge X without an error; the
@@ -48,12 +47,6 @@ XFAIL = {
     # is the user's choice (a clear error there would reject tree models that
     # handle huge X)
     ("huge", "PriorCorrectedClassifier"): "a user-given inner pipeline",
-    ("huge", "LRQRConformalClassifier"): _I20A,
-    ("huge", "SplitConformalClassifier"): _I20A,
-    ("huge", "WeightedConformalClassifier"): _I20A,
-    ("huge_y", "LRQRConformalRegressor"): _I20A,
-    ("huge_y", "SplitConformalRegressor"): _I20A,
-    ("huge_y", "WeightedConformalRegressor"): _I20A,
 }
 
 # Resamplers whose synthetic rows are convex combinations of rows of their

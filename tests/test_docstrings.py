@@ -56,43 +56,9 @@ ESTIMATOR_API = {
     "set_params",
 }
 
-# Objects whose docstrings are fixed together with the code they document:
-# conformal and metrics are reworked in the branch of the conformal issue
-# (interval arrays of shape (n, 2, n_levels), CoverageDisplay);
-# neural/_estimators.py, conformal/_shift.py and covariate_shift/_dwgcs.py are
-# split into smaller modules, and BalancedBatchSampler replaced by torch's
-# sampler, in the code-health branch.  Each is expected to fail until then
-# (strict: a fixed one must be removed from this list).
-PENDING = {
-    "conformal.LRQRConformalClassifier",
-    "conformal.LRQRConformalClassifier.conformalize",
-    "conformal.LRQRConformalClassifier.fit",
-    "conformal.LRQRConformalClassifier.get_metadata_routing",
-    "conformal.LRQRConformalClassifier.predict",
-    "conformal.LRQRConformalClassifier.predict_proba",
-    "conformal.LRQRConformalClassifier.predict_set",
-    "conformal.LRQRConformalClassifier.threshold_function",
-    "conformal.LRQRConformalRegressor",
-    "conformal.LRQRConformalRegressor.predict",
-    "conformal.LRQRConformalRegressor.predict_interval",
-    "conformal.SplitConformalClassifier",
-    "conformal.SplitConformalClassifier.conformalize",
-    "conformal.SplitConformalClassifier.fit",
-    "conformal.WeightedConformalClassifier",
-    "conformal.WeightedConformalRegressor",
-    "conformal.conformal_quantile",
-    "conformal.n_calibration_required",
-    "conformal.weighted_conformal_quantile",
-    "metrics.CoverageDisplay",
-    "metrics.CoverageDisplay.from_estimator",
-    "metrics.CoverageDisplay.from_predictions",
-    "metrics.CoverageDisplay.plot",
-    "metrics.classification_coverage_score",
-    "metrics.interval_score",
-    "metrics.mean_interval_width",
-    "metrics.mean_set_size",
-    "metrics.regression_coverage_score",
-}
+# Objects whose docstrings are known to fail, each with its reason (strict
+# xfail: a fixed one must be removed).  Empty: every public object passes.
+PENDING: set[str] = set()
 
 
 def _third_party_hooks(cls):

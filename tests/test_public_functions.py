@@ -20,6 +20,9 @@ from sklearn.utils._param_validation import (
 # module path, function name (the public path a user imports it from)
 PARAM_VALIDATION_FUNCTION_LIST = [
     "sklearn_datacentric.calibration.resampled_class_labels",
+    "sklearn_datacentric.conformal.conformal_quantile",
+    "sklearn_datacentric.conformal.n_calibration_required",
+    "sklearn_datacentric.conformal.weighted_conformal_quantile",
     "sklearn_datacentric.datasets.load_airfoil",
     "sklearn_datacentric.datasets.load_blood_transfusion",
     "sklearn_datacentric.datasets.load_breast_cancer_wisconsin",
@@ -32,6 +35,11 @@ PARAM_VALIDATION_FUNCTION_LIST = [
     "sklearn_datacentric.datasets.make_imbalance",
     "sklearn_datacentric.datasets.make_ordinal_rare_events",
     "sklearn_datacentric.datasets.ordinal_class_probabilities",
+    "sklearn_datacentric.metrics.classification_coverage_score",
+    "sklearn_datacentric.metrics.interval_score",
+    "sklearn_datacentric.metrics.mean_interval_width",
+    "sklearn_datacentric.metrics.mean_set_size",
+    "sklearn_datacentric.metrics.regression_coverage_score",
     "sklearn_datacentric.mixup.sample_partners",
     "sklearn_datacentric.neighbors.kneighbors_dask",
     "sklearn_datacentric.ordinal.cumulative_logit_proba",

@@ -68,3 +68,19 @@ __all__ = [
     "n_calibration_required",
     "weighted_conformal_quantile",
 ]
+
+from ._cross import (  # noqa: E402
+    BootstrapSplit,
+    CrossConformalClassifier,
+    CrossConformalRegressor,
+    WeightedCrossConformalClassifier,
+    WeightedCrossConformalRegressor,
+)
+
+__all__ += [
+    "BootstrapSplit",
+    "CrossConformalClassifier",
+    "CrossConformalRegressor",
+    "WeightedCrossConformalClassifier",
+    "WeightedCrossConformalRegressor",
+]

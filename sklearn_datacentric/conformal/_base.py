@@ -30,15 +30,22 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..utils._pandas import is_pandas_df
 from ..utils._routing import build_router, routed_params
 from ..utils._warnings import external_stacklevel
+from ..utils._weights import check_sample_weight
 from ..utils.domain import split_source_target
-from ..utils.validation import check_finite_target, check_same_n_features
+from ..utils.validation import (
+    check_finite_target,
+    check_overflow,
+    check_same_n_features,
+)
 from ._scores import (
     BaseClassificationScore,
     BaseRegressionScore,
     _check_prefitted,
     _fit_estimator,
+    _take,
     check_classification_score,
     check_confidence_levels,
     check_groups,
@@ -69,6 +76,22 @@ def n_calibration_required(confidence_level):
 
     The bound is the ``ceil((n + 1) * confidence_level)``-th smallest of ``n``
     calibration scores, which exists only when that rank is at most ``n``.
+
+    Parameters
+    ----------
+    confidence_level : float in (0, 1)
+        Target coverage.
+
+    Returns
+    -------
+    n : int
+        The smallest ``n`` with ``ceil((n + 1) * confidence_level) <= n``.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.conformal import n_calibration_required
+    >>> n_calibration_required(0.9)
+    9
     """
     return max(int(math.ceil(confidence_level / (1.0 - confidence_level) - 1e-12)), 1)
 
@@ -91,17 +114,35 @@ def conformal_quantile(scores, confidence_level):
     scores : array-like of shape (n,)
         Calibration nonconformity scores (finite).
     confidence_level : float in (0, 1)
+        Target coverage level(s), each in (0, 1); one output per level, in the order
+        given.
 
     Returns
     -------
     threshold : float
+        The conformal threshold.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.conformal import conformal_quantile
+    >>> conformal_quantile([1, 2, 3, 4, 5, 6, 7, 8, 9], 0.8)  # 8th smallest
+    8.0
     """
     return _conformal_quantile(np.asarray(scores, dtype=np.float64), confidence_level)
 
 
+# relative slack of the rank ceil((n + 1) * level) and of the weighted mass
+_SLACK = 1e-12
+
+
+def _conformal_rank(n, confidence_level):
+    """The rank ``ceil((n + 1) * level)`` of the split-conformal quantile."""
+    return int(math.ceil((n + 1) * confidence_level - _SLACK))
+
+
 def _conformal_quantile(scores, confidence_level):
     n = scores.shape[0]
-    k = int(math.ceil((n + 1) * confidence_level - 1e-12))
+    k = _conformal_rank(n, confidence_level)
     if n == 0 or k > n:
         return np.inf
     return float(np.partition(scores, k - 1)[k - 1])
@@ -126,17 +167,26 @@ def weighted_conformal_quantile(scores, weights_calib, weights_test, confidence_
     Parameters
     ----------
     scores : array-like of shape (n,)
+        Calibration nonconformity scores (finite).
     weights_calib : array-like of shape (n,)
         Likelihood ratios ``dP_target / dP_source`` at the calibration points.
     weights_test : array-like of shape (m,)
         Likelihood ratios at the test points.
     confidence_level : float in (0, 1)
+        Target coverage level(s), each in (0, 1); one output per level, in the order
+        given.
 
     Returns
     -------
     thresholds : ndarray of shape (m,)
         ``+inf`` where the mass on ``+inf`` exceeds ``1 - confidence_level``
         (or is too large to be reached by the calibration mass).
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.conformal import weighted_conformal_quantile
+    >>> weighted_conformal_quantile([1, 2, 3, 4], [1, 1, 1, 1], [1, 100], 0.5)
+    array([ 3., inf])
     """
     return _weighted_conformal_quantile(
         scores, weights_calib, weights_test, confidence_level
@@ -163,7 +213,7 @@ def _weighted_conformal_quantile(scores, weights_calib, weights_test, confidence
     total = cum[-1] if cum.size else 0.0
     need = confidence_level * (total + wt)
     # smallest k with cum[k] >= need (a tiny relative slack absorbs rounding)
-    idx = np.searchsorted(cum, need * (1.0 - 1e-12), side="left")
+    idx = np.searchsorted(cum, need * (1.0 - _SLACK), side="left")
     out = np.full(wt.shape[0], np.inf)
     ok = (idx < cum.size) & ((total + wt) > 0)
     out[ok] = s_sorted[idx[ok]]
@@ -190,6 +240,17 @@ def _warn_infinite(
         )
 
 
+def _mondrian_reason(labels, counts, level, method="split conformal"):
+    """Why bounds are infinite under Mondrian calibration, naming the groups."""
+    desc = ", ".join(f"{g!r} ({c} calibration rows)" for g, c in zip(labels, counts))
+    return (
+        f"Mondrian calibration: no finite bound is valid at "
+        f"confidence_level={level:g} for group(s) {desc} ({method} needs at "
+        f"least {n_calibration_required(level)} rows per group; weighted "
+        "conformal more where the test weight is large)."
+    )
+
+
 def _check_scores(scores, name="nonconformity scores"):
     scores = np.asarray(scores, dtype=np.float64)
     if not np.all(np.isfinite(scores)):
@@ -214,19 +275,41 @@ def _two_sided(scores, level, symmetric, quantile):
     return -quantile(-scores, side), quantile(scores, side)
 
 
+def _calibration_split(n, size, rng):
+    """Sorted (training, calibration) row indices of a random split of ``n``.
+
+    ``size`` is the share (float) or number (int) of calibration rows; both
+    parts must be non-empty.  Shared with the label-shift prediction sets.
+    """
+    n_cal = int(math.ceil(size * n)) if isinstance(size, float) else int(size)
+    if not 1 <= n_cal < n:
+        raise ValueError(
+            f"calibration_size={size!r} leaves {n_cal} calibration and "
+            f"{n - n_cal} training samples out of n_samples={n}; both must "
+            "be at least 1."
+        )
+    perm = rng.permutation(n)
+    return np.sort(perm[n_cal:]), np.sort(perm[:n_cal])
+
+
+def _encode_labels(classes, y):
+    """Index of each label of ``y`` in ``classes``; unknown labels are an error."""
+    classes = np.asarray(classes)
+    y = np.asarray(y)
+    idx = np.clip(np.searchsorted(classes, y), 0, len(classes) - 1)
+    bad = classes[idx] != y
+    if np.any(bad):
+        unknown = np.unique(y[bad])[:5]
+        raise ValueError(
+            f"Calibration labels {unknown.tolist()} are not among the classes "
+            f"the estimator was trained on ({classes.tolist()})."
+        )
+    return idx
+
+
 # ----------------------------------------------------------------------------
 # base classes
 # ----------------------------------------------------------------------------
-def _is_frame(X):
-    return hasattr(X, "iloc") and hasattr(X, "columns")
-
-
-def _take(X, idx):
-    if _is_frame(X):
-        return X.iloc[idx]
-    return X[idx]
-
-
 _REGRESSION_SCORE_CONSTRAINTS = {
     "conformity_score": [
         StrOptions({"absolute", "gamma", "residual_normalized", "cqr"}),
@@ -322,22 +405,22 @@ class _BaseConformal(BaseEstimator):
             Xv, y, X_target=X_target, sample_domain=sample_domain
         )
         Xs = X if mask.all() else _take(X, np.flatnonzero(mask))
-        if not _is_frame(Xs):
+        if not is_pandas_df(Xs):
             Xs = Xs_v
         if X_target is not None:
             Xt_v = check_same_n_features(
                 X_target, self.n_features_in_, name="X_target", dtype="numeric"
             )
-            if _is_frame(X_target) and hasattr(self, "feature_names_in_"):
+            if is_pandas_df(X_target) and hasattr(self, "feature_names_in_"):
                 cols = list(X_target.columns)
                 if cols != list(self.feature_names_in_):
                     raise ValueError(
                         "X_target has different feature names from X: "
                         f"{cols[:5]}... vs {list(self.feature_names_in_)[:5]}..."
                     )
-            Xt = X_target if _is_frame(X_target) else Xt_v
+            Xt = X_target if is_pandas_df(X_target) else Xt_v
         elif Xt_v is not None:
-            Xt = Xt_v if not _is_frame(X) else _take(X, np.flatnonzero(~mask))
+            Xt = Xt_v if not is_pandas_df(X) else _take(X, np.flatnonzero(~mask))
         else:
             Xt = None
         if self._is_classifier:
@@ -350,6 +433,14 @@ class _BaseConformal(BaseEstimator):
                 f"Found n_samples={n} source sample(s); at least 2 are needed to "
                 "split them into a training and a calibration set."
             )
+        if getattr(self, "estimator", None) is None and not self.prefit:
+            # the default models overflow silently on huge values: the
+            # penalised logistic regression on X (it then predicts one class),
+            # least squares on y (scale-equivariant in X): a clear error instead
+            if self._is_classifier:
+                check_overflow(Xs_v, estimator=self)
+            else:
+                check_overflow(ys, estimator=self, name="y")
         gs = None if g is None else g[mask]
         return Xs, Xs_v, ys, Xt, Xt_v, np.flatnonzero(mask), gs
 
@@ -365,19 +456,10 @@ class _BaseConformal(BaseEstimator):
 
     def _check_X(self, X):
         Xv = validate_data(self, X, reset=False)
-        return (X if _is_frame(X) else Xv), Xv
+        return (X if is_pandas_df(X) else Xv), Xv
 
     def _split(self, n, rng):
-        size = self.calibration_size
-        n_cal = int(math.ceil(size * n)) if isinstance(size, float) else int(size)
-        if not 1 <= n_cal < n:
-            raise ValueError(
-                f"calibration_size={size!r} leaves {n_cal} calibration and "
-                f"{n - n_cal} training samples out of n_samples={n}; both must "
-                "be at least 1."
-            )
-        perm = rng.permutation(n)
-        return np.sort(perm[n_cal:]), np.sort(perm[:n_cal])
+        return _calibration_split(n, self.calibration_size, rng)
 
     @staticmethod
     def _check_prefitted(est):
@@ -397,6 +479,7 @@ class _BaseConformal(BaseEstimator):
         Returns
         -------
         routing : MetadataRouter
+            The metadata routing of this estimator.
         """
         est = self.estimator
         if est is None or isinstance(est, (tuple, list)):  # prefit pairs
@@ -500,16 +583,16 @@ class _BaseConformal(BaseEstimator):
         )
         Xs = (
             X
-            if (mask.all() and _is_frame(X))
-            else (_take(X, np.flatnonzero(mask)) if _is_frame(X) else Xs_v)
+            if (mask.all() and is_pandas_df(X))
+            else (_take(X, np.flatnonzero(mask)) if is_pandas_df(X) else Xs_v)
         )
         if X_target is not None:
             Xt_v = check_same_n_features(
                 X_target, self.n_features_in_, name="X_target", dtype="numeric"
             )
-            Xt = X_target if _is_frame(X_target) else Xt_v
+            Xt = X_target if is_pandas_df(X_target) else Xt_v
         elif Xt_v is not None:
-            Xt = _take(X, np.flatnonzero(~mask)) if _is_frame(X) else Xt_v
+            Xt = _take(X, np.flatnonzero(~mask)) if is_pandas_df(X) else Xt_v
         else:
             Xt = None
         if not self._is_classifier:
@@ -521,18 +604,7 @@ class _BaseConformal(BaseEstimator):
         return self
 
     def _encode_labels(self, y):
-        classes = np.asarray(self.classes_)
-        y = np.asarray(y)
-        idx = np.searchsorted(classes, y)
-        idx = np.clip(idx, 0, len(classes) - 1)
-        bad = classes[idx] != y
-        if np.any(bad):
-            unknown = np.unique(y[bad])[:5]
-            raise ValueError(
-                f"Calibration labels {unknown.tolist()} are not among the classes "
-                f"the estimator was trained on ({classes.tolist()})."
-            )
-        return idx
+        return _encode_labels(self.classes_, y)
 
     def _thresholds(self, X, X_v, group_idx):
         raise NotImplementedError
@@ -578,16 +650,7 @@ class _BaseConformal(BaseEstimator):
             if gidx is not None and inf[:, k].any():
                 labels = self.groups_[np.unique(gidx[inf[:, k]])].tolist()
                 counts = [int(np.sum(self.calibration_groups_ == g)) for g in labels]
-                desc = ", ".join(
-                    f"{g!r} ({c} calibration rows)" for g, c in zip(labels, counts)
-                )
-                reason = (
-                    f"Mondrian calibration: no finite bound is valid at "
-                    f"confidence_level={levels[k]:g} for group(s) {desc} (split "
-                    f"conformal needs at least {n_calibration_required(levels[k])} "
-                    "rows per group; weighted conformal more where the test "
-                    "weight is large)."
-                )
+                reason = _mondrian_reason(labels, counts, levels[k])
             _warn_infinite(
                 int(np.sum(inf[:, k])),
                 q.shape[0],
@@ -619,10 +682,12 @@ class _RegressorConformalMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Point predictions.
         """
         check_is_fitted(self, "score_")
         Xe, _ = self._check_X(X)
@@ -634,6 +699,7 @@ class _RegressorConformalMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         groups : array-like of shape (n_samples,), default=None
             Group of each row, required when the estimator was calibrated
             with ``groups`` (Mondrian); each row gets its group's threshold.
@@ -705,10 +771,12 @@ class _ClassifierConformalMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Point predictions.
         """
         check_is_fitted(self, "score_")
         Xe, _ = self._check_X(X)
@@ -720,10 +788,12 @@ class _ClassifierConformalMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities.
         """
         check_is_fitted(self, "score_")
         Xe, _ = self._check_X(X)
@@ -735,6 +805,7 @@ class _ClassifierConformalMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         groups : array-like of shape (n_samples,), default=None
             Group of each row, required when the estimator was calibrated
             with ``groups`` (Mondrian).
@@ -775,12 +846,16 @@ def _no_target_warning(name, what):
 
 
 def _check_weights(w, n, name):
-    w = np.asarray(w, dtype=np.float64).ravel()
+    """The package's weight check, with messages naming the weighting."""
+    w = np.asarray(w, dtype=np.float64).ravel()  # None is NaN here, not ones
     if w.shape[0] != n:
         raise ValueError(f"{name} returned {w.shape[0]} weights for {n} samples.")
-    if not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise ValueError(f"{name} returned NaN, infinite or negative weights.")
-    return w
+    try:
+        return check_sample_weight(w, n)
+    except ValueError as exc:
+        raise ValueError(
+            f"{name} returned NaN, infinite or negative weights: {exc}"
+        ) from exc
 
 
 class _ShiftFitMixin:
@@ -796,10 +871,11 @@ class _ShiftFitMixin:
         X : array-like of shape (n_samples, n_features)
             Source samples (and, with ``sample_domain``, the target rows).
         y : array-like of shape (n_samples,)
+            Target values, one per row of ``X``.
         X_target : array-like of shape (n_target, n_features), default=None
             Unlabelled target sample.
         sample_domain : array-like of shape (n_samples,), default=None
-            skada's layout: negative values mark target rows of ``X``.
+            Domain labels in skada's layout: negative values mark target rows of ``X``.
         groups : array-like of shape (n_samples,), default=None
             Group of each row of ``X`` for Mondrian (group-conditional)
             calibration; the labels of target rows are ignored.
@@ -811,6 +887,7 @@ class _ShiftFitMixin:
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         return self._fit(X, y, X_target, sample_domain, groups=groups, **fit_params)
 
@@ -820,14 +897,20 @@ class _ShiftFitMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
+            Target values, one per row of ``X``.
         X_target : array-like of shape (n_target, n_features), default=None
+            Unlabelled target sample.
         sample_domain : array-like of shape (n_samples,), default=None
+            Domain of each row (skada's layout): negative values mark target rows of
+            ``X``.
         groups : array-like of shape (n_samples,), default=None
             Group of each row for Mondrian calibration.
 
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         return self._conformalize_public(X, y, X_target, sample_domain, groups)

@@ -284,6 +284,7 @@ class _LRQRCalibration(_ShiftFitMixin):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
 
         Returns
         -------
@@ -402,6 +403,7 @@ class LRQRConformalRegressor(
     n_lams : int, default=10
         Size of the grid of ``lam="paper"``.
     cv : int, default=3
+        Number of cross-validation folds or a splitter.
     score_transform : {"identity", "sigmoid", "auto"}, default="identity"
         ``"identity"`` uses the raw scores, as the paper's experiments do.
         ``"sigmoid"`` squashes ``S`` to ``expit(S / c)``, ``c`` the median
@@ -592,6 +594,7 @@ class LRQRConformalClassifier(
     Parameters
     ----------
     estimator : classifier with predict_proba or None, default=None
+        The wrapped model; ``None`` uses the default one.
     confidence_level : float in (0, 1) or list of floats, default=0.9
         See :class:`LRQRConformalRegressor`.
     feature_map : transformer or None, default=None
@@ -599,8 +602,11 @@ class LRQRConformalClassifier(
     lam : "auto", "paper", float >= 0 or array-like, default="auto"
         See :class:`LRQRConformalRegressor`.
     lam_scale : float > 0 or array-like, default=1.0
+        See :class:`LRQRConformalRegressor`.
     n_lams : int, default=10
+        See :class:`LRQRConformalRegressor`.
     cv : int, default=3
+        See :class:`LRQRConformalRegressor`.
     score_transform : {"identity", "sigmoid", "auto"}, default="identity"
         See :class:`LRQRConformalRegressor` (scores ``1 - p`` are already in
         ``[0, 1]``).
@@ -610,12 +616,19 @@ class LRQRConformalClassifier(
 default="lac"
         See :class:`SplitConformalClassifier`.
     prefit : bool, default=False
+        If True, ``estimator`` is already fitted and all the calibration rows given are
+        used to calibrate.
     calibration_size : float in (0, 1), int or None, default=0.3
+        Share (float) or number (int) of the source rows held out for calibration when
+        ``prefit=False``.
     max_iter : int, default=100
+        Maximum number of iterations of the solver.
     tol : float, default=1e-5
+        Convergence tolerance of the solver.
     verbose : int, default=0
         See :class:`LRQRConformalRegressor`.
     random_state : int, RandomState instance or None, default=None
+        Seed of the random draws; pass an int for reproducible output.
 
     Attributes
     ----------

@@ -28,6 +28,7 @@ from sklearn.linear_model import LinearRegression, QuantileRegressor
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._pandas import is_pandas_df
 from ..utils._warnings import external_stacklevel
 
 __all__ = [
@@ -65,6 +66,7 @@ def check_confidence_levels(confidence_level):
     Returns
     -------
     levels : ndarray of shape (n_levels,)
+        The confidence levels as floats.
 
     Raises
     ------
@@ -85,8 +87,8 @@ def check_confidence_levels(confidence_level):
         ok = isinstance(v, numbers.Real) and not isinstance(v, bool)
         if not ok or not (0.0 < float(v) < 1.0):
             raise ValueError(
-                f"confidence_level {v!r} (position {k}) is not in the open interval "
-                "(0, 1); every confidence level must satisfy 0 < level < 1."
+                f"confidence_level {v!r} (position {k}) is not a number in the open "
+                "interval (0, 1); every confidence level must satisfy 0 < level < 1."
             )
         out[k] = float(v)
     return out
@@ -98,10 +100,12 @@ def stack_intervals(lower, upper):
     Parameters
     ----------
     lower, upper : array-like of shape (n_samples, n_levels)
+        Lower and upper bounds, one column per level.
 
     Returns
     -------
     y_pis : ndarray of shape (n_samples, 2, n_levels)
+        Lower and upper bounds, per confidence level.
     """
     lower = np.asarray(lower, dtype=np.float64)
     upper = np.asarray(upper, dtype=np.float64)
@@ -121,6 +125,7 @@ def stack_sets(sets):
     Returns
     -------
     y_pss : ndarray of shape (n_samples, n_classes, n_levels), dtype bool
+        Membership of each class in each prediction set.
     """
     return np.stack([np.asarray(s, dtype=bool) for s in sets], axis=2)
 
@@ -134,13 +139,16 @@ def check_groups(groups, n_samples, name="groups"):
     Parameters
     ----------
     groups : array-like of shape (n_samples,)
+        Group label of each row.
     n_samples : int
+        Number of rows the labels must match.
     name : str
         Name used in error messages.
 
     Returns
     -------
     groups : ndarray of shape (n_samples,)
+        The group labels.
     """
     g = np.asarray(groups)
     if g.ndim != 1:
@@ -185,15 +193,20 @@ def group_thresholds(scores, groups, levels, quantile):
     scores : ndarray of shape (n,) or (n, n_levels)
         Calibration scores (a column per level when they depend on it).
     groups : ndarray of shape (n,)
+        Group label of each row.
     levels : ndarray of shape (n_levels,)
+        Confidence levels.
     quantile : callable ``(scores_1d, level) -> threshold``
+        Threshold of one group's scores at one level.
 
     Returns
     -------
     labels : ndarray of shape (n_groups,)
+        Distinct group labels, sorted.
     table : ndarray of shape (n_groups, n_levels, ...)
         ``quantile`` of each group's scores at each level.
     counts : ndarray of shape (n_groups,)
+        Calibration rows per group.
     """
     labels, inv = np.unique(groups, return_inverse=True)
     out = []
@@ -218,11 +231,33 @@ class _ScoreParams:
     _param_names = ()
 
     def get_params(self, deep=True):
-        """Parameters of the score (``deep`` is ignored)."""
+        """Get the parameters of the score.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Ignored (a score has no nested estimators to expand).
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
         return {k: getattr(self, k) for k in self._param_names}
 
     def set_params(self, **params):
-        """Set parameters of the score."""
+        """Set the parameters of the score.
+
+        Parameters
+        ----------
+        **params : dict
+            New values of parameters of ``__init__``.
+
+        Returns
+        -------
+        self : object
+            The score.
+        """
         for k, v in params.items():
             if k not in self._param_names:
                 raise ValueError(f"Invalid parameter {k!r} for {type(self).__name__}.")
@@ -254,7 +289,7 @@ def _fit_estimator(est, X, y, **fit_params):
         msg = str(exc).lower()
         if not ("nan" in msg or "inf" in msg):
             raise
-        Xa = np.asarray(X, dtype=np.float64) if not hasattr(X, "iloc") else None
+        Xa = np.asarray(X, dtype=np.float64) if not is_pandas_df(X) else None
         if Xa is None or not np.all(np.isfinite(Xa)):
             raise
         raise ValueError(
@@ -288,6 +323,12 @@ class BaseRegressionScore(_ScoreParams):
     ``1 - (1 - confidence_level) / 2`` (Bonferroni over the two sides).
 
     Subclasses define ``_raw_scores(X, y)`` and ``_bounds(X, q_lo, q_hi, k)``.
+
+    Examples
+    --------
+    >>> from sklearn_datacentric.conformal import AbsoluteScore, BaseRegressionScore
+    >>> isinstance(AbsoluteScore(), BaseRegressionScore)
+    True
     """
 
     symmetric = True
@@ -315,20 +356,60 @@ class BaseRegressionScore(_ScoreParams):
         return np.arange(len(y))
 
     def predict(self, X):
-        """Point prediction of the fitted model."""
+        """Point prediction of the fitted model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predictions (finite).
+        """
         return _check_finite(
             np.asarray(self.estimator_.predict(X), dtype=np.float64).ravel(),
             "point predictions",
         )
 
     def conformity_scores(self, X, y):
-        """Scores of ``(X, y)``: shape (n,), or (n, n_levels) if level-dependent."""
+        """Compute the conformity scores of labelled rows.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+        y : array-like of shape (n_samples,)
+            Their targets.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_levels)
+            One score per row (a column per level when the score depends on
+            the level, as CQR's does).
+        """
         return _check_finite(
             self._raw_scores(X, np.asarray(y, dtype=np.float64)), "conformity scores"
         )
 
     def interval(self, X, q_lo, q_hi, level_index=0):
-        """Bounds ``(lower, upper)`` for per-row thresholds ``q_lo``, ``q_hi``."""
+        """Compute the interval bounds for per-row thresholds.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+        q_lo, q_hi : float or array-like of shape (n_samples,)
+            Lower and upper thresholds in score units.
+        level_index : int, default=0
+            Index of the confidence level (for level-dependent scores).
+
+        Returns
+        -------
+        lower, upper : ndarray of shape (n_samples,)
+            The bounds (an empty interval collapses to its midpoint).
+        """
         n = _n_rows(X)
         q_lo = np.broadcast_to(np.asarray(q_lo, dtype=np.float64), (n,))
         q_hi = np.broadcast_to(np.asarray(q_hi, dtype=np.float64), (n,))
@@ -349,6 +430,16 @@ class AbsoluteScore(BaseRegressionScore):
     """Absolute residual ``|y - f(x)|``; interval ``[f(x) - q, f(x) + q]``.
 
     MAPIE's ``"absolute"`` score (symmetric).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.conformal import AbsoluteScore, SplitConformalRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 1)); y = X[:, 0] + rng.normal(size=200)
+    >>> scr = SplitConformalRegressor(conformity_score=AbsoluteScore(), random_state=0)
+    >>> scr.fit(X, y).predict_interval(X[:2])[1].shape
+    (2, 2, 1)
     """
 
     name = "absolute"
@@ -370,6 +461,16 @@ class GammaScore(BaseRegressionScore):
     ``1 - alpha / 2``; interval ``[f(x)(1 + q_lo), f(x)(1 + q_hi)]``, whose
     width grows with the prediction.  Targets and predictions must be
     strictly positive.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.conformal import GammaScore, SplitConformalRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 1)); y = 5 + X[:, 0] + 0.1 * rng.normal(size=200)
+    >>> scr = SplitConformalRegressor(conformity_score=GammaScore(), random_state=0)
+    >>> scr.fit(X, y).predict_interval(X[:2])[1].shape
+    (2, 2, 1)
     """
 
     name = "gamma"
@@ -427,6 +528,20 @@ class ResidualNormalizedScore(BaseRegressionScore):
         ``random_state``).
     eps : float, default=1e-8
         Floor of the difficulty.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.conformal import ResidualNormalizedScore
+    >>> from sklearn_datacentric.conformal import SplitConformalRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 1))
+    >>> y = X[:, 0] + rng.normal(size=200) * (1 + np.abs(X[:, 0]))
+    >>> scr = SplitConformalRegressor(
+    ...     conformity_score=ResidualNormalizedScore(), random_state=0
+    ... )
+    >>> scr.fit(X, y).predict_interval(X[:2])[1].shape
+    (2, 2, 1)
     """
 
     name = "residual_normalized"
@@ -477,7 +592,18 @@ class ResidualNormalizedScore(BaseRegressionScore):
         return cal
 
     def difficulty(self, X):
-        """Predicted difficulty ``r(x)`` (at least ``eps``)."""
+        """Predicted difficulty ``r(x)`` (at least ``eps``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        r : ndarray of shape (n_samples,)
+            The difficulty of each row.
+        """
         pred = np.asarray(self.residual_estimator_.predict(X), dtype=np.float64).ravel()
         if not self.prefit:
             with np.errstate(over="ignore"):
@@ -518,6 +644,16 @@ class CQRScore(BaseRegressionScore):
     regressor (cloned and fitted at both levels), or with ``prefit=True`` a
     tuple ``(lower, upper)`` of fitted ones (a list of tuples, one per
     level, for several levels).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.conformal import CQRScore, SplitConformalRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 1)); y = X[:, 0] + rng.normal(size=200)
+    >>> scr = SplitConformalRegressor(conformity_score=CQRScore(), random_state=0)
+    >>> scr.fit(X, y).predict_interval(X[:2])[1].shape
+    (2, 2, 1)
     """
 
     name = "cqr"
@@ -583,7 +719,18 @@ class CQRScore(BaseRegressionScore):
         )
 
     def predict(self, X):
-        """Midpoint of the first level's quantile predictions."""
+        """Midpoint of the first level's quantile predictions.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Midpoints of the lower and upper quantile predictions.
+        """
         lo, hi = self._pair(X, 0)
         return 0.5 * (lo + hi)
 
@@ -602,7 +749,8 @@ class CQRScore(BaseRegressionScore):
 
 
 def _take(X, idx):
-    if hasattr(X, "iloc"):
+    """Rows ``idx`` of ``X`` (a DataFrame stays a DataFrame)."""
+    if is_pandas_df(X):
         return X.iloc[idx]
     return X[idx]
 
@@ -616,6 +764,13 @@ class BaseClassificationScore(_ScoreParams):
     entry, and the set of a row at threshold ``q`` holds the classes with
     score ``<= q`` (so the label is in the set exactly when its score is at
     most the threshold, which is what the coverage guarantee needs).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_datacentric.conformal import LACScore
+    >>> LACScore().class_scores(np.array([[0.7, 0.2, 0.1]]))
+    array([[0.3, 0.8, 0.9]])
     """
 
     name = None
@@ -627,30 +782,97 @@ class BaseClassificationScore(_ScoreParams):
         return None
 
     def conformity_scores(self, P, y_idx, rng):
-        """Scores of the labels ``y_idx`` (class indices) of rows with probabilities P."""
+        """Compute the scores of the labels of rows with class probabilities.
+
+        Parameters
+        ----------
+        P : ndarray of shape (n_samples, n_classes)
+            Class probabilities.
+        y_idx : ndarray of shape (n_samples,)
+            Index of each row's label in the classes.
+        rng : RandomState
+            Source of the uniforms of randomised scores.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            The label's score of every row.
+        """
         S = self.class_scores(P, self._uniforms(P.shape[0], rng))
         return S[np.arange(P.shape[0]), y_idx]
 
     def sets(self, P, q, rng):
-        """Boolean sets ``(n, n_classes)`` at per-row thresholds ``q``."""
+        """Build the prediction sets at per-row thresholds.
+
+        Parameters
+        ----------
+        P : ndarray of shape (n_samples, n_classes)
+            Class probabilities.
+        q : float or array-like of shape (n_samples,)
+            Thresholds in score units.
+        rng : RandomState
+            Source of the uniforms of randomised scores.
+
+        Returns
+        -------
+        sets : ndarray of shape (n_samples, n_classes), dtype bool
+            Membership of each class in each row's set.
+        """
         S = self.membership_scores(P, self._uniforms(P.shape[0], rng))
         return S <= np.asarray(q, dtype=np.float64).reshape(-1, 1)
 
     def membership_scores(self, P, u=None):
-        """Scores compared with the threshold to build sets (``class_scores``)."""
+        """Compute the scores compared with the threshold to build sets.
+
+        Parameters
+        ----------
+        P : ndarray of shape (n_samples, n_classes)
+            Class probabilities.
+        u : ndarray of shape (n_samples,), default=None
+            Uniforms of randomised scores (``None``: deterministic).
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, n_classes)
+            Here the class scores.
+        """
         return self.class_scores(P, u)
 
 
 class LACScore(BaseClassificationScore):
-    """Least ambiguous set-valued classifier: score ``1 - p_y(x)`` (Sadinle et al. 2019).
+    """Least ambiguous set-valued classifier: score ``1 - p_y(x)``.
+
+    Sadinle, Lei, Wasserman (2019).
 
     MAPIE's ``"lac"``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn_datacentric.conformal import LACScore, SplitConformalClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> scc = SplitConformalClassifier(conformity_score=LACScore(), random_state=0)
+    >>> scc.fit(X, y).predict_set(X[:2])[1].shape
+    (2, 3, 1)
     """
 
     name = "lac"
 
     def class_scores(self, P, u=None):
-        """``1 - P``."""
+        """Compute the score of every class: ``1 - P``.
+
+        Parameters
+        ----------
+        P : ndarray of shape (n_samples, n_classes)
+            Class probabilities.
+        u : ndarray of shape (n_samples,), default=None
+            Ignored (the score is deterministic).
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, n_classes)
+            The score of each class.
+        """
         return 1.0 - P
 
 
@@ -681,6 +903,15 @@ class APSScore(BaseClassificationScore):
     randomized : bool, default=False
         Randomised scores (coverage close to exactly the level, possibly
         empty sets) or deterministic ones (coverage at least the level).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn_datacentric.conformal import APSScore, SplitConformalClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> scc = SplitConformalClassifier(conformity_score=APSScore(), random_state=0)
+    >>> scc.fit(X, y).predict_set(X[:2])[1].shape
+    (2, 3, 1)
     """
 
     name = "aps"
@@ -693,7 +924,20 @@ class APSScore(BaseClassificationScore):
         return 0.0
 
     def class_scores(self, P, u=None):
-        """Cumulative-mass scores of every class (with the RAPS penalty)."""
+        """Compute the cumulative-mass scores of every class.
+
+        Parameters
+        ----------
+        P : ndarray of shape (n_samples, n_classes)
+            Class probabilities.
+        u : ndarray of shape (n_samples,), default=None
+            Uniforms of the randomised score (``None``: deterministic).
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, n_classes)
+            The score of each class (with the RAPS penalty for RAPS).
+        """
         above, rank = _sorted_cumulative(P)
         own = P if u is None else np.asarray(u).reshape(-1, 1) * P
         return above + own + self._penalty(rank)
@@ -705,6 +949,18 @@ class APSScore(BaseClassificationScore):
         reaches the threshold (the class crossing it included, so sets are
         never empty): a superset of ``{k : score_k <= q}``, hence coverage
         at least the level.
+
+        Parameters
+        ----------
+        P : ndarray of shape (n_samples, n_classes)
+            Class probabilities.
+        u : ndarray of shape (n_samples,), default=None
+            Uniforms of the randomised score (``None``: deterministic).
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, n_classes)
+            The scores compared with the threshold.
         """
         if u is not None:
             return self.class_scores(P, u)
@@ -727,6 +983,15 @@ class RAPSScore(APSScore):
         Number of top classes without penalty.
     randomized : bool, default=False
         See :class:`APSScore`.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn_datacentric.conformal import RAPSScore, SplitConformalClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> scc = SplitConformalClassifier(conformity_score=RAPSScore(), random_state=0)
+    >>> scc.fit(X, y).predict_set(X[:2])[1].shape
+    (2, 3, 1)
     """
 
     name = "raps"

@@ -36,7 +36,9 @@ class _SplitCalibration:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
+            Target values, one per row of ``X``.
         groups : array-like of shape (n_samples,), default=None
             Group of each row for Mondrian (group-conditional) calibration:
             one threshold per group, each valid within its group.
@@ -47,6 +49,7 @@ class _SplitCalibration:
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         return self._fit(X, y, groups=groups, **fit_params)
 
@@ -59,13 +62,16 @@ class _SplitCalibration:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
+            Target values, one per row of ``X``.
         groups : array-like of shape (n_samples,), default=None
             Group of each row for Mondrian calibration.
 
         Returns
         -------
         self : object
+            Fitted estimator.
         """
         return self._conformalize_public(X, y, groups=groups)
 
@@ -140,7 +146,7 @@ _SHARED_PARAMS = """
 class SplitConformalRegressor(
     _SplitCalibration, _RegressorConformalMixin, RegressorMixin, _BaseConformal
 ):
-    (
+    __doc__ = (
         """Split conformal prediction intervals around any regressor.
 
     The estimator is fitted on one part of the data (or given prefit); the
@@ -259,7 +265,7 @@ or BaseRegressionScore, default="absolute"
 class SplitConformalClassifier(
     _SplitCalibration, _ClassifierConformalMixin, ClassifierMixin, _BaseConformal
 ):
-    (
+    __doc__ = (
         """Split conformal prediction sets around any probabilistic classifier.
 
     The set of a new point holds every class whose conformity score is at
@@ -275,6 +281,8 @@ class SplitConformalClassifier(
     estimator : classifier with predict_proba or None, default=None
         ``None`` uses :class:`~sklearn.linear_model.LogisticRegression`.
     confidence_level : float in (0, 1) or list of floats, default=0.9
+        Target coverage level(s), each in (0, 1); one output per level, in the order
+        given.
     conformity_score : {"lac", "aps", "raps"} or BaseClassificationScore, \
 default="lac"
         MAPIE's names; :class:`APSScore` / :class:`RAPSScore` objects set

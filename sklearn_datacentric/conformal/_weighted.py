@@ -22,6 +22,9 @@ __all__ = ["WeightedConformalRegressor", "WeightedConformalClassifier"]
 
 
 class _WeightedCalibration(_ShiftFitMixin):
+    # what the method reduces to with unit weights (named in the warning)
+    _unweighted_method = "split conformal"
+
     def _weights(self, X_v):
         if self.weighter_ is None:
             return np.ones(X_v.shape[0])
@@ -45,7 +48,8 @@ class _WeightedCalibration(_ShiftFitMixin):
             self.weighter_ = weighting  # a known likelihood ratio
         elif Xt_v is None:
             _no_target_warning(
-                type(self).__name__, "all weights are 1 (split conformal)"
+                type(self).__name__,
+                f"all weights are 1 ({self._unweighted_method})",
             )
             self.weighter_ = None
         else:
@@ -154,6 +158,7 @@ or BaseRegressionScore, default="absolute"
         :meth:`fit` held out for calibration; ``None`` fits the model on all
         of them and leaves calibration to :meth:`conformalize`.
     random_state : int, RandomState instance or None, default=None
+        Seed of the random draws; pass an int for reproducible output.
 
     Attributes
     ----------
@@ -239,6 +244,8 @@ class WeightedConformalClassifier(
     estimator : classifier with predict_proba or None, default=None
         ``None`` uses :class:`~sklearn.linear_model.LogisticRegression`.
     confidence_level : float in (0, 1) or list of floats, default=0.9
+        Target coverage level(s), each in (0, 1); one output per level, in the order
+        given.
     weighting : weighter, callable or None, default=None
         See :class:`WeightedConformalRegressor`.
     conformity_score : {"lac", "aps", "raps"} or BaseClassificationScore, \
@@ -249,6 +256,7 @@ default="lac"
     calibration_size : float in (0, 1), int or None, default=0.3
         See :class:`WeightedConformalRegressor`.
     random_state : int, RandomState instance or None, default=None
+        Seed of the random draws; pass an int for reproducible output.
 
     Attributes
     ----------

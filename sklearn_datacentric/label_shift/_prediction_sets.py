@@ -12,7 +12,6 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from imblearn.utils import Substitution
 from scipy.stats import beta as beta_dist
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
@@ -27,7 +26,8 @@ from sklearn.utils.validation import (
 )
 
 from ..conformal import InfiniteIntervalWarning, weighted_conformal_quantile
-from ..conformal._scores import check_confidence_levels
+from ..conformal._base import _calibration_split, _encode_labels
+from ..conformal._scores import _check_prefitted, check_confidence_levels
 from ..utils._warnings import external_stacklevel
 from ..utils.domain import split_source_target
 from ..utils.validation import check_same_n_features
@@ -140,43 +140,6 @@ def rejection_counts(scores, y_idx, w_lo, w_hi, draws, candidates, *, chunk=128)
     return n_kept, n_miss
 
 
-# Parameters and attributes documented alike in both classes (inserted below).
-_ESTIMATOR_DOC = """estimator : classifier with predict_proba, default=None
-        Source classifier whose probabilities ``p_k(x)`` score the classes.
-        ``None`` means ``LogisticRegression(max_iter=1000)``."""
-
-_SPLIT_DOC = """prefit : bool, default=False
-        Whether ``estimator`` is fitted already: it is then used as it is
-        (not cloned) and every labelled source row calibrates.  With
-        ``prefit=False`` a clone of ``estimator`` is fitted on the source
-        rows left out of calibration.
-    calibration_size : float in (0, 1) or int, default=0.5
-        Source rows drawn at random for calibration when ``prefit=False``:
-        a share (float, ``ceil(calibration_size * n_source)`` rows) or a
-        number (int); the other source rows fit the estimator, and both
-        parts need at least one row.  Ignored when ``prefit=True``."""
-
-_FITTED_HEAD_DOC = """estimator_ : classifier
-        The classifier that scores the classes: the clone fitted on the
-        training rows, or ``estimator`` itself when ``prefit=True``.
-    classes_ : ndarray of shape (n_classes,)
-        Class labels known to ``estimator_``.
-    confidence_levels_ : ndarray of shape (n_levels,)
-        ``confidence_level`` as a 1-D array, in the order of the last axis
-        of the sets of :meth:`predict_set`."""
-
-_FITTED_TAIL_DOC = """n_calibration_ : int
-        Number of source rows that calibrated the sets.
-    has_target_ : bool
-        Whether a target sample was given to :meth:`fit`; without one there
-        is no shift to correct.
-    n_features_in_ : int
-        Number of features seen in :meth:`fit`.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of the features seen in :meth:`fit`, defined only when ``X``
-        has feature names that are all strings."""
-
-
 class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
     """Fit-or-prefit, the source/calibration/target split, predict_set."""
 
@@ -205,19 +168,17 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
             Labelled source rows; with ``sample_domain``, source and target
             rows stacked (target labels ignored).
         y : array-like of shape (n_samples,)
-            Class labels of the rows of ``X``; with ``sample_domain``, those
-            of the target rows are ignored.
+            Target values, one per row of ``X``.
         X_target : array-like of shape (n_target, n_features), default=None
             Unlabelled target rows.  Without any target sample there is no
             shift to correct and the sets are the unweighted ones.
         sample_domain : array-like of int of shape (n_samples,), default=None
-            Domain labels in skada's convention: negative values mark the
-            target rows of ``X``, the others its source rows.
+            Domain labels in skada's layout: negative values mark target rows of ``X``.
 
         Returns
         -------
         self : object
-            The fitted classifier, calibrated for the target.
+            Fitted estimator.
         """
         self._validate_params()
         self.confidence_levels_ = check_confidence_levels(self.confidence_level)
@@ -241,39 +202,16 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
         check_classification_targets(ys)
         _check_default_model_scale(self, Xs, Xt)
         rng = check_random_state(self.random_state)
+        # the fit-or-prefit and split steps of the conformal estimators
         if self.prefit:
-            est = self._base_estimator()
-            try:
-                check_is_fitted(est)
-            except Exception as exc:
-                raise ValueError(
-                    f"prefit=True but the estimator {type(est).__name__} is not "
-                    "fitted; fit it first or use prefit=False."
-                ) from exc
+            est = _check_prefitted(self._base_estimator())
             cal = np.arange(Xs.shape[0])
         else:
-            n = Xs.shape[0]
-            size = self.calibration_size
-            n_cal = int(np.ceil(size * n)) if isinstance(size, float) else int(size)
-            if not 1 <= n_cal < n:
-                raise ValueError(
-                    f"calibration_size={size!r} leaves {n_cal} calibration and "
-                    f"{n - n_cal} training rows out of n_samples={n} source rows; both "
-                    "must be at least 1."
-                )
-            perm = rng.permutation(n)
-            tr, cal = np.sort(perm[n_cal:]), np.sort(perm[:n_cal])
+            tr, cal = _calibration_split(Xs.shape[0], self.calibration_size, rng)
             est = clone(self._base_estimator()).fit(Xs[tr], ys[tr])
         self.estimator_ = est
         self.classes_ = np.asarray(est.classes_)
-        y_cal = ys[cal]
-        idx = np.clip(np.searchsorted(self.classes_, y_cal), 0, self.classes_.size - 1)
-        unknown = self.classes_[idx] != y_cal
-        if np.any(unknown):
-            raise ValueError(
-                f"Calibration labels {np.unique(y_cal[unknown])[:5].tolist()} are "
-                f"not among the classes the estimator knows ({self.classes_.tolist()})."
-            )
+        idx = _encode_labels(self.classes_, ys[cal])
         proba_cal = np.asarray(est.predict_proba(Xs[cal]), dtype=np.float64)
         proba_t = None if Xt is None else np.asarray(est.predict_proba(Xt), float)
         self.n_calibration_ = cal.size
@@ -297,53 +235,49 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
         return validate_data(self, X, reset=False, dtype=np.float64)
 
     def predict(self, X):
-        """Predict the class of each row with the wrapped classifier.
+        """Class predicted by the wrapped classifier.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Rows to predict, with the features seen in :meth:`fit`.
+            Input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
-            ``estimator_.predict(X)``: the point prediction is not corrected
-            for the shift; the prediction sets are.
+            Point predictions.
         """
         Xv = self._check_X(X)
         return self.estimator_.predict(Xv)
 
     def predict_proba(self, X):
-        """Predict the class probabilities of the wrapped classifier.
+        """Class probabilities of the wrapped classifier (source posteriors).
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Rows to predict, with the features seen in :meth:`fit`.
+            Input samples.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Source posteriors ``p(y = k | x)`` of ``estimator_``, columns in
-            the order of ``classes_``; not corrected to the target priors
-            (see
-            :meth:`~sklearn_datacentric.label_shift.LabelShiftWeighter.predict_target_proba`).
+            Class probabilities.
         """
         Xv = self._check_X(X)
         return self.estimator_.predict_proba(Xv)
 
     def predict_set(self, X):
-        """Predict the class and the prediction sets, one per confidence level.
+        """Point predictions and prediction sets, one set per confidence level.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Rows to predict, with the features seen in :meth:`fit`.
+            Input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
-            Class of highest probability under ``estimator_``.
+            Class predicted by the wrapped classifier.
         y_pss : ndarray of bool of shape (n_samples, n_classes, n_levels)
             ``y_pss[i, k, l]`` is True when ``classes_[k]`` is in the set of
             row ``i`` at ``confidence_levels_[l]`` (MAPIE's layout).
@@ -359,12 +293,6 @@ class _LabelShiftSetBase(ClassifierMixin, BaseEstimator):
         return tags
 
 
-@Substitution(
-    estimator=_ESTIMATOR_DOC,
-    split=_SPLIT_DOC,
-    fitted_head=_FITTED_HEAD_DOC,
-    fitted_tail=_FITTED_TAIL_DOC,
-)
 class PACLabelShiftClassifier(_LabelShiftSetBase):
     """PAC prediction sets under label shift (Si et al., ICLR 2024).
 
@@ -399,23 +327,26 @@ class PACLabelShiftClassifier(_LabelShiftSetBase):
 
     Parameters
     ----------
-    {estimator}
+    estimator : classifier with predict_proba, default=None
+        ``None`` means ``LogisticRegression(max_iter=1000)``.
     confidence_level : float or list of float in (0, 1), default=0.9
         ``1 - epsilon``, the target coverage guaranteed with probability
         ``1 - delta``; a list gives one set per level.
     delta : float in (0, 1), default=0.1
-        Probability, over the calibration and target samples, that the
-        coverage guarantee fails; each of the ``K^2 + K + 1``
-        Clopper-Pearson bounds gets ``delta / (K^2 + K + 1)`` (all of it
-        without a target sample).
-    {split}
+        Probability that the guarantee fails (over the data).
+    prefit : bool, default=False
+        The estimator is fitted already: every source row calibrates.
+    calibration_size : float in (0, 1) or int, default=0.5
+        Share (or number) of the source rows kept for calibration when
+        ``prefit=False``; the others fit the estimator.
     random_state : int, RandomState instance or None, default=None
-        Seeds the calibration split and the uniform draws of the rejection
-        sampling.  Pass an int for reproducible sets.
+        The calibration split and the rejection-sampling draws.
 
     Attributes
     ----------
-    {fitted_head}
+    estimator_ : classifier
+    classes_ : ndarray of shape (n_classes,)
+    confidence_levels_ : ndarray of shape (n_levels,)
     thresholds_ : ndarray of shape (n_levels,)
         ``tau`` per level (0: the full set).
     weight_intervals_ : ndarray of shape (n_classes, 2)
@@ -426,7 +357,10 @@ class PACLabelShiftClassifier(_LabelShiftSetBase):
         the calibration rows, clipped at 0; ones without a target).
     n_accepted_ : ndarray of shape (n_levels,)
         Calibration rows kept by rejection sampling at the chosen ``tau``.
-    {fitted_tail}
+    n_calibration_ : int
+    has_target_ : bool
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     See Also
     --------
@@ -529,19 +463,13 @@ class PACLabelShiftClassifier(_LabelShiftSetBase):
         return proba[:, :, None] >= self.thresholds_[None, None, :]
 
 
-@Substitution(
-    estimator=_ESTIMATOR_DOC,
-    split=_SPLIT_DOC,
-    fitted_head=_FITTED_HEAD_DOC,
-    fitted_tail=_FITTED_TAIL_DOC,
-)
 class LabelShiftConformalClassifier(_LabelShiftSetBase):
     """Weighted split conformal classification under label shift.
 
     Podkopaev and Ramdas (2021): under label shift the likelihood ratio of a
     labelled row depends on its label only, ``w_y = q(y) / p(y)``, so the
     weighted conformal quantile of Tibshirani et al. (2019) takes the
-    calibration weights ``w_{{y_i}}`` and, for a candidate label ``k`` of a
+    calibration weights ``w_{y_i}`` and, for a candidate label ``k`` of a
     test row, the test weight ``w_k``.  Class ``k`` enters the set of ``x``
     when its score ``1 - p_k(x)`` is at most that quantile.  With the true
     weights the target coverage is at least ``confidence_level`` (marginal,
@@ -552,30 +480,38 @@ class LabelShiftConformalClassifier(_LabelShiftSetBase):
 
     Parameters
     ----------
-    {estimator}
+    estimator : classifier with predict_proba, default=None
+        ``None`` means ``LogisticRegression(max_iter=1000)``.
     weighter : LabelShiftWeighter or None, default=None
         Estimates the class weights from the calibration rows (labelled) and
         the target rows; ``None`` means ``LabelShiftWeighter(method="bbse")``
         with the fitted estimator as black box (no refit).
     confidence_level : float or list of float in (0, 1), default=0.9
-        Target coverage: with the true class weights, the label of a target
-        row is in its set with probability at least ``confidence_level``
-        (marginally over the calibration and test draws).  A list gives one
-        set per level.
-    {split}
+        Target coverage level(s), each in (0, 1); one output per level, in the order
+        given.
+    prefit : bool, default=False
+        If True, ``estimator`` is already fitted and all the calibration rows given are
+        used to calibrate.
+    calibration_size : float in (0, 1) or int, default=0.5
+        Share (float) or number (int) of the source rows held out for calibration when
+        ``prefit=False``.
     random_state : int, RandomState instance or None, default=None
-        Seeds the calibration split when ``prefit=False``; the sets involve
-        no other randomness.  Pass an int for reproducible sets.
+        Seed of the random draws; pass an int for reproducible output.
 
     Attributes
     ----------
-    {fitted_head}
+    estimator_ : classifier
+    classes_ : ndarray of shape (n_classes,)
+    confidence_levels_ : ndarray of shape (n_levels,)
     class_weights_ : ndarray of shape (n_classes,)
         Class weights used (ones without a target sample).
     thresholds_ : ndarray of shape (n_classes, n_levels)
         Score threshold of each candidate class at each level (``inf``: the
         class is always in the set).
-    {fitted_tail}
+    n_calibration_ : int
+    has_target_ : bool
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     See Also
     --------

@@ -71,6 +71,7 @@ def regression_coverage_score(y_true, y_intervals):
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
+        True targets (labels).
     y_intervals : array-like of shape (n_samples, 2) or (n_samples, 2, n_levels)
         Lower and upper bounds (``-inf``/``+inf`` allowed); the 3-D layout is
         the ``y_pis`` of ``predict_interval``.
@@ -107,6 +108,7 @@ def classification_coverage_score(y_true, y_sets, *, classes=None):
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
+        True targets (labels).
     y_sets : array-like of shape (n_samples, n_classes) or \
 (n_samples, n_classes, n_levels), bool
         ``y_sets[i, k]``: class ``classes[k]`` is in the set of sample ``i``
@@ -117,6 +119,7 @@ def classification_coverage_score(y_true, y_sets, *, classes=None):
     Returns
     -------
     coverage : float or ndarray of shape (n_levels,)
+        Share of the true values inside their interval (set), per level.
 
     Examples
     --------
@@ -150,10 +153,12 @@ def mean_interval_width(y_intervals):
     Parameters
     ----------
     y_intervals : array-like of shape (n_samples, 2) or (n_samples, 2, n_levels)
+        Prediction intervals: MAPIE's ``(n, 2, n_levels)`` or ``(n, 2)``.
 
     Returns
     -------
     width : float or ndarray of shape (n_levels,)
+        Mean width of the intervals, per level.
 
     Examples
     --------
@@ -173,10 +178,12 @@ def mean_set_size(y_sets):
     ----------
     y_sets : array-like of shape (n_samples, n_classes) or \
 (n_samples, n_classes, n_levels), bool
+        Boolean prediction sets (MAPIE's layout, or one level).
 
     Returns
     -------
     size : float or ndarray of shape (n_levels,)
+        Mean number of classes in the sets, per level.
 
     Examples
     --------
@@ -209,13 +216,16 @@ def interval_score(y_true, y_intervals, *, confidence_level):
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
+        True targets (labels).
     y_intervals : array-like of shape (n_samples, 2) or (n_samples, 2, n_levels)
+        Prediction intervals: MAPIE's ``(n, 2, n_levels)`` or ``(n, 2)``.
     confidence_level : float in (0, 1) or array-like of shape (n_levels,)
         The level of each interval (one per level for 3-D input).
 
     Returns
     -------
     score : float or ndarray of shape (n_levels,)
+        Mean interval score (Winkler), per level.
 
     References
     ----------

@@ -76,6 +76,7 @@ class CoverageDisplay:
     groups : ndarray of shape (n_groups,)
         Group labels, or shift strengths (numbers: a line plot).
     coverage : ndarray of shape (n_groups,)
+        Empirical coverage of each group.
     counts : ndarray of shape (n_groups,)
         Samples per group.
     nominal : float
@@ -132,6 +133,7 @@ class CoverageDisplay:
         Parameters
         ----------
         y_true : array-like of shape (n_samples,)
+            True targets (labels).
         y_pred : array-like of shape (n_samples, 2), (n_samples, n_classes), \
 (n_samples, 2, n_levels) or (n_samples, n_classes, n_levels)
             Intervals, or boolean set membership; the 3-D layouts are the
@@ -148,12 +150,14 @@ class CoverageDisplay:
             Which level of a 3-D ``y_pred`` to plot (needed when it holds
             several).
         name : str, default=None
+            Label of the curve in the legend.
         ax : matplotlib Axes, default=None
             Axes to draw on; a new figure when None.
 
         Returns
         -------
         display : CoverageDisplay
+            The display, holding the figure.
         """
         if not 0 < confidence_level < 1:
             raise ValueError(
@@ -202,7 +206,9 @@ class CoverageDisplay:
             With ``predict_interval`` or ``predict_set`` and
             ``confidence_level``.
         X : array-like of shape (n_samples, n_features)
+            Input samples.
         y : array-like of shape (n_samples,)
+            Target values, one per row of ``X``.
         groups : array-like of shape (n_samples,), default=None
             Groups (or shift strengths) the coverage is reported over.
         level_index : int, default=None
@@ -214,12 +220,14 @@ class CoverageDisplay:
         name : str, default=None
             Defaults to the estimator's class name.
         ax : matplotlib Axes, default=None
+            Axes to draw on; ``None`` creates a figure.
         **kwargs
             Passed to :meth:`from_predictions`.
 
         Returns
         -------
         display : CoverageDisplay
+            The display, holding the figure.
         """
         pk = {} if predict_groups is None else {"groups": predict_groups}
         if hasattr(estimator, "predict_interval"):
@@ -261,12 +269,14 @@ class CoverageDisplay:
         name : str, default=None
             Legend label (overrides ``self.name``).
         show_nominal : bool, default=True
+            Draw the nominal level as a horizontal line.
         **kwargs
             Passed to ``Axes.errorbar``.
 
         Returns
         -------
         self : CoverageDisplay
+            Fitted estimator.
         """
         plt = import_optional("matplotlib.pyplot", purpose="to plot CoverageDisplay")
         if ax is None:

@@ -220,7 +220,9 @@ def test_huge_finite_input_gives_a_result_or_a_clear_error(cls):
             )
     except ValueError as exc:
         msg = str(exc)
-        assert "overflow" in msg and "holds no NaN" in msg and "Rescale" in msg
+        assert "Rescale" in msg and ("overflow" in msg or "too large" in msg), msg
+        # the default classifier's error is raised up front and names it
+        assert cls in REGRESSORS or cls.__name__ in msg, msg
         return
     assert not np.any(np.isnan(out[1].astype(float)))
     # scale-invariant parts (the weighted estimators' default ratio) stay valid
