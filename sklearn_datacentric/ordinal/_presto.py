@@ -14,7 +14,6 @@ from sklearn.model_selection import StratifiedKFold, check_cv
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
     column_or_1d,
     validate_data,
@@ -23,6 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from ..utils._parallel import task_for
 from ..utils._warnings import external_stacklevel
+from ..utils._weights import check_sample_weight
 from ..utils.validation import pow2_rescale
 from ._solver import CumulativeLogitProblem, po_map, presto_map, prox_newton
 
@@ -188,9 +188,7 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
 
     def _prepare(self, X, y, sample_weight):
         X = self._validate_X(X, reset=True)
-        sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
-        if np.any(sw < 0):
-            raise ValueError("sample_weight must be non-negative.")
+        sw = check_sample_weight(sample_weight, X)
         if sw.sum() <= 0:
             raise ValueError("sample_weight sums to zero: at least one weight must be positive.")
         classes, codes = self._validate_y(y, X.shape[0])

@@ -6,6 +6,7 @@ import numpy as np
 from scipy.spatial.distance import cdist
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ...utils.validation import pow2_rescale
 from ._common import _allocate, _VariantOverSampler
 from ._kernels import ccr_radii
 
@@ -186,19 +187,26 @@ class CCR(_VariantOverSampler):
 
     def _fit_resample_dense(self, X, y):
         X64 = X.astype(np.float64)
-        offset, scale = _feature_scale(X64, self.feature_scaling)
-        self.scale_ = scale
-        Xs = (X64 - offset) / scale
+        # huge values: work on X / 2**e (exact), so that ranges, distances and
+        # the mapping back stay finite; the feature scaling is scale-free and
+        # an energy in the units of X (feature_scaling=None) is scaled along
+        Xp, e = pow2_rescale(X64)
+        offset, scale = _feature_scale(Xp, self.feature_scaling)
+        self.scale_ = np.ldexp(scale, e)
+        self._energy_work = float(self.energy)
+        if self.feature_scaling is None:
+            self._energy_work = float(np.ldexp(self._energy_work, -e))
+        Xs = (Xp - offset) / scale
         self._X_work = Xs.copy()
         try:
             X_res, y_res = super()._fit_resample_dense(Xs, y)
             n = X.shape[0]
-            self.translations_ = (self._X_work - Xs) * scale
+            self.translations_ = np.ldexp((self._X_work - Xs) * scale, e)
         finally:
             del self._X_work
         out = np.empty(X_res.shape, dtype=X.dtype)
         out[:n] = X64 + self.translations_
-        out[n:] = X_res[n:] * scale + offset
+        out[n:] = np.ldexp(X_res[n:] * scale + offset, e)
         return out, y_res
 
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
@@ -207,9 +215,9 @@ class CCR(_VariantOverSampler):
         idx_rest = np.flatnonzero(y != class_sample)
         X_rest = Xw[idx_rest]
         if X_rest.shape[0] == 0:  # pragma: no cover - sampling needs 2 classes
-            radii = np.full(X_min.shape[0], float(self.energy))
+            radii = np.full(X_min.shape[0], self._energy_work)
         elif not self.translate:
-            radii = _radii(X_min, X_rest, float(self.energy))
+            radii = _radii(X_min, X_rest, self._energy_work)
         else:
             radii = np.empty(X_min.shape[0])
             shift = np.zeros_like(X_rest)
@@ -220,7 +228,7 @@ class CCR(_VariantOverSampler):
                 Xb = X_min[rows]
                 D = cdist(Xb, X_rest, metric="cityblock")
                 D_sorted = np.sort(D, axis=1)
-                rb, _ = ccr_radii(D_sorted, float(self.energy))
+                rb, _ = ccr_radii(D_sorted, self._energy_work)
                 radii[rows] = rb
                 # cleaning: push the other-class samples out of every sphere
                 inside = D < rb[:, None]
