@@ -8,9 +8,11 @@ bookkeeping:
   nearer child first and bounding-box pruning; ``eps > 0`` gives the
   (1 + eps)-approximate search of Arya et al. (a node is pruned when
   ``(1 + eps) * box_distance >= k-th best distance``);
-* a blocked brute force: the caller computes squared distances of a block of
-  queries against a block of points (a GEMM), and :func:`merge_topk_block`
-  folds the block into the running k best per query.
+* a blocked brute force: a GEMM per block of queries and points gives
+  approximate squared distances (float32 for dense data), folded into the
+  running best candidates per query (:func:`brute_candidates`; CSR:
+  :func:`merge_topk_gemm`); the candidates are then re-ranked on exact
+  float64 distances (:func:`exact_sqdist_topk`).
 
 All distances inside the kernels are squared Euclidean distances.
 :func:`kneighbors_reference` is the plain numpy reference the tests compare to.
@@ -24,6 +26,7 @@ __all__ = [
     "build_kdtree_level",
     "kdtree_query",
     "merge_topk_block",
+    "brute_candidates",
     "exact_sqdist_topk",
     "kneighbors_reference",
     "tree_shape",
@@ -404,38 +407,52 @@ def merge_topk_gemm(G, q_sq, y_sq, col_offset, exclude, out_d, out_i):
 
 
 @njit(parallel=True, cache=True)
-def brute_topk(Q, Y, q_sq, y_sq, exclude, out_d, out_i, q_block, y_block):
-    """Blocked brute force, parallel over blocks of queries.
+def brute_candidates(Qa, Ya, exclude, out_a, out_i, q_block, y_block):
+    """Blocked brute force with a fused top-k, parallel over query blocks.
 
-    Each thread takes a block of ``q_block`` queries and walks the points in
-    blocks of ``y_block``: a GEMM (``np.dot``, BLAS) gives the inner
-    products, the squared distances ``q_sq + y_sq - 2 <q, y>`` are formed on
-    the fly and folded into the running k best (``out_d``/``out_i`` start
-    at ``inf``/-1).  ``exclude[q]`` is a point index skipped for query q.
+    ``Ya`` holds the points as ``[y, |y|^2 / 2]`` and ``Qa`` the queries as
+    ``[-q, 1]`` (same dtype, float32 in the package's searches), so that one
+    GEMM (``np.dot``, BLAS) of a block of queries by a block of points gives
+    ``a = |y|^2 / 2 - <q, y>``, half the squared distance less ``|q|^2 / 2``.
+    Each thread takes ``q_block`` queries and walks the points in blocks of
+    ``y_block`` (the GEMM output stays in cache); a vectorised pass counts
+    the values below each row's current ``kc``-th best, and only rows with
+    such values are folded into the running ``kc`` smallest (``out_a`` /
+    ``out_i``, sorted, starting at ``inf`` / -1).  ``exclude[q]`` is a point
+    index skipped for query q (or -1).  The values are approximate (the
+    caller bounds their error and re-ranks the candidates exactly).
     """
-    n_q = Q.shape[0]
-    n = Y.shape[0]
-    k = out_d.shape[1]
+    n_q = Qa.shape[0]
+    n = Ya.shape[0]
+    kc = out_a.shape[1]
     n_blocks = (n_q + q_block - 1) // q_block
     for b in prange(n_blocks):
         qs = b * q_block
         qe = min(qs + q_block, n_q)
-        Qb = np.ascontiguousarray(Q[qs:qe])
+        m = qe - qs
+        buf = np.empty(m * y_block, dtype=Qa.dtype)
+        Qb = Qa[qs:qe]
         for ys in range(0, n, y_block):
             ye = min(ys + y_block, n)
-            G = np.dot(Qb, np.ascontiguousarray(Y[ys:ye]).T)
-            for r in range(qe - qs):
-                rr = qs + r
-                bd = out_d[rr]
-                bi = out_i[rr]
-                worst = bd[k - 1]
-                ex = exclude[rr] - ys
-                qsq = q_sq[rr]
-                for c in range(ye - ys):
-                    s = max(qsq + y_sq[ys + c] - 2.0 * G[r, c], 0.0)
-                    if s < worst and c != ex:
-                        _push_topk(bd, bi, s, ys + c)
-                        worst = bd[k - 1]
+            nc = ye - ys
+            G = buf[: m * nc].reshape((m, nc))
+            np.dot(Qb, Ya[ys:ye].T, G)
+            for r in range(m):
+                bd = out_a[qs + r]
+                t = bd[kc - 1]
+                row = G[r]
+                hits = 0
+                for c in range(nc):
+                    hits += row[c] < t
+                if hits == 0:
+                    continue
+                bi = out_i[qs + r]
+                ex = exclude[qs + r] - ys
+                for c in range(nc):
+                    v = row[c]
+                    if v < t and c != ex:
+                        _push_topk(bd, bi, v, ys + c)
+                        t = bd[kc - 1]
 
 
 @njit(parallel=True, cache=True)
@@ -456,7 +473,8 @@ def exact_sqdist_topk(Q, Y, cand_i, k):
                 continue
             s = 0.0
             for f in range(d):
-                t = Y[j, f] - Q[r, f]
+                # float64 whatever the dtypes (float32 data are kept so)
+                t = np.float64(Y[j, f]) - np.float64(Q[r, f])
                 s += t * t
             if s < bd[k - 1] or (s == bd[k - 1] and j < bi[k - 1]):
                 # stable on ties: the smaller index first
