@@ -442,8 +442,10 @@ class NearestNeighbors(BaseEstimator):
           the exact brute force, so it only pays in low dimension
           (``benchmarks/results/smote.md``).
 
-    leaf_size : int, default=64
-        Maximum number of points in a leaf of the KD-tree.
+    leaf_size : int, default=32
+        Maximum number of points in a leaf of the KD-tree (32: the fastest
+        of 16-128 in the profile at 1M x 10, ``benchmarks/results/
+        smote_profile.md``).
 
     eps : float, default=1.0
         Relative tolerance of ``algorithm="approximate"``; ignored otherwise.
@@ -519,7 +521,7 @@ class NearestNeighbors(BaseEstimator):
     }
 
     def __init__(
-        self, n_neighbors=5, *, algorithm="auto", leaf_size=64, eps=1.0, n_jobs=None
+        self, n_neighbors=5, *, algorithm="auto", leaf_size=32, eps=1.0, n_jobs=None
     ):
         self.n_neighbors = n_neighbors
         self.algorithm = algorithm
@@ -617,8 +619,8 @@ class NearestNeighbors(BaseEstimator):
             idx, start, end, lo, hi, sdim, sval = _kernels.build_kdtree(
                 Xc, n_levels, check
             )
-        # tree order, feature-major (the leaf scans vectorise over points)
-        self._fit_X = np.take(Xc.T, idx, axis=1)
+        # tree order, point-major (a leaf's points are contiguous rows)
+        self._fit_X = np.take(Xc, idx, axis=0)
         self._order = idx
         self._position = np.empty(n, dtype=np.int64)
         self._position[idx] = np.arange(n)
@@ -648,7 +650,7 @@ class NearestNeighbors(BaseEstimator):
             if self._raw is not None:
                 X = self._raw
             elif self._tree is not None:
-                X = np.ascontiguousarray(self._fit_X[:, self._position].T)
+                X = self._fit_X[self._position]
             else:
                 X = self._fit_X
             X = np.asarray(X, dtype=np.float64) * (self._scale / scale)
@@ -740,7 +742,7 @@ class NearestNeighbors(BaseEstimator):
             pos = self._position[rows]
             perm = np.argsort(pos, kind="stable")
             pos_sorted = pos[perm]
-            Q = np.ascontiguousarray(self._fit_X[:, pos_sorted].T)
+            Q = self._fit_X[pos_sorted]
             d, i = self._search_tree(Q, k, pos_sorted)
             dist = np.empty_like(d)
             ind = np.empty_like(i)

@@ -217,7 +217,7 @@ def _push_topk(best_d, best_i, dist, ind):
 @njit(cache=True)
 def _search_one(
     q,
-    dataT,
+    data,
     order,
     node_start,
     node_end,
@@ -232,9 +232,8 @@ def _search_one(
     best_i,
     stack_n,
     stack_d,
-    acc,
 ):
-    d = dataT.shape[0]
+    d = data.shape[1]
     k = best_d.shape[0]
     for j in range(k):
         best_d[j] = np.inf
@@ -275,29 +274,22 @@ def _search_one(
             node = near
         if pruned:
             continue
-        # leaf: distances to all its points, feature-major so that the
-        # inner loop over points vectorises
-        s0 = node_start[node]
-        m = node_end[node] - s0
-        for j in range(m):
-            acc[j] = 0.0
-        for f in range(d):
-            qf = q[f]
-            row = dataT[f]
-            for j in range(m):
-                t = row[s0 + j] - qf
-                acc[j] += t * t
+        # leaf: distances to its points, stored contiguously (point-major:
+        # measured 10-20% faster than feature-major scans at 10 features)
         worst = best_d[k - 1]
-        for j in range(m):
-            s = acc[j]
-            if s <= worst and s0 + j != exclude:
-                _push_topk(best_d, best_i, s, order[s0 + j])
+        for j in range(node_start[node], node_end[node]):
+            s = 0.0
+            for f in range(d):
+                t = data[j, f] - q[f]
+                s += t * t
+            if s <= worst and j != exclude:
+                _push_topk(best_d, best_i, s, order[j])
                 worst = best_d[k - 1]
 
 
 @njit(parallel=True, cache=True)
 def kdtree_query(
-    dataT,
+    data,
     order,
     node_start,
     node_end,
@@ -316,8 +308,8 @@ def kdtree_query(
 ):
     """k nearest neighbours of each row of ``Q`` in the tree.
 
-    ``dataT`` holds the fitted points in tree order, feature-major (shape
-    ``(n_features, n_samples)``); ``order[j]`` is the original index of tree
+    ``data`` holds the fitted points in tree order (shape ``(n_samples,
+    n_features)``); ``order[j]`` is the original index of tree
     position ``j``.  ``exclude[q]`` is a tree position skipped for query
     ``q`` (its own position when querying fitted points) or -1.  Squared
     distances and original indices are written to ``out_d`` and ``out_i``
@@ -326,21 +318,16 @@ def kdtree_query(
     n_q = Q.shape[0]
     shrink = (1.0 + eps) * (1.0 + eps)
     n_chunks = (n_q + chunk - 1) // chunk
-    leaf_max = 0
-    first_leaf = 2 ** (n_levels - 1) - 1
-    for node in range(first_leaf, node_start.shape[0]):
-        leaf_max = max(leaf_max, node_end[node] - node_start[node])
     for c in prange(n_chunks):
         best_d = np.empty(k, dtype=np.float64)
         best_i = np.empty(k, dtype=np.int64)
         stack_n = np.empty(n_levels + 2, dtype=np.int64)
         stack_d = np.empty(n_levels + 2, dtype=np.float64)
-        acc = np.empty(leaf_max, dtype=np.float64)
         stop = min((c + 1) * chunk, n_q)
         for r in range(c * chunk, stop):
             _search_one(
                 Q[r],
-                dataT,
+                data,
                 order,
                 node_start,
                 node_end,
@@ -355,7 +342,6 @@ def kdtree_query(
                 best_i,
                 stack_n,
                 stack_d,
-                acc,
             )
             for j in range(k):
                 out_d[r, j] = best_d[j]
