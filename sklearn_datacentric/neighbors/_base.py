@@ -426,10 +426,14 @@ class NearestNeighbors(BaseEstimator):
         * ``"kd_tree"``: a balanced KD-tree (median split on the dimension of
           largest spread), searched depth first with bounding-box pruning.
           Exact.  Fastest in low dimension.
-        * ``"brute"``: blocked brute force; a GEMM per block of queries and
-          points, a numba top-k merge, then the distances of the retained
-          candidates are recomputed exactly.  Exact.  Also the path for CSR
-          input.
+        * ``"brute"``: blocked brute force; a float32 GEMM per block of
+          queries and points (float32 data are kept float32; float64 data
+          are centred, scaled and rounded for the GEMM only) with a fused
+          numba top-k of ``k + 4`` candidates per query; a rounding-error
+          bound certifies that the k nearest are among them (queries where
+          it cannot, ties and near ties, are searched again on every point
+          within the bound), and the candidates are ranked on exact float64
+          distances.  Exact.  Also the path for CSR input (float64 GEMM).
         * ``"auto"``: ``"kd_tree"`` for dense data with at most 16 features
           and at least 1024 points, ``"brute"`` otherwise.
         * ``"approximate"``: the KD-tree with (1 + ``eps``)-approximate
