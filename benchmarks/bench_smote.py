@@ -250,7 +250,8 @@ def main():
         + markdown_table(rec_rows, ["data", "exact algorithm", "k", "eps",
                                     "recall@k", "exact s", "approximate s",
                                     "speed-up"])
-        + "\n\nReproduce: `nice -n 10 python benchmarks/bench_smote.py`.\n"
+        + f"\n\nReproduce: `PYTHONPATH=. nice -n 10 python benchmarks/bench_smote.py "
+        f"--repeats {REPEATS}`.\n"
     )
     name = "smote_quick" if QUICK else "smote"
     print(write_results(name, "SMOTE family against imbalanced-learn", body))
