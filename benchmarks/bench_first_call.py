@@ -22,7 +22,8 @@ reports how many cache files it left behind.
 
 Run: ``nice -n 5 python benchmarks/bench_first_call.py`` from the repository
 root (about 5 minutes on 2 cores); writes ``benchmarks/results/first_call.md``.
-``--quick`` runs part 1 once and part 2 on a few estimators.
+``--quick`` runs part 1 once and part 2 on a few estimators; ``--only
+A,B`` runs part 2 on estimators A and B and prints the table.
 """
 
 import json
@@ -317,6 +318,12 @@ def main():
     names = [n for n, _ in all_estimators()]
     if QUICK:
         names = ["SMOTE", "NearestNeighbors", "SMOTENC", "KNNMixup"]
+    if "--only" in sys.argv:
+        # part 2 alone on the named estimators (comma separated), printed:
+        # the slow rows of the full table checked again
+        only = sys.argv[sys.argv.index("--only") + 1].split(",")
+        print(part_estimators([n for n in names if n in only]))
+        return
     t0 = time.time()
     smote = part_smote()
     print(smote, flush=True)

@@ -27,7 +27,14 @@ _AUTO_TREE_MAX_DIM = 16
 _AUTO_TREE_MIN_SAMPLES = 1024
 _QUERY_BLOCK = 256
 _DATA_BLOCK = 1024
+# candidates kept per query beyond k by the GEMM pass of the brute force
+# (float32): the k nearest are certainly among them when the gap between the
+# k-th and the last candidate exceeds twice the rounding bound; other rows
+# are searched again on a wider candidate set (_brute_recheck)
 _EXTRA_CANDIDATES = 4
+# queries farther than this (in units of the fitted points' spread) use a
+# float64 GEMM (float32 products could overflow)
+_FLOAT32_MAX_COORD = 2.0**60
 # Searches of at most this much work (queries x points x (features + 1))
 # run in plain numpy (precompiled): a fresh process without a numba cache
 # then answers small problems at once instead of compiling the kernels
@@ -212,6 +219,13 @@ def _safe_scale(max_abs, n_features):
     return float(np.ldexp(1.0, min(int(np.ceil(np.log2(max_abs))), 1023)))
 
 
+def _safe_power_of_two(x):
+    """Smallest power of two at least ``x`` (1.0 for 0), finite."""
+    if not x > 0:
+        return 1.0
+    return float(np.ldexp(1.0, min(int(np.ceil(np.log2(x))), 1023)))
+
+
 def _max_abs(X):
     if sparse.issparse(X):
         return float(np.max(np.abs(X.data))) if X.nnz else 0.0
@@ -227,6 +241,77 @@ def _finite_sqrt(sq, scale):
             out *= scale
         np.minimum(out, np.finfo(np.float64).max, out=out)
     return out
+
+
+def _work_array(X, mu, inv_s, dtype):
+    """``[(x - mu) * inv_s, |.|^2 / 2]`` rows in ``dtype`` (the GEMM operand
+    of the brute force) and the float64 squared norms of the rounded
+    centred rows; in chunks (no float64 copy of float32 data)."""
+    n, d = X.shape
+    W = np.empty((n, d + 1), dtype=dtype)
+    sq = np.empty(n)
+    step = max(1, _NUMPY_BLOCK // max(d, 1))
+    for a in range(0, n, step):
+        b = min(a + step, n)
+        C = (np.asarray(X[a:b], dtype=np.float64) - mu) * inv_s
+        W[a:b, :d] = C
+        Cw = W[a:b, :d].astype(np.float64)
+        sq[a:b] = np.einsum("ij,ij->i", Cw, Cw)
+    W[:, d] = sq / 2.0
+    return W, sq
+
+
+def _gemm_tolerance(q_sq, y_sq_max, d, unit, coord_err):
+    """Bound on the error of the GEMM values ``a = |y|^2 / 2 - <q, y>`` of
+    :func:`_kernels.brute_candidates` against the exact half squared
+    distance less ``|q|^2 / 2``, with a factor 2 to spare.
+
+    Terms: the rounding of the coordinates to the working dtype and of the
+    GEMM of ``d + 1`` terms (any summation order: ``(d + 1) unit`` times
+    the sum of the absolute products), at most ``(d + 4) unit (|q|^2 +
+    |y|^2)``; the float64 centring (``coord_err`` per coordinate); the
+    underflow of tiny products (absolute).
+    """
+    norms = q_sq + y_sq_max
+    return 2.0 * (
+        (d + 4) * unit * norms
+        + 4.0 * coord_err * np.sqrt(d * norms)
+        + 2.0 * d * coord_err**2
+        + (d + 2) * 2.0**-120
+    )
+
+
+def _brute_recheck(Qa, Q, W, Y, exclude, bound, rows, k, out_d, out_i):
+    """Exact k nearest neighbours of queries ``rows`` whose GEMM candidates
+    could not be certified (ties or near ties): every point whose GEMM value
+    is at most ``bound[row]`` (the k-th candidate's value plus twice the
+    error bound) may be among the k nearest; their exact squared distances
+    (summed feature after feature, as the kernels) decide.  In numpy:
+    these rows are few."""
+    n, d = Y.shape
+    step_r = 64
+    step_c = max(1, _NUMPY_BLOCK // step_r)
+    for s0 in range(0, rows.shape[0], step_r):
+        blk = rows[s0 : s0 + step_r]
+        rr, cc = [], []
+        for c0 in range(0, n, step_c):
+            G = Qa[blk] @ W[c0 : c0 + step_c].T
+            r, c = np.nonzero(G <= bound[blk, None])
+            rr.append(r)
+            cc.append(c + c0)
+        r = np.concatenate(rr)
+        c = np.concatenate(cc)
+        keep = c != exclude[blk][r]
+        r, c = r[keep], c[keep]
+        exact = np.zeros(r.shape[0])
+        for f in range(d):
+            t = Y[c, f].astype(np.float64) - Q[blk[r], f].astype(np.float64)
+            exact += t * t
+        res_d = np.empty((blk.shape[0], k))
+        res_i = np.empty((blk.shape[0], k), dtype=np.int64)
+        _first_k(r, c, exact, k, res_d, res_i)
+        out_d[blk] = res_d
+        out_i[blk] = res_i
 
 
 def _numpy_topk(D, k, exclude, row0, out_d, out_i):
@@ -341,10 +426,14 @@ class NearestNeighbors(BaseEstimator):
         * ``"kd_tree"``: a balanced KD-tree (median split on the dimension of
           largest spread), searched depth first with bounding-box pruning.
           Exact.  Fastest in low dimension.
-        * ``"brute"``: blocked brute force; a GEMM per block of queries and
-          points, a numba top-k merge, then the distances of the retained
-          candidates are recomputed exactly.  Exact.  Also the path for CSR
-          input.
+        * ``"brute"``: blocked brute force; a float32 GEMM per block of
+          queries and points (float32 data are kept float32; float64 data
+          are centred, scaled and rounded for the GEMM only) with a fused
+          numba top-k of ``k + 4`` candidates per query; a rounding-error
+          bound certifies that the k nearest are among them (queries where
+          it cannot, ties and near ties, are searched again on every point
+          within the bound), and the candidates are ranked on exact float64
+          distances.  Exact.  Also the path for CSR input (float64 GEMM).
         * ``"auto"``: ``"kd_tree"`` for dense data with at most 16 features
           and at least 1024 points, ``"brute"`` otherwise.
         * ``"approximate"``: the KD-tree with (1 + ``eps``)-approximate
@@ -352,13 +441,16 @@ class NearestNeighbors(BaseEstimator):
           most ``1 + eps`` times farther than the true k-th neighbour.
           Measured recall@k (share of the true k neighbours returned),
           ``eps=1``, k=5, self-search on ``make_classification`` data, one
-          thread: 0.93 in 10 features (104k points), 4x faster than the
-          exact tree; 0.999 in 50 features (20k points) but 5x slower than
-          the exact brute force, so it only pays in low dimension
+          thread: 0.90 in 10 features (104k points, ``leaf_size=32``),
+          3.9x faster than the exact tree; 0.996 in 50 features (20k
+          points) but 5x slower than the exact brute force, so it only pays
+          in low dimension
           (``benchmarks/results/smote.md``).
 
-    leaf_size : int, default=64
-        Maximum number of points in a leaf of the KD-tree.
+    leaf_size : int, default=32
+        Maximum number of points in a leaf of the KD-tree (32: the fastest
+        of 16-128 in the profile at 1M x 10, ``benchmarks/results/
+        smote_profile.md``).
 
     eps : float, default=1.0
         Relative tolerance of ``algorithm="approximate"``; ignored otherwise.
@@ -434,7 +526,7 @@ class NearestNeighbors(BaseEstimator):
     }
 
     def __init__(
-        self, n_neighbors=5, *, algorithm="auto", leaf_size=64, eps=1.0, n_jobs=None
+        self, n_neighbors=5, *, algorithm="auto", leaf_size=32, eps=1.0, n_jobs=None
     ):
         self.n_neighbors = n_neighbors
         self.algorithm = algorithm
@@ -514,7 +606,9 @@ class NearestNeighbors(BaseEstimator):
             self._raw = np.array(X, dtype=np.float64, order="C", copy=True)
             self._fit_X = None
             return self
-        self._build_index(np.ascontiguousarray(X, dtype=np.float64), owned)
+        # the brute force keeps float32 data in float32 (the tree: float64)
+        dtype = X.dtype if algo == "brute" else np.float64
+        self._build_index(np.ascontiguousarray(X, dtype=dtype), owned)
         return self
 
     def _build_index(self, Xc, owned=False):
@@ -524,7 +618,7 @@ class NearestNeighbors(BaseEstimator):
         if self.effective_algorithm_ == "brute":
             Y = Xc if owned else Xc.copy()
             self._fit_X = Y
-            self._fit_sqnorm = np.einsum("ij,ij->i", Y, Y)
+            self._work = self._brute_work(Y)
             return
         n = Xc.shape[0]
         n_levels, _ = _kernels.tree_shape(n, self.leaf_size)
@@ -532,8 +626,8 @@ class NearestNeighbors(BaseEstimator):
             idx, start, end, lo, hi, sdim, sval = _kernels.build_kdtree(
                 Xc, n_levels, check
             )
-        # tree order, feature-major (the leaf scans vectorise over points)
-        self._fit_X = np.take(Xc.T, idx, axis=1)
+        # tree order, point-major (a leaf's points are contiguous rows)
+        self._fit_X = np.take(Xc, idx, axis=0)
         self._order = idx
         self._position = np.empty(n, dtype=np.int64)
         self._position[idx] = np.arange(n)
@@ -563,10 +657,10 @@ class NearestNeighbors(BaseEstimator):
             if self._raw is not None:
                 X = self._raw
             elif self._tree is not None:
-                X = np.ascontiguousarray(self._fit_X[:, self._position].T)
+                X = self._fit_X[self._position]
             else:
                 X = self._fit_X
-            X = X * (self._scale / scale)
+            X = np.asarray(X, dtype=np.float64) * (self._scale / scale)
             small = self._raw is not None
             self._raw = None
             self._fit_X = None
@@ -655,7 +749,7 @@ class NearestNeighbors(BaseEstimator):
             pos = self._position[rows]
             perm = np.argsort(pos, kind="stable")
             pos_sorted = pos[perm]
-            Q = np.ascontiguousarray(self._fit_X[:, pos_sorted].T)
+            Q = self._fit_X[pos_sorted]
             d, i = self._search_tree(Q, k, pos_sorted)
             dist = np.empty_like(d)
             ind = np.empty_like(i)
@@ -720,25 +814,19 @@ class NearestNeighbors(BaseEstimator):
     def _brute(self, Q, k, exclude):
         n = self.n_samples_fit_
         n_q = Q.shape[0]
-        is_sparse = sparse.issparse(self._fit_X)
-        kc = min(k + _EXTRA_CANDIDATES, n) if not is_sparse else k
         if exclude is None:
             exclude = np.full(n_q, -1, dtype=np.int64)
         exclude = np.asarray(exclude, dtype=np.int64)
-        if kc > n - (exclude >= 0).any():
-            kc = k
-        if is_sparse:
-            Q = sparse.csr_matrix(Q, dtype=np.float64)
-            q_sq = np.asarray(Q.multiply(Q).sum(axis=1)).ravel()
-        else:
-            Q = np.ascontiguousarray(Q, dtype=np.float64)
-            q_sq = np.einsum("ij,ij->i", Q, Q)
+        if not sparse.issparse(self._fit_X):
+            return self._brute_dense(Q, k, exclude)
+        Q = sparse.csr_matrix(Q, dtype=np.float64)
+        q_sq = np.asarray(Q.multiply(Q).sum(axis=1)).ravel()
         y_sq = self._fit_sqnorm
-        if is_sparse and n_q * n <= _NUMPY_MAX_WORK:
+        out_d = np.empty((n_q, k))
+        out_i = np.empty((n_q, k), dtype=np.int64)
+        if n_q * n <= _NUMPY_MAX_WORK:
             # small: the distances of the GEMM expansion, as the kernel forms
             # them, and a stable numpy top-k
-            out_d = np.empty((n_q, k))
-            out_i = np.empty((n_q, k), dtype=np.int64)
             step = max(1, _NUMPY_BLOCK // max(n, 1))
             for qs in range(0, n_q, step):
                 qe = min(qs + step, n_q)
@@ -746,50 +834,114 @@ class NearestNeighbors(BaseEstimator):
                 D = np.maximum(q_sq[qs:qe, None] + y_sq[None, :] - 2.0 * G, 0.0)
                 _numpy_topk(D, k, exclude, qs, out_d, out_i)
             return _finite_sqrt(out_d, self._scale), out_i
-        out_d = np.full((n_q, kc), np.inf)
-        out_i = np.full((n_q, kc), -1, dtype=np.int64)
+        out_d = np.full((n_q, k), np.inf)
+        out_i = np.full((n_q, k), -1, dtype=np.int64)
         with _kernel_session(self.n_jobs) as (n_threads, check):
-            if is_sparse:
-                for qs in range(0, n_q, _QUERY_BLOCK):
-                    qe = min(qs + _QUERY_BLOCK, n_q)
-                    Qb = Q[qs:qe]
-                    for ys in range(0, n, _DATA_BLOCK):
-                        ye = min(ys + _DATA_BLOCK, n)
-                        G = (Qb @ self._fit_T[:, ys:ye]).toarray()
-                        _kernels.merge_topk_gemm(
-                            G,
-                            q_sq[qs:qe],
-                            y_sq,
-                            ys,
-                            exclude[qs:qe],
-                            out_d[qs:qe],
-                            out_i[qs:qe],
-                        )
-                    check()
-            else:
-                res_d = np.empty((n_q, k))
-                res_i = np.empty((n_q, k), dtype=np.int64)
-
-                def run(a, b):
-                    _kernels.brute_topk(
-                        Q[a:b],
-                        self._fit_X,
-                        q_sq[a:b],
+            for qs in range(0, n_q, _QUERY_BLOCK):
+                qe = min(qs + _QUERY_BLOCK, n_q)
+                Qb = Q[qs:qe]
+                for ys in range(0, n, _DATA_BLOCK):
+                    ye = min(ys + _DATA_BLOCK, n)
+                    G = (Qb @ self._fit_T[:, ys:ye]).toarray()
+                    _kernels.merge_topk_gemm(
+                        G,
+                        q_sq[qs:qe],
                         y_sq,
-                        exclude[a:b],
-                        out_d[a:b],
-                        out_i[a:b],
-                        _QUERY_BLOCK,
-                        _DATA_BLOCK,
+                        ys,
+                        exclude[qs:qe],
+                        out_d[qs:qe],
+                        out_i[qs:qe],
                     )
-                    res_d[a:b], res_i[a:b] = _kernels.exact_sqdist_topk(
-                        Q[a:b], self._fit_X, out_i[a:b], k
-                    )
+                check()
+        return _finite_sqrt(out_d, self._scale), out_i
 
-                _in_blocks(
-                    n_q, run, check, first=_QUERY_BLOCK * n_threads, align=_QUERY_BLOCK
+    @staticmethod
+    def _brute_work(Y):
+        """The GEMM operand of the dense brute force: the points centred on
+        their mean and divided by a power of two (so that |coordinate| <= 1:
+        no overflow, no loss in float32), as float32 ``[y, |y|^2 / 2]``."""
+        n, d = Y.shape
+        mu = Y.mean(axis=0, dtype=np.float64) if n else np.zeros(d)
+        spread = 0.0
+        for a in range(0, n, 2**16):
+            C = np.abs(np.asarray(Y[a : a + 2**16], dtype=np.float64) - mu)
+            spread = max(spread, float(C.max(initial=0.0)))
+        inv_s = 1.0 / _safe_power_of_two(spread)
+        W, sq = _work_array(Y, mu, inv_s, np.float32)
+        # error of the float64 centring, in working units, per coordinate
+        r = (_max_abs(Y) + float(np.max(np.abs(mu), initial=0.0))) * inv_s
+        return {
+            "W": W,
+            "mu": mu,
+            "inv_s": inv_s,
+            "y_sq_max": float(sq.max(initial=0.0)),
+            "coord_err": 2.0 * np.finfo(np.float64).eps * r,
+        }
+
+    def _brute_dense(self, Q, k, exclude):
+        """Exact dense brute force: float32 GEMM candidates, checked against
+        a rounding-error bound, re-ranked on exact float64 distances."""
+        work = self._work
+        Y = self._fit_X
+        n, d = Y.shape
+        n_q = Q.shape[0]
+        Q = np.ascontiguousarray(Q)
+        if Q.dtype not in (np.float32, np.float64):
+            Q = Q.astype(np.float64)
+        mu, inv_s = work["mu"], work["inv_s"]
+        q_max = (_max_abs(Q) + float(np.max(np.abs(mu), initial=0.0))) * inv_s
+        coord_err = max(work["coord_err"], 2.0 * np.finfo(np.float64).eps * q_max)
+        if q_max <= _FLOAT32_MAX_COORD:
+            W = work["W"]
+            y_sq_max = work["y_sq_max"]
+            dtype = np.float32
+        else:
+            # far queries: float64 GEMM on the centred, unscaled points (the
+            # overflow scale of the engine keeps their squares finite)
+            inv_s = 1.0
+            W, y_sq = _work_array(Y, mu, inv_s, np.float64)
+            y_sq_max = float(y_sq.max(initial=0.0))
+            dtype = np.float64
+            coord_err = 2.0 * np.finfo(np.float64).eps * q_max / work["inv_s"]
+        Qa, q_sq = _work_array(Q, mu, inv_s, dtype)
+        Qa[:, :d] *= -1.0
+        Qa[:, d] = 1.0
+        n_avail = n - (exclude >= 0)
+        kc = int(min(k + _EXTRA_CANDIDATES, n_avail.min(initial=n)))
+        cand_a = np.full((n_q, kc), np.inf, dtype=dtype)
+        cand_i = np.full((n_q, kc), -1, dtype=np.int64)
+        out_d = np.empty((n_q, k))
+        out_i = np.empty((n_q, k), dtype=np.int64)
+        with _kernel_session(self.n_jobs) as (n_threads, check):
+
+            def run(a, b):
+                _kernels.brute_candidates(
+                    Qa[a:b],
+                    W,
+                    exclude[a:b],
+                    cand_a[a:b],
+                    cand_i[a:b],
+                    _QUERY_BLOCK,
+                    _DATA_BLOCK,
                 )
-                out_d, out_i = res_d, res_i
+                out_d[a:b], out_i[a:b] = _kernels.exact_sqdist_topk(
+                    Q[a:b], Y, cand_i[a:b], k
+                )
+
+            _in_blocks(
+                n_q, run, check, first=_QUERY_BLOCK * n_threads, align=_QUERY_BLOCK
+            )
+        unit = float(np.finfo(dtype).eps)
+        tol = _gemm_tolerance(q_sq, y_sq_max, d, unit, coord_err)
+        a_k = cand_a[:, k - 1].astype(np.float64)
+        gap = cand_a[:, kc - 1].astype(np.float64) - a_k
+        # sure rows: every point left out is farther than the k-th (all
+        # points are candidates, or the gap exceeds the error bounds)
+        unsure = np.flatnonzero(~((kc >= n_avail) | (gap > 2.0 * tol)))
+        if unsure.size:
+            _brute_recheck(
+                Qa, Q, W, Y, exclude, a_k + 2.0 * tol, unsure, k, out_d, out_i
+            )
         return _finite_sqrt(out_d, self._scale), out_i
 
 

@@ -8,9 +8,11 @@ bookkeeping:
   nearer child first and bounding-box pruning; ``eps > 0`` gives the
   (1 + eps)-approximate search of Arya et al. (a node is pruned when
   ``(1 + eps) * box_distance >= k-th best distance``);
-* a blocked brute force: the caller computes squared distances of a block of
-  queries against a block of points (a GEMM), and :func:`merge_topk_block`
-  folds the block into the running k best per query.
+* a blocked brute force: a GEMM per block of queries and points gives
+  approximate squared distances (float32 for dense data), folded into the
+  running best candidates per query (:func:`brute_candidates`; CSR:
+  :func:`merge_topk_gemm`); the candidates are then re-ranked on exact
+  float64 distances (:func:`exact_sqdist_topk`).
 
 All distances inside the kernels are squared Euclidean distances.
 :func:`kneighbors_reference` is the plain numpy reference the tests compare to.
@@ -24,6 +26,7 @@ __all__ = [
     "build_kdtree_level",
     "kdtree_query",
     "merge_topk_block",
+    "brute_candidates",
     "exact_sqdist_topk",
     "kneighbors_reference",
     "tree_shape",
@@ -214,7 +217,7 @@ def _push_topk(best_d, best_i, dist, ind):
 @njit(cache=True)
 def _search_one(
     q,
-    dataT,
+    data,
     order,
     node_start,
     node_end,
@@ -229,9 +232,8 @@ def _search_one(
     best_i,
     stack_n,
     stack_d,
-    acc,
 ):
-    d = dataT.shape[0]
+    d = data.shape[1]
     k = best_d.shape[0]
     for j in range(k):
         best_d[j] = np.inf
@@ -272,29 +274,22 @@ def _search_one(
             node = near
         if pruned:
             continue
-        # leaf: distances to all its points, feature-major so that the
-        # inner loop over points vectorises
-        s0 = node_start[node]
-        m = node_end[node] - s0
-        for j in range(m):
-            acc[j] = 0.0
-        for f in range(d):
-            qf = q[f]
-            row = dataT[f]
-            for j in range(m):
-                t = row[s0 + j] - qf
-                acc[j] += t * t
+        # leaf: distances to its points, stored contiguously (point-major:
+        # measured 10-20% faster than feature-major scans at 10 features)
         worst = best_d[k - 1]
-        for j in range(m):
-            s = acc[j]
-            if s <= worst and s0 + j != exclude:
-                _push_topk(best_d, best_i, s, order[s0 + j])
+        for j in range(node_start[node], node_end[node]):
+            s = 0.0
+            for f in range(d):
+                t = data[j, f] - q[f]
+                s += t * t
+            if s <= worst and j != exclude:
+                _push_topk(best_d, best_i, s, order[j])
                 worst = best_d[k - 1]
 
 
 @njit(parallel=True, cache=True)
 def kdtree_query(
-    dataT,
+    data,
     order,
     node_start,
     node_end,
@@ -313,8 +308,8 @@ def kdtree_query(
 ):
     """k nearest neighbours of each row of ``Q`` in the tree.
 
-    ``dataT`` holds the fitted points in tree order, feature-major (shape
-    ``(n_features, n_samples)``); ``order[j]`` is the original index of tree
+    ``data`` holds the fitted points in tree order (shape ``(n_samples,
+    n_features)``); ``order[j]`` is the original index of tree
     position ``j``.  ``exclude[q]`` is a tree position skipped for query
     ``q`` (its own position when querying fitted points) or -1.  Squared
     distances and original indices are written to ``out_d`` and ``out_i``
@@ -323,21 +318,16 @@ def kdtree_query(
     n_q = Q.shape[0]
     shrink = (1.0 + eps) * (1.0 + eps)
     n_chunks = (n_q + chunk - 1) // chunk
-    leaf_max = 0
-    first_leaf = 2 ** (n_levels - 1) - 1
-    for node in range(first_leaf, node_start.shape[0]):
-        leaf_max = max(leaf_max, node_end[node] - node_start[node])
     for c in prange(n_chunks):
         best_d = np.empty(k, dtype=np.float64)
         best_i = np.empty(k, dtype=np.int64)
         stack_n = np.empty(n_levels + 2, dtype=np.int64)
         stack_d = np.empty(n_levels + 2, dtype=np.float64)
-        acc = np.empty(leaf_max, dtype=np.float64)
         stop = min((c + 1) * chunk, n_q)
         for r in range(c * chunk, stop):
             _search_one(
                 Q[r],
-                dataT,
+                data,
                 order,
                 node_start,
                 node_end,
@@ -352,7 +342,6 @@ def kdtree_query(
                 best_i,
                 stack_n,
                 stack_d,
-                acc,
             )
             for j in range(k):
                 out_d[r, j] = best_d[j]
@@ -404,38 +393,52 @@ def merge_topk_gemm(G, q_sq, y_sq, col_offset, exclude, out_d, out_i):
 
 
 @njit(parallel=True, cache=True)
-def brute_topk(Q, Y, q_sq, y_sq, exclude, out_d, out_i, q_block, y_block):
-    """Blocked brute force, parallel over blocks of queries.
+def brute_candidates(Qa, Ya, exclude, out_a, out_i, q_block, y_block):
+    """Blocked brute force with a fused top-k, parallel over query blocks.
 
-    Each thread takes a block of ``q_block`` queries and walks the points in
-    blocks of ``y_block``: a GEMM (``np.dot``, BLAS) gives the inner
-    products, the squared distances ``q_sq + y_sq - 2 <q, y>`` are formed on
-    the fly and folded into the running k best (``out_d``/``out_i`` start
-    at ``inf``/-1).  ``exclude[q]`` is a point index skipped for query q.
+    ``Ya`` holds the points as ``[y, |y|^2 / 2]`` and ``Qa`` the queries as
+    ``[-q, 1]`` (same dtype, float32 in the package's searches), so that one
+    GEMM (``np.dot``, BLAS) of a block of queries by a block of points gives
+    ``a = |y|^2 / 2 - <q, y>``, half the squared distance less ``|q|^2 / 2``.
+    Each thread takes ``q_block`` queries and walks the points in blocks of
+    ``y_block`` (the GEMM output stays in cache); a vectorised pass counts
+    the values below each row's current ``kc``-th best, and only rows with
+    such values are folded into the running ``kc`` smallest (``out_a`` /
+    ``out_i``, sorted, starting at ``inf`` / -1).  ``exclude[q]`` is a point
+    index skipped for query q (or -1).  The values are approximate (the
+    caller bounds their error and re-ranks the candidates exactly).
     """
-    n_q = Q.shape[0]
-    n = Y.shape[0]
-    k = out_d.shape[1]
+    n_q = Qa.shape[0]
+    n = Ya.shape[0]
+    kc = out_a.shape[1]
     n_blocks = (n_q + q_block - 1) // q_block
     for b in prange(n_blocks):
         qs = b * q_block
         qe = min(qs + q_block, n_q)
-        Qb = np.ascontiguousarray(Q[qs:qe])
+        m = qe - qs
+        buf = np.empty(m * y_block, dtype=Qa.dtype)
+        Qb = Qa[qs:qe]
         for ys in range(0, n, y_block):
             ye = min(ys + y_block, n)
-            G = np.dot(Qb, np.ascontiguousarray(Y[ys:ye]).T)
-            for r in range(qe - qs):
-                rr = qs + r
-                bd = out_d[rr]
-                bi = out_i[rr]
-                worst = bd[k - 1]
-                ex = exclude[rr] - ys
-                qsq = q_sq[rr]
-                for c in range(ye - ys):
-                    s = max(qsq + y_sq[ys + c] - 2.0 * G[r, c], 0.0)
-                    if s < worst and c != ex:
-                        _push_topk(bd, bi, s, ys + c)
-                        worst = bd[k - 1]
+            nc = ye - ys
+            G = buf[: m * nc].reshape((m, nc))
+            np.dot(Qb, Ya[ys:ye].T, G)
+            for r in range(m):
+                bd = out_a[qs + r]
+                t = bd[kc - 1]
+                row = G[r]
+                hits = 0
+                for c in range(nc):
+                    hits += row[c] < t
+                if hits == 0:
+                    continue
+                bi = out_i[qs + r]
+                ex = exclude[qs + r] - ys
+                for c in range(nc):
+                    v = row[c]
+                    if v < t and c != ex:
+                        _push_topk(bd, bi, v, ys + c)
+                        t = bd[kc - 1]
 
 
 @njit(parallel=True, cache=True)
@@ -456,7 +459,8 @@ def exact_sqdist_topk(Q, Y, cand_i, k):
                 continue
             s = 0.0
             for f in range(d):
-                t = Y[j, f] - Q[r, f]
+                # float64 whatever the dtypes (float32 data are kept so)
+                t = np.float64(Y[j, f]) - np.float64(Q[r, f])
                 s += t * t
             if s < bd[k - 1] or (s == bd[k - 1] and j < bi[k - 1]):
                 # stable on ties: the smaller index first

@@ -284,3 +284,77 @@ def test_huge_coordinates_mixed(n, monkeypatch):
     d1, i1 = mixed_kneighbors_self(Xc * c, codes, 0.8 * c, 4)
     np.testing.assert_array_equal(i1, i0)
     np.testing.assert_allclose(d1, d0 * c, rtol=1e-12)
+
+
+# -- dense brute force: float32 GEMM candidates, exact re-ranking ------------
+
+
+def _near_ties(dtype, n=1500, d=40, offset=0.0):
+    # clusters of 15 exact duplicates and copies moved by a few float32 ulps
+    # (near ties far below the float32 GEMM's rounding error, around the
+    # k-th neighbour), plus noise
+    rng = np.random.RandomState(0)
+    base = rng.randn(n // 30, d)
+    reps = np.repeat(base, 15, axis=0)
+    ulps = rng.randint(-3, 4, size=reps.shape) * np.finfo(np.float32).eps
+    reps[1::3] = reps[1::3] * (1 + ulps[1::3])
+    X = np.vstack([reps, rng.randn(n - reps.shape[0], d)]) + offset
+    return X.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("offset", [0.0, 1e3])
+def test_brute_kernels_exact_on_ties_and_near_ties(dtype, offset, monkeypatch):
+    from sklearn_datacentric.neighbors import _base
+
+    monkeypatch.setattr(_base, "_NUMPY_MAX_WORK", 0)
+    monkeypatch.setattr(_base, "_LAZY_MAX_SIZE", 0)
+    rechecked = []
+    recheck = _base._brute_recheck
+
+    def spy(*args):
+        rechecked.append(len(args[6]))
+        return recheck(*args)
+
+    monkeypatch.setattr(_base, "_brute_recheck", spy)
+    X = _near_ties(dtype, offset=offset)
+    nn = NearestNeighbors(n_neighbors=7, algorithm="brute").fit(X)
+    assert nn._fit_X.dtype == dtype  # float32 data stay float32
+    assert nn._work["W"].dtype == np.float32
+    dist, ind = nn.kneighbors()
+    ref_d, ref_i = kneighbors_reference(X, X, 7, exclude=np.arange(len(X)))
+    np.testing.assert_array_equal(ind, ref_i)
+    np.testing.assert_allclose(dist, ref_d, rtol=1e-12, atol=1e-300)
+    assert sum(rechecked) > 0  # the ties went through the exact recheck
+    # external queries (float64 against float32 points and the converse)
+    Q = X[::11].astype(np.float64 if dtype == np.float32 else np.float32)
+    dq, iq = nn.kneighbors(Q)
+    ref_d, ref_i = kneighbors_reference(X, Q, 7)
+    np.testing.assert_array_equal(iq, ref_i)
+    np.testing.assert_allclose(dq, ref_d, rtol=1e-12, atol=1e-300)
+
+
+# scikit-learn's finiteness check sums the float32 array (overflow warning)
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_brute_kernels_float32_extremes(monkeypatch, data):
+    from sklearn_datacentric.neighbors import _base
+
+    monkeypatch.setattr(_base, "_NUMPY_MAX_WORK", 0)
+    monkeypatch.setattr(_base, "_LAZY_MAX_SIZE", 0)
+    X = np.hstack([data[:1200]] * 5).astype(np.float32)  # 40 features
+    d0, i0 = NearestNeighbors(n_neighbors=4, algorithm="brute").fit(X).kneighbors()
+    # near the largest float32 (squares overflow float32) and near the
+    # smallest normal one (squares underflow): powers of two, exact scaling
+    for c in (2.0**120, 2.0**-100):
+        Xc = X * np.float32(c)
+        assert np.isfinite(Xc).all() and Xc.dtype == np.float32
+        d1, i1 = NearestNeighbors(n_neighbors=4, algorithm="brute").fit(Xc).kneighbors()
+        np.testing.assert_array_equal(i1, i0)
+        np.testing.assert_allclose(d1, d0 * c, rtol=1e-12)
+    # queries far beyond the fitted points' spread: float64 GEMM
+    nn = NearestNeighbors(n_neighbors=3, algorithm="brute").fit(X)
+    Q = X[:30].astype(np.float64) * 1e25
+    dq, iq = nn.kneighbors(Q)
+    ref_d, ref_i = kneighbors_reference(X, Q, 3)
+    np.testing.assert_array_equal(iq, ref_i)
+    np.testing.assert_allclose(dq, ref_d, rtol=1e-12)
