@@ -16,7 +16,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # the neural modules import torch and skorch: without the `torch` extra their
 # docstring examples cannot even be collected
 collect_ignore_glob = []
-if importlib.util.find_spec("torch") is None or importlib.util.find_spec("skorch") is None:
+if (
+    importlib.util.find_spec("torch") is None
+    or importlib.util.find_spec("skorch") is None
+):
     collect_ignore_glob.append("sklearn_datacentric/neural/*")
 
 # Docstring examples of the optional parts run only where their extra is

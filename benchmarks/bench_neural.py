@@ -96,10 +96,16 @@ CONFIGS = [
     ("ours, no weights", dict(), False),
     ("ours + sample_weight", dict(), True),
     ("ours + weights + mixup (random)", dict(mixup="random"), True),
-    ("ours + weights + selective mixup (different_class)",
-     dict(mixup="different_class"), True),
-    ("ours + weights + mixup + balanced sampler",
-     dict(mixup="random", balanced_sampler="class"), True),
+    (
+        "ours + weights + selective mixup (different_class)",
+        dict(mixup="different_class"),
+        True,
+    ),
+    (
+        "ours + weights + mixup + balanced sampler",
+        dict(mixup="random", balanced_sampler="class"),
+        True,
+    ),
     ("ours + weights + training dynamics", dict(record_dynamics=True), True),
 ]
 
@@ -125,31 +131,40 @@ def main():
         if prev is None or res["result"] < prev["result"]:
             best["anchor"] = res
         for name, params, use_w in CONFIGS:
-            res = measure(
-                run_ours, X, y, w if use_w else None, groups, "cpu", **params
-            )
+            res = measure(run_ours, X, y, w if use_w else None, groups, "cpu", **params)
             prev = best.get(name)
             if prev is None or res["result"] < prev["result"]:
                 best[name] = res
             print(rep, name, res, flush=True)
     anchor = best["anchor"]
     t_anchor = anchor["result"]
-    rows.append({
-        "configuration": "plain skorch NeuralNetClassifier (anchor)",
-        "device": "cpu", "n": N_CPU, "epoch s": t_anchor,
-        "ratio to anchor": 1.0, "peak MiB": anchor["peak_mib"],
-    })
+    rows.append(
+        {
+            "configuration": "plain skorch NeuralNetClassifier (anchor)",
+            "device": "cpu",
+            "n": N_CPU,
+            "epoch s": t_anchor,
+            "ratio to anchor": 1.0,
+            "peak MiB": anchor["peak_mib"],
+        }
+    )
     t_ours = None
     for name, _params, _use_w in CONFIGS:
         res = best[name]
         t = res["result"]
         if t_ours is None:
             t_ours = t
-        rows.append({
-            "configuration": name, "device": "cpu", "n": N_CPU, "epoch s": t,
-            "ratio to anchor": t / t_anchor, "ratio to ours, no weights": t / t_ours,
-            "peak MiB": res["peak_mib"],
-        })
+        rows.append(
+            {
+                "configuration": name,
+                "device": "cpu",
+                "n": N_CPU,
+                "epoch s": t,
+                "ratio to anchor": t / t_anchor,
+                "ratio to ours, no weights": t / t_ours,
+                "peak MiB": res["peak_mib"],
+            }
+        )
 
     gpu_rows = []
     gpu_name = measure(_gpu_name)["result"]
@@ -158,20 +173,28 @@ def main():
         t_cpu = measure(run_ours, Xg, yg, wg, gg, "cpu", mixup="random")
         t_gpu = measure(run_ours, Xg, yg, wg, gg, "cuda", mixup="random")
         t_sk = measure(run_plain_skorch, Xg, yg, "cuda")
-        gpu_rows.append({
-            "configuration": "ours + weights + mixup", "n": N_GPU,
-            "CPU epoch s": t_cpu["result"], "GPU epoch s": t_gpu["result"],
-            "GPU speed-up": t_cpu["result"] / t_gpu["result"],
-            "plain skorch GPU epoch s": t_sk["result"],
-        })
+        gpu_rows.append(
+            {
+                "configuration": "ours + weights + mixup",
+                "n": N_GPU,
+                "CPU epoch s": t_cpu["result"],
+                "GPU epoch s": t_gpu["result"],
+                "GPU speed-up": t_cpu["result"] / t_gpu["result"],
+                "plain skorch GPU epoch s": t_sk["result"],
+            }
+        )
         gpu_line = f"GPU: {gpu_name}"
     else:
-        gpu_rows.append({
-            "configuration": "ours + weights + mixup", "n": N_GPU,
-            "CPU epoch s": "not run", "GPU epoch s": "no GPU available",
-            "GPU speed-up": "no GPU available",
-            "plain skorch GPU epoch s": "no GPU available",
-        })
+        gpu_rows.append(
+            {
+                "configuration": "ours + weights + mixup",
+                "n": N_GPU,
+                "CPU epoch s": "not run",
+                "GPU epoch s": "no GPU available",
+                "GPU speed-up": "no GPU available",
+                "plain skorch GPU epoch s": "no GPU available",
+            }
+        )
         gpu_line = "GPU: no GPU available (torch.cuda.is_available() is False)"
 
     body = (
@@ -181,9 +204,18 @@ def main():
         "torch with one thread; torch "
         f"{torch.__version__}.\n\n"
         "## CPU epoch time against plain skorch (same module)\n\n"
-        + markdown_table(rows, ["configuration", "device", "n", "epoch s",
-                                "ratio to anchor", "ratio to ours, no weights",
-                                "peak MiB"])
+        + markdown_table(
+            rows,
+            [
+                "configuration",
+                "device",
+                "n",
+                "epoch s",
+                "ratio to anchor",
+                "ratio to ours, no weights",
+                "peak MiB",
+            ],
+        )
         + "\n\nThe anchor collates rows one at a time (skorch's default Dataset "
         "and DataLoader); ours serves each batch with one indexing call "
         "(`TabularDataset.__getitems__`), which is why it is faster than the "
@@ -191,9 +223,17 @@ def main():
         "isolates the cost of the weights, mixup (partner gather, Beta draws, "
         "two loss terms), the balanced sampler and the dynamics pass.\n\n"
         f"## CPU vs GPU at {N_GPU} x {N_FEATURES}\n\n{gpu_line}\n\n"
-        + markdown_table(gpu_rows, ["configuration", "n", "CPU epoch s",
-                                    "GPU epoch s", "GPU speed-up",
-                                    "plain skorch GPU epoch s"])
+        + markdown_table(
+            gpu_rows,
+            [
+                "configuration",
+                "n",
+                "CPU epoch s",
+                "GPU epoch s",
+                "GPU speed-up",
+                "plain skorch GPU epoch s",
+            ],
+        )
         + "\n\nReproduce: `python benchmarks/bench_neural.py` "
         "(`N_CPU`, `N_GPU`, `EPOCHS` environment variables).\n"
     )

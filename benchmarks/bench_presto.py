@@ -64,14 +64,20 @@ def run_presto(X, y, p_true, n_jobs):
     warnings.simplefilter("ignore")
     c0 = time.process_time()
     m = PRESTOClassifierCV(random_state=0, n_jobs=n_jobs).fit(X, y)
-    return {"mse": _mse(m.predict_rare_proba(X), p_true), "cpu": time.process_time() - c0}
+    return {
+        "mse": _mse(m.predict_rare_proba(X), p_true),
+        "cpu": time.process_time() - c0,
+    }
 
 
 def run_po(X, y, p_true):
     warnings.simplefilter("ignore")
     c0 = time.process_time()
     m = ProportionalOddsClassifier().fit(X, y)
-    return {"mse": _mse(m.predict_rare_proba(X), p_true), "cpu": time.process_time() - c0}
+    return {
+        "mse": _mse(m.predict_rare_proba(X), p_true),
+        "cpu": time.process_time() - c0,
+    }
 
 
 def run_statsmodels(X, y, p_true):
@@ -81,7 +87,10 @@ def run_statsmodels(X, y, p_true):
 
     model = OrderedModel(y, X, distr="logit")
     res = model.fit(method="bfgs", disp=False, maxiter=2000)
-    return {"mse": _mse(np.asarray(res.predict(X))[:, -1], p_true), "cpu": time.process_time() - c0}
+    return {
+        "mse": _mse(np.asarray(res.predict(X))[:, -1], p_true),
+        "cpu": time.process_time() - c0,
+    }
 
 
 def run_logistic(X, y, p_true):
@@ -90,7 +99,10 @@ def run_logistic(X, y, p_true):
     from sklearn.linear_model import LogisticRegression
 
     m = LogisticRegression(max_iter=1000).fit(X, (y == K - 1).astype(int))
-    return {"mse": _mse(m.predict_proba(X)[:, 1], p_true), "cpu": time.process_time() - c0}
+    return {
+        "mse": _mse(m.predict_proba(X)[:, 1], p_true),
+        "cpu": time.process_time() - c0,
+    }
 
 
 def main():
@@ -98,10 +110,22 @@ def main():
     X, y, params = _data()
     p_true = params.proba[:, -1]
     runs = [
-        ("PRESTOClassifierCV() (20 alphas x 5 folds + refit)", run_presto, (X, y, p_true, None)),
-        ("PRESTOClassifierCV(n_jobs=2) (two folds at a time)", run_presto, (X, y, p_true, 2)),
+        (
+            "PRESTOClassifierCV() (20 alphas x 5 folds + refit)",
+            run_presto,
+            (X, y, p_true, None),
+        ),
+        (
+            "PRESTOClassifierCV(n_jobs=2) (two folds at a time)",
+            run_presto,
+            (X, y, p_true, 2),
+        ),
         ("ProportionalOddsClassifier", run_po, (X, y, p_true)),
-        ("statsmodels OrderedModel logit (bfgs) [anchor]", run_statsmodels, (X, y, p_true)),
+        (
+            "statsmodels OrderedModel logit (bfgs) [anchor]",
+            run_statsmodels,
+            (X, y, p_true),
+        ),
         ("LogisticRegression on rare class [anchor]", run_logistic, (X, y, p_true)),
     ]
     rows = []

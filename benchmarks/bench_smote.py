@@ -63,10 +63,12 @@ def _cpu_seconds():
 def _warmup():
     # sizes above the numpy path of small problems, so that the numba
     # kernels (tree, brute force, CSR, generation) are loaded before timing
-    X, y = make_classification(n_samples=30000, n_features=6, weights=[0.9],
-                               random_state=0)
-    Xw, yw = make_classification(n_samples=4000, n_features=40, weights=[0.8],
-                                 random_state=0)
+    X, y = make_classification(
+        n_samples=30000, n_features=6, weights=[0.9], random_state=0
+    )
+    Xw, yw = make_classification(
+        n_samples=4000, n_features=40, weights=[0.8], random_state=0
+    )
     Xs = sparse.csr_matrix(np.where(np.abs(Xw) > 1, Xw, 0.0))
     for cls in (ours.SMOTE, ours.BorderlineSMOTE, ours.ADASYN):
         for nj in (None, 1):
@@ -83,8 +85,9 @@ def _warmup():
 
 def _warmup_imblearn():
     # the same tiny calls on imbalanced-learn's side (imports, first calls)
-    X, y = make_classification(n_samples=3000, n_features=6, weights=[0.9],
-                               random_state=0)
+    X, y = make_classification(
+        n_samples=3000, n_features=6, weights=[0.9], random_state=0
+    )
     for name in ("SMOTE", "BorderlineSMOTE", "ADASYN"):
         getattr(imb, name)().fit_resample(X, y)
     Xc = np.column_stack([X, np.arange(3000) % 7])
@@ -116,30 +119,42 @@ def compare(case, X, y, samplers, rows):
         mine = getattr(ours, name)
         r_imb, r_ours = None, {None: None, 1: None}
         for _ in range(REPEATS):
-            r_imb = _best(r_imb, _run(
-                lambda a=anchor: a(random_state=0).fit_resample(X, y), anchor=True))
+            r_imb = _best(
+                r_imb,
+                _run(
+                    lambda a=anchor: a(random_state=0).fit_resample(X, y), anchor=True
+                ),
+            )
             print(f"{case} {name} imblearn {r_imb['seconds']:.1f}s", flush=True)
             for n_jobs in (None, 1):
-                r_ours[n_jobs] = _best(r_ours[n_jobs], _run(
-                    lambda m=mine, j=n_jobs: m(random_state=0, n_jobs=j).fit_resample(X, y)))
+                r_ours[n_jobs] = _best(
+                    r_ours[n_jobs],
+                    _run(
+                        lambda m=mine, j=n_jobs: m(
+                            random_state=0, n_jobs=j
+                        ).fit_resample(X, y)
+                    ),
+                )
         for n_jobs in (None, 1):
             r = r_ours[n_jobs]
             same = r["result"]["n_out"] == r_imb["result"]["n_out"]
             cpu_imb, cpu_ours = r_imb["result"]["cpu_s"], r["result"]["cpu_s"]
-            rows.append({
-                "case": case,
-                "sampler": name,
-                "n_jobs (ours)": "default" if n_jobs is None else n_jobs,
-                "imblearn s": r_imb["seconds"],
-                "ours s": r["seconds"],
-                "speed-up": r_imb["seconds"] / r["seconds"],
-                "imblearn CPU s": cpu_imb,
-                "ours CPU s": cpu_ours,
-                "CPU ratio": cpu_imb / cpu_ours,
-                "imblearn peak MiB": r_imb["peak_mib"],
-                "ours peak MiB": r["peak_mib"],
-                "same n_out": same,
-            })
+            rows.append(
+                {
+                    "case": case,
+                    "sampler": name,
+                    "n_jobs (ours)": "default" if n_jobs is None else n_jobs,
+                    "imblearn s": r_imb["seconds"],
+                    "ours s": r["seconds"],
+                    "speed-up": r_imb["seconds"] / r["seconds"],
+                    "imblearn CPU s": cpu_imb,
+                    "ours CPU s": cpu_ours,
+                    "CPU ratio": cpu_imb / cpu_ours,
+                    "imblearn peak MiB": r_imb["peak_mib"],
+                    "ours peak MiB": r["peak_mib"],
+                    "same n_out": same,
+                }
+            )
             print(rows[-1], flush=True)
 
 
@@ -148,27 +163,47 @@ def smotenc_cases(rows):
     n = 5_000 if QUICK else 50_000
     y = (rng.rand(n) < 0.1).astype(int)
     X = np.column_stack([rng.randn(n, 5), rng.randint(0, 1000, n)])
-    r_imb = _run(lambda: imb.SMOTENC(categorical_features=[5], random_state=0)
-                 .fit_resample(X, y), anchor=True)
-    r = _run(lambda: ours.SMOTENC(categorical_features=[5], random_state=0)
-             .fit_resample(X, y))
-    rows.append({"case": f"{n // 1000}k x (5 cont + 1 nominal, 1,000 levels)",
-                 "imblearn s": r_imb["seconds"], "ours s": r["seconds"],
-                 "speed-up": r_imb["seconds"] / r["seconds"],
-                 "imblearn peak MiB": r_imb["peak_mib"],
-                 "ours peak MiB": r["peak_mib"]})
+    r_imb = _run(
+        lambda: imb.SMOTENC(categorical_features=[5], random_state=0).fit_resample(
+            X, y
+        ),
+        anchor=True,
+    )
+    r = _run(
+        lambda: ours.SMOTENC(categorical_features=[5], random_state=0).fit_resample(
+            X, y
+        )
+    )
+    rows.append(
+        {
+            "case": f"{n // 1000}k x (5 cont + 1 nominal, 1,000 levels)",
+            "imblearn s": r_imb["seconds"],
+            "ours s": r["seconds"],
+            "speed-up": r_imb["seconds"] / r["seconds"],
+            "imblearn peak MiB": r_imb["peak_mib"],
+            "ours peak MiB": r["peak_mib"],
+        }
+    )
     print(rows[-1], flush=True)
     n = 20_000 if QUICK else 500_000
     y = (rng.rand(n) < 0.1).astype(int)
     X = np.column_stack([rng.randn(n, 5), rng.randint(0, 10_000, n)])
     n_new = int(np.sum(y == 0) - np.sum(y == 1))
-    r = _run(lambda: ours.SMOTENC(categorical_features=[5], random_state=0)
-             .fit_resample(X, y))
-    rows.append({"case": f"{n // 1000}k x (5 cont + 1 nominal, 10,000 levels)",
-                 "imblearn s": "not run",
-                 "ours s": r["seconds"], "speed-up": "",
-                 "imblearn peak MiB": f"needs ~{n_new * 5 * 10_000 * 8 / 2**30:.0f} GiB",
-                 "ours peak MiB": r["peak_mib"]})
+    r = _run(
+        lambda: ours.SMOTENC(categorical_features=[5], random_state=0).fit_resample(
+            X, y
+        )
+    )
+    rows.append(
+        {
+            "case": f"{n // 1000}k x (5 cont + 1 nominal, 10,000 levels)",
+            "imblearn s": "not run",
+            "ours s": r["seconds"],
+            "speed-up": "",
+            "imblearn peak MiB": f"needs ~{n_new * 5 * 10_000 * 8 / 2**30:.0f} GiB",
+            "ours peak MiB": r["peak_mib"],
+        }
+    )
     print(rows[-1], flush=True)
 
 
@@ -177,46 +212,80 @@ def recall_rows(rows, X, name, k=5, eps=1.0):
     t0 = time.perf_counter()
     _, ie = exact.kneighbors()
     t_exact = time.perf_counter() - t0
-    approx = NearestNeighbors(n_neighbors=k, algorithm="approximate", eps=eps,
-                              n_jobs=1).fit(X)
+    approx = NearestNeighbors(
+        n_neighbors=k, algorithm="approximate", eps=eps, n_jobs=1
+    ).fit(X)
     t0 = time.perf_counter()
     _, ia = approx.kneighbors()
     t_approx = time.perf_counter() - t0
     ie.sort(axis=1)
     ia.sort(axis=1)
     hits = sum(np.isin(a, e, assume_unique=True).sum() for a, e in zip(ia, ie))
-    rows.append({"data": name, "exact algorithm": exact.effective_algorithm_,
-                 "k": k, "eps": eps, "recall@k": hits / ie.size,
-                 "exact s": t_exact, "approximate s": t_approx,
-                 "speed-up": t_exact / t_approx})
+    rows.append(
+        {
+            "data": name,
+            "exact algorithm": exact.effective_algorithm_,
+            "k": k,
+            "eps": eps,
+            "recall@k": hits / ie.size,
+            "exact s": t_exact,
+            "approximate s": t_approx,
+            "speed-up": t_exact / t_approx,
+        }
+    )
     print(rows[-1], flush=True)
 
 
 def main():
     rows = []
     n_big = 50_000 if QUICK else 1_000_000
-    X, y = make_classification(n_samples=n_big, n_features=10, n_informative=5,
-                               weights=[0.9], random_state=0)
-    compare(f"{n_big // 1000}k x 10", X, y,
-            ["SMOTE", "BorderlineSMOTE", "ADASYN"], rows)
-    X50, y50 = make_classification(n_samples=10_000 if QUICK else 100_000,
-                                   n_features=50, n_informative=10,
-                                   weights=[0.9], random_state=0)
-    compare(f"{len(y50) // 1000}k x 50", X50, y50,
-            ["SMOTE", "BorderlineSMOTE", "ADASYN"], rows)
+    X, y = make_classification(
+        n_samples=n_big, n_features=10, n_informative=5, weights=[0.9], random_state=0
+    )
+    compare(
+        f"{n_big // 1000}k x 10", X, y, ["SMOTE", "BorderlineSMOTE", "ADASYN"], rows
+    )
+    X50, y50 = make_classification(
+        n_samples=10_000 if QUICK else 100_000,
+        n_features=50,
+        n_informative=10,
+        weights=[0.9],
+        random_state=0,
+    )
+    compare(
+        f"{len(y50) // 1000}k x 50",
+        X50,
+        y50,
+        ["SMOTE", "BorderlineSMOTE", "ADASYN"],
+        rows,
+    )
     # wide data, 5% minority (issue 15): the brute-force path (d >= 32)
-    X64, y64 = make_classification(n_samples=20_000 if QUICK else 200_000,
-                                   n_features=64, n_informative=16,
-                                   weights=[0.95], random_state=0)
-    compare(f"{len(y64) // 1000}k x 64, 5% minority", X64, y64,
-            ["SMOTE", "BorderlineSMOTE"], rows)
+    X64, y64 = make_classification(
+        n_samples=20_000 if QUICK else 200_000,
+        n_features=64,
+        n_informative=16,
+        weights=[0.95],
+        random_state=0,
+    )
+    compare(
+        f"{len(y64) // 1000}k x 64, 5% minority",
+        X64,
+        y64,
+        ["SMOTE", "BorderlineSMOTE"],
+        rows,
+    )
     del X64, y64
     rng = np.random.RandomState(0)
     n_s = 5_000 if QUICK else 50_000
     Xs = sparse.random(n_s, 1000, density=0.01, format="csr", random_state=rng)
     ys = (rng.rand(n_s) < 0.1).astype(int)
-    compare(f"CSR {n_s // 1000}k x 1000, 1% dense", Xs, ys,
-            ["SMOTE", "BorderlineSMOTE", "ADASYN"], rows)
+    compare(
+        f"CSR {n_s // 1000}k x 1000, 1% dense",
+        Xs,
+        ys,
+        ["SMOTE", "BorderlineSMOTE", "ADASYN"],
+        rows,
+    )
 
     nc_rows = []
     smotenc_cases(nc_rows)
@@ -227,9 +296,20 @@ def main():
     X20 = X50[:20_000]
     recall_rows(rec_rows, X20, f"{len(X20) // 1000}k x 50")
 
-    cols = ["case", "sampler", "n_jobs (ours)", "imblearn s", "ours s", "speed-up",
-            "imblearn CPU s", "ours CPU s", "CPU ratio",
-            "imblearn peak MiB", "ours peak MiB", "same n_out"]
+    cols = [
+        "case",
+        "sampler",
+        "n_jobs (ours)",
+        "imblearn s",
+        "ours s",
+        "speed-up",
+        "imblearn CPU s",
+        "ours CPU s",
+        "CPU ratio",
+        "imblearn peak MiB",
+        "ours peak MiB",
+        "same n_out",
+    ]
     body = (
         "imbalanced-learn 0.14.2 with its defaults (exact scikit-learn "
         "neighbours) against sklearn_datacentric in the same run, same data; "
@@ -244,12 +324,31 @@ def main():
         "## SMOTE, BorderlineSMOTE, ADASYN\n\n"
         + markdown_table(rows, cols)
         + "\n\n## SMOTENC (default n_jobs)\n\n"
-        + markdown_table(nc_rows, ["case", "imblearn s", "ours s", "speed-up",
-                                   "imblearn peak MiB", "ours peak MiB"])
+        + markdown_table(
+            nc_rows,
+            [
+                "case",
+                "imblearn s",
+                "ours s",
+                "speed-up",
+                "imblearn peak MiB",
+                "ours peak MiB",
+            ],
+        )
         + "\n\n## Approximate neighbour mode (self k-NN, n_jobs=1)\n\n"
-        + markdown_table(rec_rows, ["data", "exact algorithm", "k", "eps",
-                                    "recall@k", "exact s", "approximate s",
-                                    "speed-up"])
+        + markdown_table(
+            rec_rows,
+            [
+                "data",
+                "exact algorithm",
+                "k",
+                "eps",
+                "recall@k",
+                "exact s",
+                "approximate s",
+                "speed-up",
+            ],
+        )
         + f"\n\nReproduce: `PYTHONPATH=. nice -n 10 python benchmarks/bench_smote.py "
         f"--repeats {REPEATS}`.\n"
     )
@@ -266,11 +365,13 @@ def _brute_vs_sklearn(n_w, repeats):
     from sklearn.neighbors import NearestNeighbors as SkNN
     from threadpoolctl import threadpool_limits
 
-    Xw, _ = make_classification(n_samples=n_w, n_features=64, n_informative=16,
-                                random_state=0)
+    Xw, _ = make_classification(
+        n_samples=n_w, n_features=64, n_informative=16, random_state=0
+    )
     for dt in (np.float64, np.float32):  # compile / load outside the timing
         NearestNeighbors(n_neighbors=6, algorithm="brute", n_jobs=1).fit(
-            Xw[:4000].astype(dt)).kneighbors()
+            Xw[:4000].astype(dt)
+        ).kneighbors()
     best, same = {}, {}
     for _ in range(repeats):
         for threads in ("1", "default"):
@@ -278,9 +379,11 @@ def _brute_vs_sklearn(n_w, repeats):
                 for dt in (np.float64, np.float32):
                     Xd = Xw.astype(dt)
                     nj = 1 if threads == "1" else None
-                    est = (NearestNeighbors(n_neighbors=6, algorithm="brute",
-                                            n_jobs=nj) if lib == "ours"
-                           else SkNN(n_neighbors=6, algorithm="brute", n_jobs=nj))
+                    est = (
+                        NearestNeighbors(n_neighbors=6, algorithm="brute", n_jobs=nj)
+                        if lib == "ours"
+                        else SkNN(n_neighbors=6, algorithm="brute", n_jobs=nj)
+                    )
                     with threadpool_limits(1 if threads == "1" else None):
                         t, c = time.perf_counter(), time.process_time()
                         ind = est.fit(Xd).kneighbors()[1]
@@ -296,11 +399,16 @@ def _brute_vs_sklearn(n_w, repeats):
             key = (threads, dt)
             sk, me = best[("scikit-learn",) + key], best[("ours",) + key]
             a, b = same[key][0], same[key][1]
-            rows.append({
-                "threads": "1 (CPU s)" if threads == "1" else "default (wall s)",
-                "dtype": dt, "scikit-learn s": sk, "ours s": me,
-                "ratio": sk / me, "same indices": bool(np.array_equal(a, b)),
-            })
+            rows.append(
+                {
+                    "threads": "1 (CPU s)" if threads == "1" else "default (wall s)",
+                    "dtype": dt,
+                    "scikit-learn s": sk,
+                    "ours s": me,
+                    "ratio": sk / me,
+                    "same indices": bool(np.array_equal(a, b)),
+                }
+            )
             print(rows[-1], flush=True)
     return rows
 
@@ -310,18 +418,38 @@ def wide():
     equal threads, and SMOTE / BorderlineSMOTE at 200k x 64, 5% minority,
     against imbalanced-learn."""
     rows = []
-    X64, y64 = make_classification(n_samples=20_000 if QUICK else 200_000,
-                                   n_features=64, n_informative=16,
-                                   weights=[0.95], random_state=0)
-    compare(f"{len(y64) // 1000}k x 64, 5% minority", X64, y64,
-            ["SMOTE", "BorderlineSMOTE"], rows)
+    X64, y64 = make_classification(
+        n_samples=20_000 if QUICK else 200_000,
+        n_features=64,
+        n_informative=16,
+        weights=[0.95],
+        random_state=0,
+    )
+    compare(
+        f"{len(y64) // 1000}k x 64, 5% minority",
+        X64,
+        y64,
+        ["SMOTE", "BorderlineSMOTE"],
+        rows,
+    )
     # in this process, after the forked measurements (a fork after numba's
     # or OpenMP's threads have started can hang)
     n_w = 5_000 if QUICK else 20_000
     brute = _brute_vs_sklearn(n_w, max(REPEATS, 3))
-    cols = ["case", "sampler", "n_jobs (ours)", "imblearn s", "ours s", "speed-up",
-            "imblearn CPU s", "ours CPU s", "CPU ratio",
-            "imblearn peak MiB", "ours peak MiB", "same n_out"]
+    cols = [
+        "case",
+        "sampler",
+        "n_jobs (ours)",
+        "imblearn s",
+        "ours s",
+        "speed-up",
+        "imblearn CPU s",
+        "ours CPU s",
+        "CPU ratio",
+        "imblearn peak MiB",
+        "ours peak MiB",
+        "same n_out",
+    ]
     body = (
         "The dense brute force of `sklearn_datacentric.neighbors` (used from "
         "17 features up, and for every d >= 32): a float32 GEMM (float32 data "
@@ -346,8 +474,7 @@ def wide():
         f"--repeats {REPEATS}`.\n"
     )
     name = "neighbors_wide_quick" if QUICK else "neighbors_wide"
-    print(write_results(name, "Wide data: brute force against scikit-learn",
-                        body))
+    print(write_results(name, "Wide data: brute force against scikit-learn", body))
 
 
 _BEFORE = """| sampler | imblearn CPU s | ours CPU s | ratio | tree build s | \
@@ -369,8 +496,9 @@ def profile():
     import sklearn_datacentric.over_sampling._smote._kernels as sk
 
     n_big = 50_000 if QUICK else 1_000_000
-    X, y = make_classification(n_samples=n_big, n_features=10, n_informative=5,
-                               weights=[0.9], random_state=0)
+    X, y = make_classification(
+        n_samples=n_big, n_features=10, n_informative=5, weights=[0.9], random_state=0
+    )
     phases = {}
 
     def timed(obj, name, key):
@@ -388,11 +516,19 @@ def profile():
 
     for name in ("SMOTE", "BorderlineSMOTE", "ADASYN"):
         getattr(ours, name)(n_jobs=1).fit_resample(X[:40000], y[:40000])
-    orig = [(nb.NearestNeighbors, "_build_index",
-             timed(nb.NearestNeighbors, "_build_index", "tree build")),
-            (nb.NearestNeighbors, "_search_tree",
-             timed(nb.NearestNeighbors, "_search_tree", "tree query")),
-            (sk, "interpolate", timed(sk, "interpolate", "interpolation"))]
+    orig = [
+        (
+            nb.NearestNeighbors,
+            "_build_index",
+            timed(nb.NearestNeighbors, "_build_index", "tree build"),
+        ),
+        (
+            nb.NearestNeighbors,
+            "_search_tree",
+            timed(nb.NearestNeighbors, "_search_tree", "tree query"),
+        ),
+        (sk, "interpolate", timed(sk, "interpolate", "interpolation")),
+    ]
     rows = []
     for name in ("SMOTE", "BorderlineSMOTE", "ADASYN"):
         best = None
@@ -405,8 +541,12 @@ def profile():
             t = time.process_time()
             getattr(ours, name)(random_state=0, n_jobs=1).fit_resample(X, y)
             tot = time.process_time() - t
-            row = {"sampler": name, "imblearn CPU s": cpu_imb, "ours CPU s": tot,
-                   "ratio": cpu_imb / tot}
+            row = {
+                "sampler": name,
+                "imblearn CPU s": cpu_imb,
+                "ours CPU s": tot,
+                "ratio": cpu_imb / tot,
+            }
             for key in ("tree build", "tree query", "interpolation"):
                 row[f"{key} s"] = phases.get(key, 0.0)
             row["other s (checks, draws, output)"] = tot - sum(phases.values())
@@ -416,8 +556,9 @@ def profile():
             else:  # best of each side (interleaved runs)
                 best["imblearn CPU s"] = min(best["imblearn CPU s"], cpu_imb)
                 if tot < best["ours CPU s"]:
-                    best.update({k: v for k, v in row.items()
-                                 if k not in ("imblearn CPU s",)})
+                    best.update(
+                        {k: v for k, v in row.items() if k not in ("imblearn CPU s",)}
+                    )
                 best["ratio"] = best["imblearn CPU s"] / best["ours CPU s"]
         rows.append(best)
     for obj, attr, f in orig:
@@ -432,7 +573,8 @@ def profile():
         f"## Where the time goes: {n_big // 1000}k x 10, 10% minority\n\n"
         + markdown_table(rows, list(rows[0]))
         + "\n\nBefore (leaf_size 64, feature-major leaf scans; commit "
-        "74a3740, one run):\n\n" + _BEFORE
+        "74a3740, one run):\n\n"
+        + _BEFORE
         + "\nThe query is the KD-tree search (SMOTE: k = 6 among the 100k "
         "minority points; BorderlineSMOTE: k = 11, ADASYN: k = 6, for the "
         "minority rows among all 1M points); the build is the tree over all "
@@ -451,8 +593,7 @@ def profile():
         f"--profile --repeats {REPEATS}`.\n"
     )
     name = "smote_profile_quick" if QUICK else "smote_profile"
-    print(write_results(name, "SMOTE family: profile and wide brute force",
-                        body))
+    print(write_results(name, "SMOTE family: profile and wide brute force", body))
 
 
 if __name__ == "__main__":

@@ -61,44 +61,63 @@ METHODS = {
         ),
     ),
     "SMOTE-IPF": (
-        lambda rs: ours.SMOTEIPF(k_neighbors=5, n_folds=9, n_iterations=3, p=0.01,
-                                 voting="majority", random_state=rs),
-        lambda sv, rs: sv.SMOTE_IPF(proportion=1.0, n_neighbors=5, n_folds=9, k=3,
-                                    p=0.01, voting="majority", random_state=rs),
+        lambda rs: ours.SMOTEIPF(
+            k_neighbors=5,
+            n_folds=9,
+            n_iterations=3,
+            p=0.01,
+            voting="majority",
+            random_state=rs,
+        ),
+        lambda sv, rs: sv.SMOTE_IPF(
+            proportion=1.0,
+            n_neighbors=5,
+            n_folds=9,
+            k=3,
+            p=0.01,
+            voting="majority",
+            random_state=rs,
+        ),
     ),
     "Lee": (
         lambda rs: ours.LeeSMOTE(k_neighbors=5, rejection_level=0.5, random_state=rs),
-        lambda sv, rs: sv.Lee(proportion=1.0, n_neighbors=5, rejection_level=0.5,
-                              random_state=rs),
+        lambda sv, rs: sv.Lee(
+            proportion=1.0, n_neighbors=5, rejection_level=0.5, random_state=rs
+        ),
     ),
     "SMOBD": (
-        lambda rs: ours.SMOBD(eta=0.5, t=1.8, min_samples=5, max_eps=1.0,
-                              random_state=rs),
-        lambda sv, rs: sv.SMOBD(proportion=1.0, eta1=0.5, t=1.8, min_samples=5,
-                                max_eps=1.0, random_state=rs),
+        lambda rs: ours.SMOBD(
+            eta=0.5, t=1.8, min_samples=5, max_eps=1.0, random_state=rs
+        ),
+        lambda sv, rs: sv.SMOBD(
+            proportion=1.0, eta1=0.5, t=1.8, min_samples=5, max_eps=1.0, random_state=rs
+        ),
     ),
     "G-SMOTE": (
         lambda rs: ours.GSMOTE(k_neighbors=5, random_state=rs),
-        lambda sv, rs: sv.G_SMOTE(proportion=1.0, n_neighbors=5, method="linear",
-                                  random_state=rs),
+        lambda sv, rs: sv.G_SMOTE(
+            proportion=1.0, n_neighbors=5, method="linear", random_state=rs
+        ),
     ),
     "CCR": (
         # energy 1.0 in the (standardised) units of X, as smote-variants; the
         # package's default works in min-max units, see benchmarks/ccr_heldout.py
         lambda rs: ours.CCR(energy=1.0, feature_scaling=None, random_state=rs),
-        lambda sv, rs: sv.CCR(proportion=1.0, energy=1.0, scaling=0.0,
-                              random_state=rs),
+        lambda sv, rs: sv.CCR(proportion=1.0, energy=1.0, scaling=0.0, random_state=rs),
     ),
     "LVQ-SMOTE": (
         lambda rs: ours.LVQSMOTE(k_neighbors=5, n_clusters=10, random_state=rs),
-        lambda sv, rs: sv.LVQ_SMOTE(proportion=1.0, n_neighbors=5, n_clusters=10,
-                                    random_state=rs),
+        lambda sv, rs: sv.LVQ_SMOTE(
+            proportion=1.0, n_neighbors=5, n_clusters=10, random_state=rs
+        ),
     ),
     "Assembled-SMOTE": (
-        lambda rs: ours.AssembledSMOTE(k_neighbors=5, pop=2, threshold=0.3,
-                                       random_state=rs),
-        lambda sv, rs: sv.Assembled_SMOTE(proportion=1.0, n_neighbors=5, pop=2,
-                                          thres=0.3, random_state=rs),
+        lambda rs: ours.AssembledSMOTE(
+            k_neighbors=5, pop=2, threshold=0.3, random_state=rs
+        ),
+        lambda sv, rs: sv.Assembled_SMOTE(
+            proportion=1.0, n_neighbors=5, pop=2, thres=0.3, random_state=rs
+        ),
     ),
 }
 METRICS = ("auc", "gmean", "f1", "p20")
@@ -141,8 +160,11 @@ def run_dataset(name, sv, repeats):
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y).astype(int)
     cv = RepeatedStratifiedKFold(n_splits=5, n_repeats=repeats, random_state=0)
-    acc = {(m, impl): {k: [] for k in (*METRICS, "time")}
-           for m in METHODS for impl in ("ours", "sv")}
+    acc = {
+        (m, impl): {k: [] for k in (*METRICS, "time")}
+        for m in METHODS
+        for impl in ("ours", "sv")
+    }
     for fold, (tr, te) in enumerate(cv.split(X, y)):
         scaler = StandardScaler().fit(X[tr])
         X_tr, X_te = scaler.transform(X[tr]), scaler.transform(X[te])
@@ -163,8 +185,10 @@ def run_dataset(name, sv, repeats):
                 for k in METRICS:
                     a[k].append(res[k])
     return {
-        key: {k: (float(np.sum(v)) if k == "time" else float(np.mean(v)))
-              for k, v in d.items()}
+        key: {
+            k: (float(np.sum(v)) if k == "time" else float(np.mean(v)))
+            for k, v in d.items()
+        }
         for key, d in acc.items()
     }
 
@@ -202,15 +226,23 @@ def timing_section(sv, names):
         for m, (make_ours, make_sv) in METHODS.items():
             # warm-up: the same call once in the child (numba compilation of
             # the code paths this data size takes, lazy imports), then timed
-            o = measure(_run_ours, make_ours, X, y,
-                        warmup=partial(_run_ours, make_ours, X, y))
-            s = measure(_run_sv, make_sv, sv, X, y,
-                        warmup=partial(_run_sv, make_sv, sv, X, y))
-            rows.append({
-                "dataset": name, "method": m, "ours_s": o["seconds"],
-                "sv_s": s["seconds"], "ratio": o["seconds"] / s["seconds"],
-                "ours_peak_MiB": o["peak_mib"], "sv_peak_MiB": s["peak_mib"],
-            })
+            o = measure(
+                _run_ours, make_ours, X, y, warmup=partial(_run_ours, make_ours, X, y)
+            )
+            s = measure(
+                _run_sv, make_sv, sv, X, y, warmup=partial(_run_sv, make_sv, sv, X, y)
+            )
+            rows.append(
+                {
+                    "dataset": name,
+                    "method": m,
+                    "ours_s": o["seconds"],
+                    "sv_s": s["seconds"],
+                    "ratio": o["seconds"] / s["seconds"],
+                    "ours_peak_MiB": o["peak_mib"],
+                    "sv_peak_MiB": s["peak_mib"],
+                }
+            )
     return rows
 
 
@@ -218,8 +250,18 @@ TIMING_HEADER = "## One resampling of the largest datasets"
 
 
 def timing_markdown(timing):
-    table = markdown_table(timing, ["dataset", "method", "ours_s", "sv_s", "ratio",
-                                    "ours_peak_MiB", "sv_peak_MiB"])
+    table = markdown_table(
+        timing,
+        [
+            "dataset",
+            "method",
+            "ours_s",
+            "sv_s",
+            "ratio",
+            "ours_peak_MiB",
+            "sv_peak_MiB",
+        ],
+    )
     return f"""
 {TIMING_HEADER} (forked child, peak memory)
 
@@ -248,9 +290,22 @@ def rewrite_timing_section(timing):
 
 def write(per_dataset, timing, args, started, sv_version, finished):
     rows = summarise(per_dataset)
-    summary_cols = ["method", "auc_ours", "auc_sv", "auc_diff", "within_0.01",
-                    "gmean_ours", "gmean_sv", "f1_ours", "f1_sv", "p20_ours",
-                    "p20_sv", "time_ours", "time_sv", "time_ratio"]
+    summary_cols = [
+        "method",
+        "auc_ours",
+        "auc_sv",
+        "auc_diff",
+        "within_0.01",
+        "gmean_ours",
+        "gmean_sv",
+        "f1_ours",
+        "f1_sv",
+        "p20_ours",
+        "p20_sv",
+        "time_ours",
+        "time_sv",
+        "time_ratio",
+    ]
     ds_rows = []
     for name, d in per_dataset.items():
         r = {"dataset": name}
@@ -259,7 +314,7 @@ def write(per_dataset, timing, args, started, sv_version, finished):
         ds_rows.append(r)
     status = "complete" if finished else "PARTIAL (run in progress or cut off)"
     body = f"""Status: {status}. Datasets done: {len(per_dataset)}
-({', '.join(per_dataset)}). smote-variants {sv_version}.
+({", ".join(per_dataset)}). smote-variants {sv_version}.
 Protocol: RepeatedStratifiedKFold(5 x {args.repeats}), features standardised
 per training fold; classifiers kNN(k=5), DecisionTree(max_depth=5),
 CalibratedClassifierCV(LinearSVC, cv=3, sigmoid); scores averaged over folds,
@@ -304,12 +359,13 @@ Command: `OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 python benchmarks/bench_smote_va
 
 ## Mean AUC per dataset (ours / smote-variants)
 
-{markdown_table(ds_rows, ['dataset', *METHODS])}
+{markdown_table(ds_rows, ["dataset", *METHODS])}
 """
     if timing:
         body += timing_markdown(timing)
     return write_results(
-        "smote_variants", "smote-variants methods: ours vs smote-variants 1.0.1",
+        "smote_variants",
+        "smote-variants methods: ours vs smote-variants 1.0.1",
         body,
     )
 
@@ -320,8 +376,11 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--no-timing", action="store_true")
-    parser.add_argument("--timing-only", action="store_true",
-                        help="only redo the timing section of the results file")
+    parser.add_argument(
+        "--timing-only",
+        action="store_true",
+        help="only redo the timing section of the results file",
+    )
     args = parser.parse_args()
     logging.getLogger("smote_variants").setLevel(logging.ERROR)
     import smote_variants as sv

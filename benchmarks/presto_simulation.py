@@ -133,7 +133,9 @@ def _summary_rows(label, res, n_rare, idx):
         if m != "PRESTO":
             row["PRESTO better in"] = f"{np.mean(res['PRESTO'] < v) * 100:.0f}%"
         else:
-            row["PRESTO better in"] = f"rare n = {np.mean(n_rare):.0f}, alpha idx {np.median(idx):.0f}"
+            row["PRESTO better in"] = (
+                f"rare n = {np.mean(n_rare):.0f}, alpha idx {np.median(idx):.0f}"
+            )
         out.append(row)
     return out
 
@@ -158,11 +160,20 @@ def simulation(reps, variants, n_test):
             for ic in INTERCEPTS:
                 label = f"a=({ic[0]:g},{ic[1]:g},{ic[2]:g}), q={dp:.2g}"
                 res, res_te, n_rare, idx = run_setting(
-                    ic, dp, reps, beta, sparse_base, seed0=int(1000 * dp) * 1000 + int(ic[1] * 10) * 100, n_test=n_test
+                    ic,
+                    dp,
+                    reps,
+                    beta,
+                    sparse_base,
+                    seed0=int(1000 * dp) * 1000 + int(ic[1] * 10) * 100,
+                    n_test=n_test,
                 )
                 rows_tr += _summary_rows(label, res, n_rare, idx)
                 rows_te += _summary_rows(label, res_te, n_rare, idx)
-                print(f"[{name}] {label}: done ({time.perf_counter() - t0:.0f} s)", flush=True)
+                print(
+                    f"[{name}] {label}: done ({time.perf_counter() - t0:.0f} s)",
+                    flush=True,
+                )
         body.append(f"## {name}\n")
         body.append(
             f"{reps} replications per setting, {time.perf_counter() - t0:.0f} s wall, "
@@ -194,7 +205,9 @@ def simulation(reps, variants, n_test):
 def wine_quality(n_splits, test_size=0.3):
     X, y = load_wine_quality(return_X_y=True)
     rare = int(np.max(y))
-    splitter = StratifiedShuffleSplit(n_splits=n_splits, test_size=test_size, random_state=0)
+    splitter = StratifiedShuffleSplit(
+        n_splits=n_splits, test_size=test_size, random_state=0
+    )
     res = {m: {"brier": [], "logloss": []} for m in METHODS}
     t0 = time.perf_counter()
     for i, (tr, te) in enumerate(splitter.split(X, y)):
@@ -203,7 +216,9 @@ def wine_quality(n_splits, test_size=0.3):
         for m in METHODS:
             p = np.clip(pred[m], 1e-15, 1 - 1e-15)
             res[m]["brier"].append(np.mean((pred[m] - ev) ** 2))
-            res[m]["logloss"].append(-np.mean(ev * np.log(p) + (1 - ev) * np.log(1 - p)))
+            res[m]["logloss"].append(
+                -np.mean(ev * np.log(p) + (1 - ev) * np.log(1 - p))
+            )
     rows = []
     for m in METHODS:
         b = np.asarray(res[m]["brier"])
@@ -216,7 +231,9 @@ def wine_quality(n_splits, test_size=0.3):
             "SE": float(ll.std(ddof=1) / np.sqrt(len(ll))),
         }
         if m != "PRESTO":
-            row["PRESTO better (Brier)"] = f"{np.mean(np.asarray(res['PRESTO']['brier']) < b) * 100:.0f}%"
+            row["PRESTO better (Brier)"] = (
+                f"{np.mean(np.asarray(res['PRESTO']['brier']) < b) * 100:.0f}%"
+            )
         rows.append(row)
     counts = np.bincount(y)
     body = (
@@ -232,7 +249,14 @@ def wine_quality(n_splits, test_size=0.3):
         f"Time {time.perf_counter() - t0:.0f} s.\n\n"
         + markdown_table(
             rows,
-            ["method", "rare Brier (x1e-3)", "SE (x1e-3)", "rare log loss", "SE", "PRESTO better (Brier)"],
+            [
+                "method",
+                "rare Brier (x1e-3)",
+                "SE (x1e-3)",
+                "rare log loss",
+                "SE",
+                "PRESTO better (Brier)",
+            ],
         )
     )
     return body
@@ -261,7 +285,9 @@ def _rare_probas_wine(X, y, X_te, seed):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reps", type=int, default=100)
-    parser.add_argument("--variant", choices=["paper-code", "issue", "both"], default="paper-code")
+    parser.add_argument(
+        "--variant", choices=["paper-code", "issue", "both"], default="paper-code"
+    )
     parser.add_argument("--n-test", type=int, default=10_000)
     parser.add_argument("--wine-splits", type=int, default=20)
     parser.add_argument("--skip-wine", action="store_true")
@@ -273,11 +299,15 @@ def main(argv=None):
         variants.append(("Issue wording: b_1 = 0.5 * ones (dense)", 0.5, False))
     warnings.simplefilter("ignore")
     body = simulation(args.reps, variants, args.n_test)
-    path = write_results("presto_simulation", "PRESTO: sparse-differences simulation", body)
+    path = write_results(
+        "presto_simulation", "PRESTO: sparse-differences simulation", body
+    )
     print(f"wrote {path}")
     if not args.skip_wine:
         body = wine_quality(args.wine_splits)
-        path = write_results("presto_wine_quality", "PRESTO on red wine quality (rare top class)", body)
+        path = write_results(
+            "presto_wine_quality", "PRESTO on red wine quality (rare top class)", body
+        )
         print(f"wrote {path}")
 
 

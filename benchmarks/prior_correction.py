@@ -124,9 +124,7 @@ def main():
             row[f"{k} mean"] = float(vals.mean())
             row[f"{k} - SMOTE"] = float(diff.mean())
             row[f"{k} SE"] = float(diff.std(ddof=1) / np.sqrt(len(diff)))
-        lower = sum(
-            per[d][m]["log_loss"] < per[d]["SMOTE"]["log_loss"] for d in per
-        )
+        lower = sum(per[d][m]["log_loss"] < per[d]["SMOTE"]["log_loss"] for d in per)
         row["datasets with lower log loss than SMOTE"] = f"{lower}/{len(per)}"
         summary.append(row)
     elapsed = time.perf_counter() - started

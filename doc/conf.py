@@ -54,9 +54,7 @@ sphinx_gallery_conf = {
 }
 
 warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is")
-warnings.filterwarnings(
-    "ignore", category=FutureWarning, message=".*sklearn_tags.*"
-)
+warnings.filterwarnings("ignore", category=FutureWarning, message=".*sklearn_tags.*")
 
 _FOREIGN_ROLE = __import__("re").compile(r":(ref|term|doc):`([^`<]*?)\s*(<[^>]*>)?`")
 
@@ -70,7 +68,9 @@ def _strip_foreign_refs(app, what, name, obj, options, lines):
         return
     if module.split(".")[0] == "torch":
         # torch's own docstrings are not valid reStructuredText for docutils
-        lines[:] = ["Inherited from :class:`torch.nn.Module`; see the PyTorch documentation."]
+        lines[:] = [
+            "Inherited from :class:`torch.nn.Module`; see the PyTorch documentation."
+        ]
         return
     for i, line in enumerate(lines):
         lines[i] = _FOREIGN_ROLE.sub(lambda m: m.group(2) or m.group(3)[1:-1], line)

@@ -208,9 +208,7 @@ def _read_imbalanced(y_test, outputs, seed):
             f"{gain:+.3f} against no resampling, {_verdict(gain, sd_bal)}."
         )
     else:
-        lines.append(
-            f"Balanced accuracy: no resampling wins ({bal[base]:.3f})."
-        )
+        lines.append(f"Balanced accuracy: no resampling wins ({bal[base]:.3f}).")
     f1 = {k: f1_score(y_test, d) for k, (_, d) in outputs.items()}
     precision = {
         k: precision_score(y_test, d, zero_division=0) for k, (_, d) in outputs.items()
@@ -342,14 +340,14 @@ def _read_conformal(cover, width, level):
     split, weighted = (np.asarray(cover[k]) for k in cover)
     w_split, w_weighted = (np.median(width[k]) for k in width)
     lines.append(
-        f"Weighted intervals are {w_weighted / w_split - 1:+.0%} wider in "
-        "median."
+        f"Weighted intervals are {w_weighted / w_split - 1:+.0%} wider in median."
     )
     split_se = split.std(ddof=1) / np.sqrt(len(split))
     weighted_se = weighted.std(ddof=1) / np.sqrt(len(weighted))
-    if split.mean() < level - 2 * split_se and abs(
-        weighted.mean() - level
-    ) <= 2 * weighted_se + 0.01:
+    if (
+        split.mean() < level - 2 * split_se
+        and abs(weighted.mean() - level) <= 2 * weighted_se + 0.01
+    ):
         lines.append(
             "Why: split conformal assumes the test points are exchangeable "
             "with the calibration points; the tilted test set has more points "
@@ -387,7 +385,9 @@ def rare_ordinal_event(random_state=0, progress=_silent):
     scores = {"PRESTO (CV)": [], "proportional odds": [], "logistic, rare vs rest": []}
     alpha_ratios, n_rare_train = [], []
     for seed in range(5):
-        progress(f"ordinal split {seed + 1}/5: PRESTO (CV), proportional odds, logistic")
+        progress(
+            f"ordinal split {seed + 1}/5: PRESTO (CV), proportional odds, logistic"
+        )
         X_tr, X_te, y_tr, y_te = train_test_split(
             X, y, test_size=0.3, stratify=y, random_state=random_state + seed
         )
@@ -479,7 +479,10 @@ SECTIONS = {
         "Prediction intervals that stay valid under covariate shift",
         conformal_under_shift,
     ),
-    "ordinal": ("A rare event at the end of an ordinal scale: PRESTO", rare_ordinal_event),
+    "ordinal": (
+        "A rare event at the end of an ordinal scale: PRESTO",
+        rare_ordinal_event,
+    ),
 }
 
 

@@ -16,7 +16,17 @@ numpydoc_validation = pytest.importorskip("numpydoc.validate")
 
 from sklearn_datacentric.utils.discovery import PUBLIC_MODULES  # noqa: E402
 
-MODULES = sorted({*PUBLIC_MODULES, "base", "datasets", "metrics", "model_selection", "pipeline", "utils"})
+MODULES = sorted(
+    {
+        *PUBLIC_MODULES,
+        "base",
+        "datasets",
+        "metrics",
+        "model_selection",
+        "pipeline",
+        "utils",
+    }
+)
 
 # Check codes ignored everywhere, and why:
 IGNORED = {

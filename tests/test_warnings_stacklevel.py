@@ -57,4 +57,3 @@ def test_estimator_warning_points_at_the_caller():
     model = PRESTOClassifier(alpha=0.01, max_iter=1)
     for w in _caught(ConvergenceWarning, lambda: model.fit(X, y)):
         assert w.filename == __file__, w.filename
-

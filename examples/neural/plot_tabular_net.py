@@ -43,7 +43,11 @@ X_train, y_train = sample(3000, 0.10)
 X_test, y_test = sample(4000, 0.5)
 
 common = dict(
-    module__width=64, module__depth=2, max_epochs=25, batch_size=128, lr=3e-3,
+    module__width=64,
+    module__depth=2,
+    max_epochs=25,
+    batch_size=128,
+    lr=3e-3,
     random_state=0,
 )
 
@@ -62,16 +66,18 @@ scores = {}
 for name, model in models.items():
     model.fit(X_train, y_train)
     scores[name] = balanced_accuracy_score(y_test, model.predict(X_test))
-    print(f"{name!r:40s} balanced accuracy {scores[name]:.3f} "
-          f"({model.n_epochs_} epochs)")
+    print(
+        f"{name!r:40s} balanced accuracy {scores[name]:.3f} ({model.n_epochs_} epochs)"
+    )
 
 # %%
 # Training dynamics: mislabelled rows have a low area under the margin
 # --------------------------------------------------------------------
 flip = rng.rand(len(y_train)) < 0.1
 y_noisy = np.where(flip, 1 - y_train, y_train)
-net = TabularNetClassifier(record_dynamics=True, train_split=None,
-                           **dict(common, max_epochs=15))
+net = TabularNetClassifier(
+    record_dynamics=True, train_split=None, **dict(common, max_epochs=15)
+)
 net.fit(X_train, y_noisy)
 aum = net.margins_.mean(axis=0)  # (n_epochs, n_samples) -> one value per row
 

@@ -63,7 +63,12 @@ for k, ax in enumerate(axes):
 axes[0].set_ylabel("weight b_k")
 axes[0].legend()
 fig.tight_layout()
-print("fused differences:", int(np.sum(presto.coef_diff_ == 0)), "of", presto.coef_diff_.size)
+print(
+    "fused differences:",
+    int(np.sum(presto.coef_diff_ == 0)),
+    "of",
+    presto.coef_diff_.size,
+)
 
 # %%
 # A reduced replication study
@@ -79,7 +84,9 @@ for seed in range(10):
     p_true = truth.proba[:, -1]
     preds = {
         "PRESTO": PRESTOClassifierCV(random_state=seed).fit(X, y).predict_rare_proba(X),
-        "proportional odds": ProportionalOddsClassifier().fit(X, y).predict_rare_proba(X),
+        "proportional odds": ProportionalOddsClassifier()
+        .fit(X, y)
+        .predict_rare_proba(X),
         "logistic (rare)": LogisticRegression(C=np.inf, max_iter=2000)
         .fit(X, y == 3)
         .predict_proba(X)[:, 1],
@@ -117,6 +124,8 @@ for i, (tr, te) in enumerate(splits.split(Xw, yw)):
         brier[name].append(np.mean((m.predict_rare_proba(Xw[te]) - event) ** 2))
     lr = make_pipeline(StandardScaler(), LogisticRegression(C=np.inf, max_iter=5000))
     lr.fit(Xw[tr], yw[tr] == 5)
-    brier["logistic (rare)"].append(np.mean((lr.predict_proba(Xw[te])[:, 1] - event) ** 2))
+    brier["logistic (rare)"].append(
+        np.mean((lr.predict_proba(Xw[te])[:, 1] - event) ** 2)
+    )
 for name, v in brier.items():
     print(f"{name:>18}: held-out Brier of quality 8 = {np.mean(v):.5f}")

@@ -31,8 +31,14 @@ from sklearn.datasets import make_classification
 from sklearn_datacentric.over_sampling import ADASYN, SMOTE, BorderlineSMOTE
 
 X, y = make_classification(
-    n_samples=600, n_features=2, n_informative=2, n_redundant=0,
-    n_clusters_per_class=1, weights=[0.9], class_sep=0.8, random_state=3,
+    n_samples=600,
+    n_features=2,
+    n_informative=2,
+    n_redundant=0,
+    n_clusters_per_class=1,
+    weights=[0.9],
+    class_sep=0.8,
+    random_state=3,
 )
 print("class counts:", np.bincount(y))
 
@@ -54,8 +60,13 @@ for ax, (name, sampler) in zip(axes.ravel(), samplers.items()):
     ax.scatter(*X_res[syn].T, s=6, c="tab:orange", alpha=0.6, label="synthetic")
     if hasattr(sampler, "in_danger_indices_"):
         danger = sampler.in_danger_indices_.get(1, [])
-        ax.scatter(*X[danger].T, s=40, facecolors="none", edgecolors="k",
-                   label="in danger (seeds)")
+        ax.scatter(
+            *X[danger].T,
+            s=40,
+            facecolors="none",
+            edgecolors="k",
+            label="in danger (seeds)",
+        )
     ax.set_title(f"{name}: {syn.sum()} new points")
 axes[0, 0].legend(loc="lower left", fontsize=8)
 fig.tight_layout()
@@ -71,8 +82,9 @@ X_res, y_res = sampler.fit_resample(X, y)
 p = sampler.provenance_
 syn = p.synthetic
 on_segment = X[p.seed[syn]] + p.gap[syn, None] * (X[p.partner[syn]] - X[p.seed[syn]])
-print("max distance to the seed-partner segment:",
-      np.abs(X_res[syn] - on_segment).max())
+print(
+    "max distance to the seed-partner segment:", np.abs(X_res[syn] - on_segment).max()
+)
 weights = np.where(y == 1, 2.0, 1.0)
 w_res = sampler.propagate(weights, how="interpolate")
 print("weights of the first synthetic rows:", w_res[syn][:5])

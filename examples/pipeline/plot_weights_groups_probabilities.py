@@ -110,7 +110,11 @@ smoted = make_pipeline(
     StandardScaler(), SMOTE(random_state=0), LogisticRegression(max_iter=1000)
 )
 corrected = PriorCorrectedClassifier(smoted)
-models = {"no resampling": plain, "SMOTE": smoted, "SMOTE + prior correction": corrected}
+models = {
+    "no resampling": plain,
+    "SMOTE": smoted,
+    "SMOTE + prior correction": corrected,
+}
 
 fig, ax = plt.subplots(figsize=(5.5, 5))
 for name, model in models.items():

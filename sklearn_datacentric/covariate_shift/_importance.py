@@ -153,8 +153,11 @@ class _ImportanceWeightedBase(MetaEstimatorMixin, BaseEstimator):
             check_overflow(Xs, estimator=self)
             if y_num is not None:
                 check_overflow(y_num, estimator=self, name="y")
-        with explain_overflow(Xs, estimator=self), explain_overflow(
-            np.zeros(0) if y_num is None else y_num, estimator=self, name="y"
+        with (
+            explain_overflow(Xs, estimator=self),
+            explain_overflow(
+                np.zeros(0) if y_num is None else y_num, estimator=self, name="y"
+            ),
         ):
             self.estimator_ = est.fit(Xs, ys, sample_weight=w, **params)
         if self._is_clf:

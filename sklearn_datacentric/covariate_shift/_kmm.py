@@ -125,7 +125,9 @@ class _KMMBase(BaseWeighter):
         if not e:
             return kernel_smooth(X, centers, values, self.sigma_)
         return kernel_smooth(
-            np.ldexp(X, -e), np.ldexp(centers, -e), values,
+            np.ldexp(X, -e),
+            np.ldexp(centers, -e),
+            values,
             float(np.ldexp(self.sigma_, -e)),
         )
 

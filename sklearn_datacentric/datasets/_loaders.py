@@ -14,6 +14,7 @@ from ._base import _make_bunch, _read_csv, load_descr
 # the two keyword parameters every loader takes
 _LOADER_PARAMS = {"as_frame": ["boolean"], "return_X_y": ["boolean"]}
 
+
 # --------------------------------------------------------------------------
 # Haberman
 # --------------------------------------------------------------------------

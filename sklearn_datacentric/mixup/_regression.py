@@ -519,8 +519,9 @@ class KNNMixupRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             # the default ridge penalty is not scale-free: no silent rescaling
             check_overflow(X, estimator=self)
             check_overflow(y, estimator=self, name="y")
-        with explain_overflow(X, estimator=self), explain_overflow(
-            y, estimator=self, name="y"
+        with (
+            explain_overflow(X, estimator=self),
+            explain_overflow(y, estimator=self, name="y"),
         ):
             return self._fit_validated(X, y, params, per_row)
 

@@ -122,7 +122,9 @@ class TrainingDynamics(Callback):
     def on_train_end(self, net, **kwargs):
         classifier = getattr(net, "_is_tabular_classifier", False)
         stacked = (
-            np.stack(self._epochs) if self._epochs else np.empty((0, self.n_samples_ or 0))
+            np.stack(self._epochs)
+            if self._epochs
+            else np.empty((0, self.n_samples_ or 0))
         )
         if classifier:
             self.margins_ = stacked

@@ -21,7 +21,6 @@ def _label_codes(y):
     return y.argmax(axis=1) if y.ndim == 2 else y
 
 
-
 def _dataset_arrays(dataset):
     """(y, groups, index) of every row of a TabularDataset or a Subset of one."""
     if isinstance(dataset, TabularDataset):
@@ -67,7 +66,9 @@ class TabularDataset(Dataset):
         self.X = X
         self.y = y
         self.sample_weight = (
-            torch.ones(n, dtype=torch.float32) if sample_weight is None else sample_weight
+            torch.ones(n, dtype=torch.float32)
+            if sample_weight is None
+            else sample_weight
         )
         self.groups = groups
         self.index = torch.arange(n, dtype=torch.int64) if index is None else index
@@ -186,7 +187,11 @@ def split_rows(n, y_codes, validation_fraction, rng, *, stratify):
     if stratify and y_codes is not None:
         codes = np.asarray(y_codes)[perm]
         classes, counts = np.unique(codes, return_counts=True)
-        if counts.min() >= 2 and n_valid >= len(classes) and n - n_valid >= len(classes):
+        if (
+            counts.min() >= 2
+            and n_valid >= len(classes)
+            and n - n_valid >= len(classes)
+        ):
             # allocate validation rows per class proportionally (largest remainder)
             exact = counts * (n_valid / n)
             alloc = np.floor(exact).astype(int)

@@ -410,7 +410,10 @@ class _TabularNetMixin(_ParamsAdapter, _TrainStepMixin):
             dataset = X
         else:
             X = validate_data(
-                self, X, reset=False, dtype=[np.float32, np.float64],
+                self,
+                X,
+                reset=False,
+                dtype=[np.float32, np.float64],
                 ensure_all_finite=True,
             )
             dataset = TabularDataset(self._to_tensor_X(X))
@@ -932,9 +935,7 @@ class TabularNetRegressor(_TabularNetMixin, NeuralNetRegressor):
     @property
     def predict_proba(self):
         """Not available: a regressor predicts targets, use ``predict``."""
-        raise AttributeError(
-            "TabularNetRegressor has no predict_proba; use predict."
-        )
+        raise AttributeError("TabularNetRegressor has no predict_proba; use predict.")
 
     def _encode_target(self, y, *, first, classes):
         y = np.asarray(y, dtype=np.float64)

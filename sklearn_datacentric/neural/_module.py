@@ -113,4 +113,3 @@ def _module_accepts(module, name):
     except (TypeError, ValueError):
         return False
     return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
-

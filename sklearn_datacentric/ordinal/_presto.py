@@ -140,7 +140,9 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
     def _validate_y(self, y_raw, n_samples):
         order = self.class_order
         cat_order = _ordered_categories(y_raw)
-        y = column_or_1d(np.asarray(y_raw, dtype=object if cat_order else None), warn=True)
+        y = column_or_1d(
+            np.asarray(y_raw, dtype=object if cat_order else None), warn=True
+        )
         if y.shape[0] != n_samples:
             raise ValueError(
                 f"X has {n_samples} samples but y has {y.shape[0]} labels."
@@ -162,7 +164,9 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
                 )
             classes = present
         else:
-            classes = np.asarray(list(order), dtype=present.dtype if present.dtype != object else object)
+            classes = np.asarray(
+                list(order), dtype=present.dtype if present.dtype != object else object
+            )
             if len(set(classes.tolist())) != len(classes):
                 raise ValueError(f"class_order has repeated labels: {list(order)!r}.")
             unknown = sorted(set(present.tolist()) - set(classes.tolist()), key=str)
@@ -183,14 +187,18 @@ class _BaseCumulativeLogit(ClassifierMixin, BaseEstimator):
                 f"{len(classes)} class(es) ({list(classes)!r})."
             )
         lookup = {c: i for i, c in enumerate(classes.tolist())}
-        codes = np.fromiter((lookup[v] for v in y.tolist()), dtype=np.int64, count=len(y))
+        codes = np.fromiter(
+            (lookup[v] for v in y.tolist()), dtype=np.int64, count=len(y)
+        )
         return classes, codes
 
     def _prepare(self, X, y, sample_weight):
         X = self._validate_X(X, reset=True)
         sw = check_sample_weight(sample_weight, X)
         if sw.sum() <= 0:
-            raise ValueError("sample_weight sums to zero: at least one weight must be positive.")
+            raise ValueError(
+                "sample_weight sums to zero: at least one weight must be positive."
+            )
         classes, codes = self._validate_y(y, X.shape[0])
         kept = np.unique(codes[sw > 0])
         if kept.size < len(classes):
@@ -386,7 +394,9 @@ def _presto_path(Xs, codes, sw, K, alphas, penalize_first, max_iter, tol, theta0
     thetas, n_iters, converged = [], [], []
     theta = theta0
     for alpha in alphas:
-        theta, it, conv = prox_newton(problem, theta, alpha, pen, max_iter=max_iter, tol=tol)
+        theta, it, conv = prox_newton(
+            problem, theta, alpha, pen, max_iter=max_iter, tol=tol
+        )
         thetas.append(theta.copy())
         n_iters.append(it)
         converged.append(conv)
@@ -518,7 +528,14 @@ class PRESTOClassifier(_BaseCumulativeLogit):
         K = len(classes)
         Xs, mean, scale = _standardise(X, sw)
         thetas, n_iters, conv = _presto_path(
-            Xs, codes, sw, K, [float(self.alpha)], self.penalize_first, self.max_iter, self.tol
+            Xs,
+            codes,
+            sw,
+            K,
+            [float(self.alpha)],
+            self.penalize_first,
+            self.max_iter,
+            self.tol,
         )
         self.n_iter_ = n_iters[0]
         if not conv[0]:
@@ -709,7 +726,9 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
                     f"Class(es) {single!r} have a single sample, so some training "
                     "fold would lack them. Merge rare classes or collect more data."
                 )
-            splitter = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
+            splitter = StratifiedKFold(
+                self.cv, shuffle=True, random_state=self.random_state
+            )
         else:
             splitter = check_cv(self.cv, codes, classifier=True)
         with warnings.catch_warnings():
@@ -736,8 +755,14 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
         )
         if self.alphas is not None:
             alphas = np.sort(np.asarray(self.alphas, dtype=np.float64))[::-1]
-            if alphas.size == 0 or np.any(alphas < 0) or not np.all(np.isfinite(alphas)):
-                raise ValueError("alphas must be a non-empty list of finite values >= 0.")
+            if (
+                alphas.size == 0
+                or np.any(alphas < 0)
+                or not np.all(np.isfinite(alphas))
+            ):
+                raise ValueError(
+                    "alphas must be a non-empty list of finite values >= 0."
+                )
         else:
             if amax <= 0:
                 amax = 1e-8
@@ -750,7 +775,14 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
             t0 = time.perf_counter()
             Xs_tr, m_tr, s_tr = _standardise(X[tr], sw[tr])
             thetas, _, conv = _presto_path(
-                Xs_tr, codes[tr], sw[tr], K, alphas, self.penalize_first, self.max_iter, self.tol
+                Xs_tr,
+                codes[tr],
+                sw[tr],
+                K,
+                alphas,
+                self.penalize_first,
+                self.max_iter,
+                self.tol,
             )
             briers = np.empty(len(alphas))
             onehot = np.eye(K)[codes[te]]
@@ -781,14 +813,23 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
         # full-data path (the refit at alpha_ is its best_index_ point)
         t0 = time.perf_counter()
         thetas, n_iters, conv = _presto_path(
-            Xs, codes, sw, K, alphas,
-            self.penalize_first, self.max_iter, self.tol, theta0=theta_null,
+            Xs,
+            codes,
+            sw,
+            K,
+            alphas,
+            self.penalize_first,
+            self.max_iter,
+            self.tol,
+            theta0=theta_null,
         )
         inter_path = np.empty((len(alphas), K1))
         coef_path = np.empty((len(alphas), K1, p))
         for j, theta in enumerate(thetas):
             a_s, B_s = _theta_to_params(theta, p, K1)
-            inter_path[j], coef_path[j] = self._set_original_scale(a_s, B_s, mean, scale)
+            inter_path[j], coef_path[j] = self._set_original_scale(
+                a_s, B_s, mean, scale
+            )
         self.intercept_path_ = inter_path
         self.coef_path_ = coef_path
         self.n_iter_ = int(n_iters[self.best_index_])
@@ -804,7 +845,9 @@ class PRESTOClassifierCV(_BaseCumulativeLogit):
             f"(index {self.best_index_}, mean Brier {self.mean_brier_[self.best_index_]:.5f}); "
             f"total {time.perf_counter() - t_start:.2f} s"
         )
-        self._finish(X, inter_path[self.best_index_].copy(), coef_path[self.best_index_].copy())
+        self._finish(
+            X, inter_path[self.best_index_].copy(), coef_path[self.best_index_].copy()
+        )
         return self
 
     @property
@@ -905,7 +948,12 @@ class ProportionalOddsClassifier(_BaseCumulativeLogit):
         problem = CumulativeLogitProblem(Xs, codes, sw, K1, po_map(p, K1))
         theta = np.concatenate([_cum_intercepts(codes, sw, K), np.zeros(p)])
         theta, n_iter, conv = prox_newton(
-            problem, theta, 0.0, np.zeros_like(theta), max_iter=self.max_iter, tol=self.tol
+            problem,
+            theta,
+            0.0,
+            np.zeros_like(theta),
+            max_iter=self.max_iter,
+            tol=self.tol,
         )
         self.n_iter_ = n_iter
         if not conv:

@@ -89,10 +89,14 @@ def all_estimators(type_filter=None):
         except ModuleNotFoundError as exc:
             if exc.name and exc.name.startswith("sklearn_datacentric"):
                 continue  # module not built yet
-            warnings.warn(f"Skipping sklearn_datacentric.{mod_name}: {exc}", stacklevel=2)
+            warnings.warn(
+                f"Skipping sklearn_datacentric.{mod_name}: {exc}", stacklevel=2
+            )
             continue
         except ImportError as exc:
-            warnings.warn(f"Skipping sklearn_datacentric.{mod_name}: {exc}", stacklevel=2)
+            warnings.warn(
+                f"Skipping sklearn_datacentric.{mod_name}: {exc}", stacklevel=2
+            )
             continue
         for name in getattr(module, "__all__", ()):
             obj = getattr(module, name)

@@ -287,9 +287,7 @@ def unscale(X, e, *, estimator=None):
 def _is_nullable_numeric(dtype):
     import pandas as pd
 
-    return isinstance(
-        dtype, (pd.api.extensions.ExtensionDtype,)
-    ) and (
+    return isinstance(dtype, (pd.api.extensions.ExtensionDtype,)) and (
         pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype)
     )
 

@@ -79,11 +79,17 @@ def test_regression_pipeline_routes_groups():
     y = X @ [1.0, -1.0, 0.5] + 0.1 * rng.randn(150)
     g = rng.randint(0, 3, 150)
     with sklearn.config_context(enable_metadata_routing=True):
-        pipe = Pipeline([
-            ("mix", RegressionMixup(criterion="different_domain", random_state=0)
-             .set_fit_resample_request(groups=True)),
-            ("reg", Ridge()),
-        ])
+        pipe = Pipeline(
+            [
+                (
+                    "mix",
+                    RegressionMixup(
+                        criterion="different_domain", random_state=0
+                    ).set_fit_resample_request(groups=True),
+                ),
+                ("reg", Ridge()),
+            ]
+        )
         search = GridSearchCV(pipe, {"mix__alpha": [0.2, 1.0]}, cv=GroupKFold(3))
         search.fit(X, y, groups=g)
         assert search.best_score_ > 0.8

@@ -30,8 +30,14 @@ SMALL = dict(module__width=16, module__depth=1, batch_size=32, lr=1e-2)
 @pytest.fixture(scope="module")
 def clf_data():
     X, y = make_classification(
-        n_samples=300, n_features=6, n_informative=4, n_redundant=0,
-        n_classes=3, n_clusters_per_class=1, class_sep=2.0, random_state=0,
+        n_samples=300,
+        n_features=6,
+        n_informative=4,
+        n_redundant=0,
+        n_classes=3,
+        n_clusters_per_class=1,
+        class_sep=2.0,
+        random_state=0,
     )
     return X, y
 
@@ -116,8 +122,15 @@ def test_device_auto_resolves_and_is_kept_as_param(clf_data):
 
 
 def test_tabular_mlp_options():
-    m = TabularMLP(n_features=4, n_outputs=2, width=8, depth=3, dropout=0.0,
-                   batch_norm=False, activation="gelu")
+    m = TabularMLP(
+        n_features=4,
+        n_outputs=2,
+        width=8,
+        depth=3,
+        dropout=0.0,
+        batch_norm=False,
+        activation="gelu",
+    )
     assert m(torch.zeros(5, 4)).shape == (5, 2)
     assert not any(isinstance(x, torch.nn.BatchNorm1d) for x in m.modules())
     assert sum(isinstance(x, torch.nn.Linear) for x in m.modules()) == 4
@@ -150,8 +163,14 @@ def test_class_weight_equals_sample_weight(clf_data):
 def test_zero_weight_rows_are_ignored():
     # half of the rows carry flipped labels; with weight 0 they must not
     # influence training, with weight 1 they destroy the classifier
-    X, y = make_classification(n_samples=600, n_features=4, n_informative=4,
-                               n_redundant=0, class_sep=2.5, random_state=1)
+    X, y = make_classification(
+        n_samples=600,
+        n_features=4,
+        n_informative=4,
+        n_redundant=0,
+        class_sep=2.5,
+        random_state=1,
+    )
     rng = np.random.default_rng(0)
     noisy = rng.random(len(y)) < 0.5
     y_bad = np.where(noisy, 1 - y, y)
@@ -167,8 +186,13 @@ def test_weights_travel_with_validation_split(clf_data):
     """valid_loss is the weighted mean loss of the held-out rows and weights."""
     X, y = clf_data
     w = np.random.default_rng(3).uniform(0.1, 5.0, len(y))
-    clf = _clf(max_epochs=6, record_dynamics=True, tol=0.0,
-               n_iter_no_change=100, validation_fraction=0.2)
+    clf = _clf(
+        max_epochs=6,
+        record_dynamics=True,
+        tol=0.0,
+        n_iter_no_change=100,
+        validation_fraction=0.2,
+    )
     clf.fit(X, y, sample_weight=w)
     valid = np.setdiff1d(np.arange(len(y)), clf.training_dynamics_.train_indices_)
     assert len(valid) == 60
@@ -262,10 +286,12 @@ class _PartnerSpy(Callback):
         g = data.groups
         self.pairs.append(
             np.c_[
-                data.y[idx].numpy(), data.y[p].numpy(),
+                data.y[idx].numpy(),
+                data.y[p].numpy(),
                 g[idx].numpy() if g is not None else np.zeros(len(idx)),
                 g[p].numpy() if g is not None else np.zeros(len(idx)),
-                idx.numpy(), p.numpy(),
+                idx.numpy(),
+                p.numpy(),
             ]
         )
 
@@ -343,8 +369,9 @@ def test_mixup_trains_and_bad_criteria(clf_data):
 # --------------------------------------------------------- balanced sampler
 def test_balanced_sampler_frequencies():
     strata = np.repeat([0, 1, 2], [700, 200, 100])
-    sampler = BalancedBatchSampler(strata, num_samples=30000,
-                                   generator=torch.Generator().manual_seed(0))
+    sampler = BalancedBatchSampler(
+        strata, num_samples=30000, generator=torch.Generator().manual_seed(0)
+    )
     rows = np.fromiter(iter(sampler), dtype=int)
     freq = np.bincount(strata[rows], minlength=3) / len(rows)
     # binomial sd of a 1/3 frequency over 30000 draws is 0.0027
@@ -364,12 +391,17 @@ class _LabelCounter(Callback):
 
 @pytest.mark.parametrize("kind", ["class", "domain", "cell"])
 def test_balanced_sampler_in_training(kind):
-    X, y = make_classification(n_samples=1000, n_features=4, weights=[0.8, 0.2],
-                               random_state=0)
+    X, y = make_classification(
+        n_samples=1000, n_features=4, weights=[0.8, 0.2], random_state=0
+    )
     groups = (np.arange(1000) % 10 < 7).astype(int)  # domains 70% / 30%
     counter = _LabelCounter()
-    clf = _clf(max_epochs=4, balanced_sampler=kind, train_split=None,
-               callbacks=[("count", counter)])
+    clf = _clf(
+        max_epochs=4,
+        balanced_sampler=kind,
+        train_split=None,
+        callbacks=[("count", counter)],
+    )
     clf.fit(X, y, groups=groups)
     drawn = np.vstack(counter.counts)
     n = len(drawn)
@@ -387,8 +419,9 @@ def test_balanced_sampler_in_training(kind):
 # -------------------------------------------------------- training dynamics
 def test_training_dynamics_margins(clf_data):
     X, y = clf_data
-    clf = _clf(max_epochs=5, record_dynamics=True, early_stopping=False,
-               module__dropout=0.0)
+    clf = _clf(
+        max_epochs=5, record_dynamics=True, early_stopping=False, module__dropout=0.0
+    )
     clf.fit(X, y)
     m = clf.margins_
     assert m.shape == (5, len(y)) and np.isfinite(m).all()
@@ -416,8 +449,9 @@ def test_training_dynamics_with_validation_and_fake_class(clf_data):
 
 
 def test_margins_flag_mislabelled_rows():
-    X, y = make_classification(n_samples=600, n_features=6, n_informative=4,
-                               class_sep=2.0, random_state=2)
+    X, y = make_classification(
+        n_samples=600, n_features=6, n_informative=4, class_sep=2.0, random_state=2
+    )
     rng = np.random.default_rng(0)
     flip = rng.random(len(y)) < 0.1
     y_noisy = np.where(flip, 1 - y, y)
@@ -453,8 +487,10 @@ def test_pipeline_gridsearch_and_pickle(clf_data):
     pipe = make_pipeline(StandardScaler(), _clf(max_epochs=3))
     grid = GridSearchCV(
         pipe,
-        {"tabularnetclassifier__module__width": [4, 8],
-         "tabularnetclassifier__lr": [1e-2]},
+        {
+            "tabularnetclassifier__module__width": [4, 8],
+            "tabularnetclassifier__lr": [1e-2],
+        },
         cv=2,
     ).fit(X, y)
     assert grid.best_params_["tabularnetclassifier__module__width"] in (4, 8)
@@ -470,15 +506,16 @@ def test_metadata_routing_of_sample_weight(clf_data):
     w = np.random.default_rng(0).uniform(0.5, 2, len(y))
     with sklearn.config_context(enable_metadata_routing=True):
         net = _clf(max_epochs=2).set_fit_request(sample_weight=True)
-        pipe = make_pipeline(
-            StandardScaler().set_fit_request(sample_weight=False), net
-        )
+        pipe = make_pipeline(StandardScaler().set_fit_request(sample_weight=False), net)
         pipe.fit(X, y, sample_weight=w)
-    direct = _clf(max_epochs=2).fit(StandardScaler().fit_transform(X), y,
-                                    sample_weight=w)
-    np.testing.assert_allclose(pipe.predict_proba(X),
-                               direct.predict_proba(StandardScaler().fit(X)
-                                                    .transform(X)), atol=1e-6)
+    direct = _clf(max_epochs=2).fit(
+        StandardScaler().fit_transform(X), y, sample_weight=w
+    )
+    np.testing.assert_allclose(
+        pipe.predict_proba(X),
+        direct.predict_proba(StandardScaler().fit(X).transform(X)),
+        atol=1e-6,
+    )
 
 
 def test_partial_fit_and_warm_start(clf_data):
@@ -523,8 +560,14 @@ def test_inside_importance_weighted_classifier():
 
 def test_as_base_model_of_conformal_wrappers():
     conf = pytest.importorskip("sklearn_datacentric.conformal")
-    X, y = make_classification(n_samples=400, n_features=4, n_classes=3,
-                               n_informative=3, n_redundant=0, random_state=0)
+    X, y = make_classification(
+        n_samples=400,
+        n_features=4,
+        n_classes=3,
+        n_informative=3,
+        n_redundant=0,
+        random_state=0,
+    )
     scc = conf.SplitConformalClassifier(_clf(max_epochs=3), random_state=0)
     _, sets = scc.fit(X, y).predict_set(X[:10])
     assert sets.shape == (10, 3, 1)
@@ -543,8 +586,7 @@ def test_device_auto_uses_gpu_and_matches_cpu(clf_data):
     gpu = _clf(device="auto", **params).fit(X, y)
     assert next(gpu.module_.parameters()).is_cuda
     cpu = _clf(device="cpu", **params).fit(X, y)
-    np.testing.assert_allclose(gpu.predict_proba(X), cpu.predict_proba(X),
-                               atol=1e-3)
+    np.testing.assert_allclose(gpu.predict_proba(X), cpu.predict_proba(X), atol=1e-3)
 
 
 # ---------------------------------------------------------------- soft labels
@@ -592,8 +634,13 @@ def test_skorch_valid_split_callable(clf_data):
     from skorch.dataset import ValidSplit
 
     X, y = clf_data
-    clf = _clf(max_epochs=3, train_split=ValidSplit(5), record_dynamics=True,
-               mixup="different_class", balanced_sampler="class")
+    clf = _clf(
+        max_epochs=3,
+        train_split=ValidSplit(5),
+        record_dynamics=True,
+        mixup="different_class",
+        balanced_sampler="class",
+    )
     clf.fit(X, y, sample_weight=np.linspace(0.5, 2, len(y)))
     assert np.isfinite(clf.history[-1, "valid_loss"])
     m = clf.margins_
@@ -636,9 +683,13 @@ def test_balanced_sampler_is_torchs_weighted_sampler():
     from torch.utils.data import WeightedRandomSampler
 
     strata = np.array([0, 0, 0, 1, 2, 2])
-    ours = BalancedBatchSampler(strata, num_samples=50,
-                                generator=torch.Generator().manual_seed(3))
+    ours = BalancedBatchSampler(
+        strata, num_samples=50, generator=torch.Generator().manual_seed(3)
+    )
     assert isinstance(ours, WeightedRandomSampler)
-    ref = WeightedRandomSampler([1 / 9] * 3 + [1 / 3] + [1 / 6] * 2, 50,
-                                generator=torch.Generator().manual_seed(3))
+    ref = WeightedRandomSampler(
+        [1 / 9] * 3 + [1 / 3] + [1 / 6] * 2,
+        50,
+        generator=torch.Generator().manual_seed(3),
+    )
     assert list(ours) == list(ref)

@@ -48,8 +48,14 @@ def _sparse_diff_data(n, seed, intercepts=(0.0, 3.0, 5.0)):
     p, K = 10, 4
     while True:
         base = 1.0 * (rng.uniform(size=p) < 1 / 3)
-        diffs = 0.5 * (rng.uniform(size=(p, K - 2)) < 1 / 3) * rng.choice([-1, 1], (p, K - 2))
-        B = np.column_stack([base, base + diffs[:, 0], base + diffs[:, 0] + diffs[:, 1]])
+        diffs = (
+            0.5
+            * (rng.uniform(size=(p, K - 2)) < 1 / 3)
+            * rng.choice([-1, 1], (p, K - 2))
+        )
+        B = np.column_stack(
+            [base, base + diffs[:, 0], base + diffs[:, 0] + diffs[:, 1]]
+        )
         X = rng.uniform(-1, 1, size=(n, p))
         P, ncross = cumulative_logit_proba(X, np.asarray(intercepts), B.T)
         if ncross:
@@ -74,7 +80,9 @@ def test_kernels_match_numpy_reference():
     loss = cumlogit_derivs(eta, y, w, 1e-16, grad, hd, ho)
     loss_r, grad_r, hd_r, ho_r = cumlogit_derivs_numpy(eta, y, w, 1e-16)
     assert loss == pytest.approx(loss_r, rel=1e-12)
-    assert cumlogit_loss(eta, y, w, 1e-16) == pytest.approx(cumlogit_loss_numpy(eta, y, w, 1e-16), rel=1e-12)
+    assert cumlogit_loss(eta, y, w, 1e-16) == pytest.approx(
+        cumlogit_loss_numpy(eta, y, w, 1e-16), rel=1e-12
+    )
     np.testing.assert_allclose(grad, grad_r, atol=1e-12)
     np.testing.assert_allclose(hd, hd_r, atol=1e-10)
     np.testing.assert_allclose(ho, ho_r, atol=1e-10)
@@ -94,7 +102,9 @@ def test_cd_quadratic_matches_numpy_reference():
     # optimality of the quadratic lasso subproblem
     grad = g + H @ (z - theta)
     on = z != 0
-    np.testing.assert_allclose(grad[on & (pen > 0)], -0.3 * np.sign(z[on & (pen > 0)]), atol=1e-7)
+    np.testing.assert_allclose(
+        grad[on & (pen > 0)], -0.3 * np.sign(z[on & (pen > 0)]), atol=1e-7
+    )
     np.testing.assert_allclose(grad[pen == 0], 0.0, atol=1e-7)
     assert np.all(np.abs(grad[~on & (pen > 0)]) <= 0.3 + 1e-7)
 
@@ -161,7 +171,13 @@ def test_presto_large_alpha_is_proportional_odds():
 # --------------------------------------------------------------------------
 def _numpy_objective(X, y, a, B):
     P = np.diff(
-        np.hstack([np.zeros((len(y), 1)), 1 / (1 + np.exp(-(a + X @ B.T))), np.ones((len(y), 1))]),
+        np.hstack(
+            [
+                np.zeros((len(y), 1)),
+                1 / (1 + np.exp(-(a + X @ B.T))),
+                np.ones((len(y), 1)),
+            ]
+        ),
         axis=1,
     )
     return -np.mean(np.log(np.clip(P[np.arange(len(y)), y], 1e-300, None)))
@@ -179,7 +195,12 @@ def test_presto_alpha_zero_is_the_separate_weights_mle():
     # the solution is a stationary point of the unpenalised likelihood and
     # no optimiser started elsewhere finds a lower value
     start = np.concatenate([[-0.5, 1.0, 2.0], np.zeros(K1 * p)])
-    res = minimize(f, start, method="L-BFGS-B", options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-10})
+    res = minimize(
+        f,
+        start,
+        method="L-BFGS-B",
+        options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-10},
+    )
     assert f(v0) <= res.fun + 1e-10
     np.testing.assert_allclose(v0, res.x, atol=2e-3)
 
@@ -200,7 +221,10 @@ def test_presto_kkt_conditions():
             # derivative w.r.t. psi_kj moves b_k..b_{K-1} together
             E = np.zeros_like(B_s)
             E[k:, j] = eps
-            gkj = (_numpy_objective(Xs, y, a_s, B_s + E) - _numpy_objective(Xs, y, a_s, B_s - E)) / (2 * eps)
+            gkj = (
+                _numpy_objective(Xs, y, a_s, B_s + E)
+                - _numpy_objective(Xs, y, a_s, B_s - E)
+            ) / (2 * eps)
             if psi[k, j] != 0:
                 assert gkj == pytest.approx(-alpha * np.sign(psi[k, j]), abs=2e-6)
             else:
@@ -209,7 +233,10 @@ def test_presto_kkt_conditions():
     for k in range(K1):
         e = np.zeros(K1)
         e[k] = eps
-        gk = (_numpy_objective(Xs, y, a_s + e, B_s) - _numpy_objective(Xs, y, a_s - e, B_s)) / (2 * eps)
+        gk = (
+            _numpy_objective(Xs, y, a_s + e, B_s)
+            - _numpy_objective(Xs, y, a_s - e, B_s)
+        ) / (2 * eps)
         assert abs(gk) < 2e-6
     assert np.sum(psi[1:] == 0) > 0  # some differences fused
 
@@ -219,7 +246,9 @@ def test_presto_penalty_is_on_the_standardised_scale():
     a = PRESTOClassifier(alpha=0.003).fit(X, y)
     b = PRESTOClassifier(alpha=0.003).fit(X * 10.0 + 3.0, y)
     np.testing.assert_allclose(b.coef_ * 10.0, a.coef_, atol=1e-7)
-    np.testing.assert_allclose(b.predict_proba(X * 10.0 + 3.0), a.predict_proba(X), atol=1e-8)
+    np.testing.assert_allclose(
+        b.predict_proba(X * 10.0 + 3.0), a.predict_proba(X), atol=1e-8
+    )
 
 
 def test_sample_weight_equals_repetition():
@@ -285,7 +314,11 @@ def test_presto_beats_baselines_on_sparse_differences():
         X, y, p_true = _sparse_diff_data(2500, seed=100 + seed)
         presto = PRESTOClassifierCV(random_state=seed).fit(X, y).predict_rare_proba(X)
         po = ProportionalOddsClassifier().fit(X, y).predict_rare_proba(X)
-        lr = LogisticRegression(C=np.inf, max_iter=1000).fit(X, y == 3).predict_proba(X)[:, 1]
+        lr = (
+            LogisticRegression(C=np.inf, max_iter=1000)
+            .fit(X, y == 3)
+            .predict_proba(X)[:, 1]
+        )
         mses.append([np.mean((q - p_true) ** 2) for q in (presto, po, lr)])
     mean = np.mean(mses, axis=0)
     assert mean[0] < mean[1] and mean[0] < mean[2]
@@ -312,7 +345,9 @@ def test_class_order_options():
     r = ProportionalOddsClassifier(class_order=order[::-1]).fit(X, labels)
     np.testing.assert_allclose(r.shared_coef_, -b.shared_coef_, atol=1e-7)
     np.testing.assert_allclose(r.intercept_, -b.intercept_[::-1], atol=1e-7)
-    np.testing.assert_allclose(r.predict_proba(X), b.predict_proba(X)[:, ::-1], atol=1e-8)
+    np.testing.assert_allclose(
+        r.predict_proba(X), b.predict_proba(X)[:, ::-1], atol=1e-8
+    )
     assert np.array_equal(a.predict(X[:5]), labels[:0].tolist() or a.predict(X[:5]))
     np.testing.assert_allclose(a.predict_rare_proba(X), a.predict_proba(X)[:, -1])
 
@@ -341,7 +376,9 @@ def test_crossing_boundaries_give_valid_probabilities_and_a_warning():
 
 
 def test_cumulative_logit_proba_helper():
-    P, nc = cumulative_logit_proba(np.array([[0.0], [10.0]]), np.array([-1.0, 1.0]), np.array([[0.0], [-1.0]]))
+    P, nc = cumulative_logit_proba(
+        np.array([[0.0], [10.0]]), np.array([-1.0, 1.0]), np.array([[0.0], [-1.0]])
+    )
     assert nc == 1
     assert np.all(P >= 0)
     np.testing.assert_allclose(P.sum(1), 1.0)
@@ -352,7 +389,9 @@ def test_cumulative_logit_proba_helper():
 # --------------------------------------------------------------------------
 # bad input
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("Est", [PRESTOClassifier, PRESTOClassifierCV, ProportionalOddsClassifier])
+@pytest.mark.parametrize(
+    "Est", [PRESTOClassifier, PRESTOClassifierCV, ProportionalOddsClassifier]
+)
 def test_single_class_rejected(Est):
     X, y = _po_data(n=100)
     with pytest.raises(ValueError, match="at least 2 ordered classes"):
@@ -387,7 +426,10 @@ def test_two_classes_presto_is_l1_logistic_regression():
     alpha = 0.02
     pr = PRESTOClassifier(alpha=alpha, tol=1e-14, max_iter=1000).fit(X, y)
     lr = LogisticRegression(
-        penalty="l1", C=1.0 / (len(y) * alpha), solver="saga", tol=1e-12,
+        penalty="l1",
+        C=1.0 / (len(y) * alpha),
+        solver="saga",
+        tol=1e-12,
         max_iter=100000,
     ).fit(X, y)
     np.testing.assert_allclose(pr.coef_, -lr.coef_, rtol=1e-5, atol=1e-7)
@@ -398,7 +440,9 @@ def test_two_classes_presto_is_l1_logistic_regression():
     np.testing.assert_allclose(free.coef_, -mle.coef_, rtol=1e-6, atol=1e-7)
 
 
-@pytest.mark.parametrize("Est", [PRESTOClassifier, PRESTOClassifierCV, ProportionalOddsClassifier])
+@pytest.mark.parametrize(
+    "Est", [PRESTOClassifier, PRESTOClassifierCV, ProportionalOddsClassifier]
+)
 def test_string_labels_need_an_order(Est):
     X, y = _po_data(n=400)
     labels = np.array(["low", "mid", "high", "top"])[y]
@@ -437,7 +481,10 @@ def test_class_missing_in_a_training_fold_is_named():
     X = rng.normal(size=(300, 3))
     y = rng.integers(0, 3, 300)
     y[-10:] = 3  # the top class sits in the last rows only
-    with pytest.raises(ValueError, match=r"Class\(es\) \[3\] have no samples in the training part of fold 5 of 5"):
+    with pytest.raises(
+        ValueError,
+        match=r"Class\(es\) \[3\] have no samples in the training part of fold 5 of 5",
+    ):
         PRESTOClassifierCV(cv=KFold(5)).fit(X, y)
     # stratified folds keep a class of 3 samples in every training part ...
     y[-10:] = rng.integers(0, 3, 10)

@@ -20,9 +20,7 @@ def test_ccr_huge_values_equal_the_scaled_result(feature_scaling):
     )  # fmt: skip
     s = 2.0 ** (1022 - int(np.ceil(np.log2(np.max(np.abs(X))))))
     energy = 0.25 * (s if feature_scaling is None else 1.0)
-    ref, y_ref = CCR(random_state=0, feature_scaling=feature_scaling).fit_resample(
-        X, y
-    )
+    ref, y_ref = CCR(random_state=0, feature_scaling=feature_scaling).fit_resample(X, y)
     big, y_big = CCR(
         random_state=0, feature_scaling=feature_scaling, energy=energy
     ).fit_resample(X * s, y)

@@ -24,14 +24,26 @@ from sklearn_datacentric.over_sampling._smote._base import sample_pairs
 
 @pytest.fixture(scope="module")
 def binary():
-    return make_classification(n_samples=1500, n_features=5, n_informative=3,
-                               weights=[0.88], class_sep=0.8, random_state=0)
+    return make_classification(
+        n_samples=1500,
+        n_features=5,
+        n_informative=3,
+        weights=[0.88],
+        class_sep=0.8,
+        random_state=0,
+    )
 
 
 @pytest.fixture(scope="module")
 def multiclass():
-    return make_classification(n_samples=1500, n_features=6, n_informative=4,
-                               n_classes=3, weights=[0.7, 0.2], random_state=1)
+    return make_classification(
+        n_samples=1500,
+        n_features=6,
+        n_informative=4,
+        n_classes=3,
+        weights=[0.7, 0.2],
+        random_state=1,
+    )
 
 
 PAIRS = [
@@ -46,9 +58,15 @@ def _strategies(y):
     classes, counts = np.unique(y, return_counts=True)
     maj = counts.max()
     minority = classes[np.argmin(counts)]
-    strategies = ["auto", "minority", "not majority", "not minority", "all",
-                  {int(minority): int(maj)},
-                  lambda yy: {int(minority): int(np.bincount(yy).max() // 2 + 50)}]
+    strategies = [
+        "auto",
+        "minority",
+        "not majority",
+        "not minority",
+        "all",
+        {int(minority): int(maj)},
+        lambda yy: {int(minority): int(np.bincount(yy).max() // 2 + 50)},
+    ]
     if len(classes) == 2:
         strategies.append(0.6)
     return strategies
@@ -93,9 +111,10 @@ def _minority_neighbors(X, y, cls, k):
     return {int(i): set(idx[row].tolist()) for i, row in zip(idx, ind)}
 
 
-@pytest.mark.parametrize("sampler", [SMOTE(random_state=0),
-                                     BorderlineSMOTE(random_state=0),
-                                     ADASYN(random_state=0)])
+@pytest.mark.parametrize(
+    "sampler",
+    [SMOTE(random_state=0), BorderlineSMOTE(random_state=0), ADASYN(random_state=0)],
+)
 def test_synthetic_points_on_segments_to_minority_neighbours(sampler, multiclass):
     X, y = multiclass
     X_res, y_res = sampler.fit_resample(X, y)
@@ -140,8 +159,9 @@ def test_borderline2_partners_and_gaps(binary):
 def test_danger_set_equals_imblearn(kind, multiclass):
     X, y = multiclass
     ours = BorderlineSMOTE(kind=kind, random_state=0, sampling_strategy="not majority")
-    theirs = imb.BorderlineSMOTE(kind=kind, random_state=0,
-                                 sampling_strategy="not majority")
+    theirs = imb.BorderlineSMOTE(
+        kind=kind, random_state=0, sampling_strategy="not majority"
+    )
     ours.fit_resample(X, y)
     theirs.fit_resample(X, y)
     assert ours.in_danger_indices_.keys() == theirs.in_danger_indices.keys()
@@ -209,7 +229,9 @@ def test_float32_pandas_and_no_inplace(cls, binary):
     ys = pd.Series(y, name="target")
     df_res, ys_res = cls(random_state=0).fit_resample(df, ys)
     assert list(df_res.columns) == list(df.columns) and ys_res.name == "target"
-    np.testing.assert_allclose(df_res.to_numpy(), cls(random_state=0).fit_resample(X, y)[0])
+    np.testing.assert_allclose(
+        df_res.to_numpy(), cls(random_state=0).fit_resample(X, y)[0]
+    )
 
 
 def test_n_jobs_and_neighbour_objects_give_same_output(binary):
@@ -220,9 +242,14 @@ def test_n_jobs_and_neighbour_objects_give_same_output(binary):
         np.testing.assert_allclose(out, ref)
     out, _ = SMOTE(random_state=0, n_jobs=2).fit_resample(X, y)
     np.testing.assert_allclose(out, ref)
-    out, _ = BorderlineSMOTE(random_state=0, m_neighbors=SkNN(n_neighbors=11),
-                             k_neighbors=SkNN(n_neighbors=6)).fit_resample(X, y)
-    np.testing.assert_allclose(out, BorderlineSMOTE(random_state=0).fit_resample(X, y)[0])
+    out, _ = BorderlineSMOTE(
+        random_state=0,
+        m_neighbors=SkNN(n_neighbors=11),
+        k_neighbors=SkNN(n_neighbors=6),
+    ).fit_resample(X, y)
+    np.testing.assert_allclose(
+        out, BorderlineSMOTE(random_state=0).fit_resample(X, y)[0]
+    )
 
 
 def test_approximate_engine_keeps_segment_property(binary):
@@ -233,7 +260,8 @@ def test_approximate_engine_keeps_segment_property(binary):
     p = sm.provenance_
     syn = p.synthetic
     np.testing.assert_allclose(
-        X_res[syn], X[p.seed[syn]] + p.gap[syn, None] * (X[p.partner[syn]] - X[p.seed[syn]])
+        X_res[syn],
+        X[p.seed[syn]] + p.gap[syn, None] * (X[p.partner[syn]] - X[p.seed[syn]]),
     )
     assert np.all(y[p.partner[syn]] == 1)
 
@@ -328,8 +356,14 @@ def test_input_never_modified(binary):
 
 
 def _nc_data(n=1200, n_levels=4, seed=0):
-    X, y = make_classification(n_samples=n, n_features=4, n_informative=3,
-                               n_redundant=0, weights=[0.85], random_state=seed)
+    X, y = make_classification(
+        n_samples=n,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        weights=[0.85],
+        random_state=seed,
+    )
     rng = np.random.RandomState(seed)
     cat_a = rng.randint(0, n_levels, n) + 2 * y  # informative nominal
     cat_b = rng.randint(0, 3, n)
@@ -506,8 +540,9 @@ def test_generation_numpy_path_equals_kernels(dtype, monkeypatch):
 def test_samplers_same_output_on_numpy_and_kernel_paths(cls, monkeypatch):
     from sklearn_datacentric.neighbors import _base as nn_base
 
-    X, y = make_classification(n_samples=1500, n_features=6, weights=[0.8],
-                               random_state=0)
+    X, y = make_classification(
+        n_samples=1500, n_features=6, weights=[0.8], random_state=0
+    )
     small = cls(random_state=0).fit_resample(X, y)
     monkeypatch.setattr(nn_base, "_NUMPY_MAX_WORK", 0)
     monkeypatch.setattr(nn_base, "_LAZY_MAX_SIZE", 0)
@@ -529,8 +564,9 @@ def test_samplers_with_huge_coordinates(cls, path, monkeypatch):
         monkeypatch.setattr(nn_base, "_NUMPY_MAX_WORK", 0)
         monkeypatch.setattr(nn_base, "_LAZY_MAX_SIZE", 0)
         monkeypatch.setattr(_kernels, "_NUMPY_MAX_SIZE", 0)
-    X, y = make_classification(n_samples=1200, n_features=5, weights=[0.8],
-                               random_state=0)
+    X, y = make_classification(
+        n_samples=1200, n_features=5, weights=[0.8], random_state=0
+    )
     c = 2.0**900  # exact scaling: same neighbours, same draws, points * c
     ref = cls(random_state=0).fit_resample(X, y)
     X_res, y_res = cls(random_state=0).fit_resample(X * c, y)
@@ -549,8 +585,9 @@ def test_csr_with_huge_coordinates(path, monkeypatch):
     if path == "kernels":
         monkeypatch.setattr(nn_base, "_NUMPY_MAX_WORK", 0)
         monkeypatch.setattr(_kernels, "_NUMPY_MAX_SIZE", 0)
-    X, y = make_classification(n_samples=600, n_features=8, weights=[0.8],
-                               random_state=0)
+    X, y = make_classification(
+        n_samples=600, n_features=8, weights=[0.8], random_state=0
+    )
     X[np.abs(X) < 0.8] = 0.0
     Xs = sparse.csr_matrix(X)
     c = 2.0**900

@@ -45,8 +45,12 @@ EXACT = [
     SMOBD(random_state=0),
     GSMOTE(random_state=0),
     GeometricSMOTE(random_state=0),
-    GeometricSMOTE(selection_strategy="majority", truncation_factor=-0.5,
-                   deformation_factor=0.5, random_state=0),
+    GeometricSMOTE(
+        selection_strategy="majority",
+        truncation_factor=-0.5,
+        deformation_factor=0.5,
+        random_state=0,
+    ),
     CCR(random_state=0),
     LVQSMOTE(random_state=0),
     AssembledSMOTE(random_state=0),
@@ -64,8 +68,13 @@ def _ids(est):
 
 def _data(n=300, weights=(0.85,), n_classes=2, seed=0, n_features=4):
     X, y = make_classification(
-        n_samples=n, n_features=n_features, n_informative=3, n_redundant=0,
-        n_clusters_per_class=1, weights=list(weights), n_classes=n_classes,
+        n_samples=n,
+        n_features=n_features,
+        n_informative=3,
+        n_redundant=0,
+        n_clusters_per_class=1,
+        weights=list(weights),
+        n_classes=n_classes,
         random_state=seed,
     )
     return X, y
@@ -148,8 +157,12 @@ def test_reproducible_pandas_and_dtype(est):
 # --------------------------------------------------------------------------
 # bad input
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("est", [e for e in ALL if not isinstance(e, (CCR, LVQSMOTE))]
-                         + [PolynomFitSMOTE(topology="bus")], ids=_ids)
+@pytest.mark.parametrize(
+    "est",
+    [e for e in ALL if not isinstance(e, (CCR, LVQSMOTE))]
+    + [PolynomFitSMOTE(topology="bus")],
+    ids=_ids,
+)
 def test_too_small_class_is_named(est):
     if isinstance(est, PolynomFitSMOTE) and est.topology == "star":
         pytest.skip("the star topology works from one sample")
@@ -276,8 +289,7 @@ def test_prowsyn_levels_match_definition_and_theta_focuses():
     assert_array_equal(np.flatnonzero(level == 1), np.unique(ref))
     # level 2: the same on the rest
     rest = np.flatnonzero(level > 1)
-    ref2 = SkNN(n_neighbors=1).fit(X_min[rest]).kneighbors(
-        X_maj, return_distance=False)
+    ref2 = SkNN(n_neighbors=1).fit(X_min[rest]).kneighbors(X_maj, return_distance=False)
     assert_array_equal(np.flatnonzero(level == 2), np.sort(rest[np.unique(ref2)]))
     est = ProWSyn(k_neighbors=3, n_levels=4, theta=50.0, random_state=0)
     est.fit_resample(X, y)
@@ -285,7 +297,9 @@ def test_prowsyn_levels_match_definition_and_theta_focuses():
     idx_min = np.flatnonzero(y == 1)
     local = np.searchsorted(idx_min, est.provenance_.seed[est.provenance_.synthetic])
     assert (lv[local] == 1).all()
-    partner = np.searchsorted(idx_min, est.provenance_.partner[est.provenance_.synthetic])
+    partner = np.searchsorted(
+        idx_min, est.provenance_.partner[est.provenance_.synthetic]
+    )
     assert (lv[partner] == 1).all()  # both ends in the same level
 
 
@@ -340,12 +354,16 @@ def test_gsmote_partner_is_most_aligned_neighbour():
     est.fit_resample(X, y)
     p = est.provenance_
     s, q = p.seed[p.synthetic] - 300, p.partner[p.synthetic] - 300
-    nbrs = SkNN(n_neighbors=6).fit(X_min).kneighbors(X_min, return_distance=False)[:, 1:]
+    nbrs = (
+        SkNN(n_neighbors=6).fit(X_min).kneighbors(X_min, return_distance=False)[:, 1:]
+    )
     for a, b in zip(s[:50], q[:50]):
         d = X_min[nbrs[a]] - X_min[a]
         cos = np.abs(d @ H) / np.linalg.norm(d, axis=1)
-        assert np.isclose(abs((X_min[b] - X_min[a]) @ H)
-                          / np.linalg.norm(X_min[b] - X_min[a]), cos.max())
+        assert np.isclose(
+            abs((X_min[b] - X_min[a]) @ H) / np.linalg.norm(X_min[b] - X_min[a]),
+            cos.max(),
+        )
     # synthetic spread follows the principal axis
     new = X[p.seed[p.synthetic]] - est.fit_resample(X, y)[0][p.synthetic]
     assert np.mean(np.abs(new[:, 0])) > 3 * np.mean(np.abs(new[:, 1]))
@@ -430,8 +448,12 @@ def test_lvq_matching_pairs_and_translation():
             if a == b:
                 continue
             best = min(
-                ((i, j) for i in range(6) for j in range(6)
-                 if i != j and len({i, j} & {a, b}) == 0),
+                (
+                    (i, j)
+                    for i in range(6)
+                    for j in range(6)
+                    if i != j and len({i, j} & {a, b}) == 0
+                ),
                 key=lambda ij: np.linalg.norm((C[a] - C[b]) - (C[ij[0]] - C[ij[1]])),
             )
             assert (bi[a, b], bj[a, b]) == best
@@ -439,7 +461,10 @@ def test_lvq_matching_pairs_and_translation():
     est = LVQSMOTE(n_clusters=6, random_state=0)
     X_res, _ = est.fit_resample(X, y)
     cb = est.codebooks_[1]
-    shift = X_res[est.provenance_.synthetic] - X[est.provenance_.seed[est.provenance_.synthetic]]
+    shift = (
+        X_res[est.provenance_.synthetic]
+        - X[est.provenance_.seed[est.provenance_.synthetic]]
+    )
     diffs = (cb[:, None] - cb[None]).reshape(-1, X.shape[1])
     dist = np.min(np.linalg.norm(shift[:, None] - diffs[None], axis=2), axis=1)
     assert_allclose(dist, 0, atol=1e-9)
@@ -506,20 +531,25 @@ def test_synthetic_points_display():
     est = ProWSyn(random_state=0)
     est.fit_resample(X, y)
     with pytest.raises(ValueError, match="do not match"):
-        SyntheticPointsDisplay.from_resampled(
-            X, X[:10], y[:10], est.provenance_
-        )
+        SyntheticPointsDisplay.from_resampled(X, X[:10], y[:10], est.provenance_)
 
 
 def test_geometric_smote_reduces_to_smote_segments():
     X, y = _data()
-    est = GeometricSMOTE(truncation_factor=1.0, deformation_factor=1.0,
-                         selection_strategy="minority", k_neighbors=5, random_state=0)
+    est = GeometricSMOTE(
+        truncation_factor=1.0,
+        deformation_factor=1.0,
+        selection_strategy="minority",
+        k_neighbors=5,
+        random_state=0,
+    )
     X_res, _ = est.fit_resample(X, y)
     p = est.provenance_
     X_min = X[y == 1]
     idx_min = np.flatnonzero(y == 1)
-    nbrs = SkNN(n_neighbors=6).fit(X_min).kneighbors(X_min, return_distance=False)[:, 1:]
+    nbrs = (
+        SkNN(n_neighbors=6).fit(X_min).kneighbors(X_min, return_distance=False)[:, 1:]
+    )
     for x, c in zip(X_res[p.synthetic], np.searchsorted(idx_min, p.seed[p.synthetic])):
         ok = False
         for q in nbrs[c]:
@@ -549,9 +579,15 @@ def test_geometric_smote_stays_in_truncated_ball():
 
 @pytest.mark.parametrize(
     "est",
-    [ProWSyn(random_state=0), LeeSMOTE(random_state=0), GSMOTE(random_state=0),
-     GeometricSMOTE(random_state=0), LVQSMOTE(random_state=0),
-     AssembledSMOTE(random_state=0), SMOTEIPF(random_state=0)],
+    [
+        ProWSyn(random_state=0),
+        LeeSMOTE(random_state=0),
+        GSMOTE(random_state=0),
+        GeometricSMOTE(random_state=0),
+        LVQSMOTE(random_state=0),
+        AssembledSMOTE(random_state=0),
+        SMOTEIPF(random_state=0),
+    ],
     ids=_ids,
 )
 def test_k_neighbors_accepts_a_neighbours_estimator(est):

@@ -69,7 +69,9 @@ def test_regression_selector_prints_each_fold(capsys):
     sel.fit_resample(X, y)
     out = capsys.readouterr().out
     for k in (1, 2, 3, 4):
-        assert f"[RegressionResidualSelector] fold {k}/4: 3 LinearRegression fits" in out
+        assert (
+            f"[RegressionResidualSelector] fold {k}/4: 3 LinearRegression fits" in out
+        )
     assert f"{int(sel.mask_.sum())} of 100 rows flagged" in out
 
 

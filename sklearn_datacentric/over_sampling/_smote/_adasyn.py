@@ -91,16 +91,26 @@ class ADASYN(BaseSMOTE):
     """
 
     _parameter_constraints: dict = {
-        **{k: v for k, v in BaseSMOTE._parameter_constraints.items()
-           if k != "k_neighbors"},
+        **{
+            k: v
+            for k, v in BaseSMOTE._parameter_constraints.items()
+            if k != "k_neighbors"
+        },
         "n_neighbors": [
             Interval(numbers.Integral, 1, None, closed="left"),
             HasMethods(["kneighbors"]),
         ],
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None,
-                 n_neighbors=5, n_jobs=None, verbose=0):
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        n_neighbors=5,
+        n_jobs=None,
+        verbose=0,
+    ):
         super(BaseSMOTE, self).__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
         self.n_neighbors = n_neighbors

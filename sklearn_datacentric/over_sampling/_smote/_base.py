@@ -50,7 +50,11 @@ def check_X_y_float(estimator, X, y):
     dtypes, CSR/CSC accepted.  Returns ``(X, y, binarize_y)``."""
     y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
     X, y = validate_data(
-        estimator, X=X, y=y, reset=True, accept_sparse=["csr", "csc"],
+        estimator,
+        X=X,
+        y=y,
+        reset=True,
+        accept_sparse=["csr", "csc"],
         dtype=[np.float64, np.float32],
     )
     return X, y, binarize_y
@@ -79,8 +83,9 @@ def check_neighbors_param(name, value, *, n_jobs=None, additional_neighbor=1):
     as is (its ``n_neighbors`` counts the point itself).
     """
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return NearestNeighbors(n_neighbors=int(value) + additional_neighbor,
-                                n_jobs=n_jobs)
+        return NearestNeighbors(
+            n_neighbors=int(value) + additional_neighbor, n_jobs=n_jobs
+        )
     if hasattr(value, "kneighbors"):
         return clone(value)
     raise TypeError(
@@ -296,9 +301,7 @@ class BaseSyntheticOverSampler(BaseOverSampler):
         """Clear error when a class has no ``k`` neighbours of its own."""
         if n_class <= k:
             class_sample = _label(class_sample)
-            what = (
-                "a single sample" if n_class == 1 else f"only {n_class} samples"
-            )
+            what = "a single sample" if n_class == 1 else f"only {n_class} samples"
             raise ValueError(
                 f"Class {class_sample!r} has {what}, too few for {name}={k}: "
                 f"each sample to over-sample needs {k} neighbours of its class "
@@ -382,13 +385,15 @@ class BaseSyntheticOverSampler(BaseOverSampler):
             X_new, seed, partner, gap = self._generate(
                 X, y, class_sample, idx_min, int(n_samples), rng
             )
-            plans.append((
-                class_sample,
-                np.asarray(seed, dtype=np.int64),
-                np.asarray(partner, dtype=np.int64),
-                np.asarray(gap, dtype=np.float64),
-                np.asarray(X_new),
-            ))
+            plans.append(
+                (
+                    class_sample,
+                    np.asarray(seed, dtype=np.int64),
+                    np.asarray(partner, dtype=np.int64),
+                    np.asarray(gap, dtype=np.float64),
+                    np.asarray(X_new),
+                )
+            )
         return self._assemble(X, y, plans)
 
     def _generate(self, X, y, class_sample, idx_min, n_samples, rng):
@@ -410,8 +415,15 @@ class BaseSMOTE(DaskDispatchMixin, BaseSyntheticOverSampler):
         "verbose": ["verbose"],
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None,
-                 k_neighbors=5, n_jobs=None, verbose=0):
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        n_jobs=None,
+        verbose=0,
+    ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
         self.k_neighbors = k_neighbors

@@ -119,12 +119,24 @@ class BorderlineSMOTE(BaseSMOTE):
         "kind": [StrOptions({"borderline-1", "borderline-2"})],
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None,
-                 k_neighbors=5, m_neighbors=10, kind="borderline-1",
-                 n_jobs=None, verbose=0):
-        super().__init__(sampling_strategy=sampling_strategy,
-                         random_state=random_state, k_neighbors=k_neighbors,
-                         n_jobs=n_jobs, verbose=verbose)
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        m_neighbors=10,
+        kind="borderline-1",
+        n_jobs=None,
+        verbose=0,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+            n_jobs=n_jobs,
+            verbose=verbose,
+        )
         self.m_neighbors = m_neighbors
         self.kind = kind
 
@@ -147,9 +159,7 @@ class BorderlineSMOTE(BaseSMOTE):
         for class_sample, n_samples in self.sampling_strategy_.items():
             if n_samples:
                 n_ref = (
-                    int(np.sum(y == class_sample))
-                    if self.kind == "borderline-1"
-                    else n
+                    int(np.sum(y == class_sample)) if self.kind == "borderline-1" else n
                 )
                 self._check_class_size(class_sample, n_ref, k, "k_neighbors")
         # the whole-data index is built once and reused for every class (and

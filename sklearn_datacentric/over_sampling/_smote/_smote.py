@@ -102,11 +102,22 @@ class SMOTE(BaseSMOTE):
     796
     """
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None,
-                 k_neighbors=5, n_jobs=None, verbose=0):
-        super().__init__(sampling_strategy=sampling_strategy,
-                         random_state=random_state, k_neighbors=k_neighbors,
-                         n_jobs=n_jobs, verbose=verbose)
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        n_jobs=None,
+        verbose=0,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+            n_jobs=n_jobs,
+            verbose=verbose,
+        )
 
     def _fit_resample(self, X, y):
         self._validate_estimator()
@@ -130,9 +141,7 @@ class SMOTE(BaseSMOTE):
             rng = check_random_state(self.random_state)
             rows, partners, gaps = sample_pairs(n_samples, nns, rng)
             say(f"{n_samples} (seed, neighbour, gap) draws", class_sample)
-            plans.append(
-                (class_sample, class_idx[rows], class_idx[partners], gaps)
-            )
+            plans.append((class_sample, class_idx[rows], class_idx[partners], gaps))
         out = self._assemble(X, y, plans)
         say(f"output of {out[0].shape[0]} rows written")
         return out

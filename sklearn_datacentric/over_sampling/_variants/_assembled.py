@@ -143,7 +143,12 @@ class AssembledSMOTE(_VariantOverSampler):
     _per_class_attributes = ("clusters_",)
 
     def __init__(
-        self, *, sampling_strategy="auto", k_neighbors=5, pop=2, threshold=0.3,
+        self,
+        *,
+        sampling_strategy="auto",
+        k_neighbors=5,
+        pop=2,
+        threshold=0.3,
         random_state=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)

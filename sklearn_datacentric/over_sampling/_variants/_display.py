@@ -22,13 +22,13 @@ def _to_2d(X, features):
         mean = X.mean(axis=0)
         _, _, vt = np.linalg.svd(X - mean, full_matrices=False)
         return lambda Z: (np.asarray(Z, dtype=np.float64) - mean) @ vt[:2].T, (
-            "PC 1", "PC 2")
+            "PC 1",
+            "PC 2",
+        )
     if isinstance(features, str) and features == "pca":
         features = (0, 1)
     if isinstance(features, str) or len(features) != 2:
-        raise ValueError(
-            f'features must be "pca" or two columns, got {features!r}.'
-        )
+        raise ValueError(f'features must be "pca" or two columns, got {features!r}.')
     cols = []
     for f in features:
         if isinstance(f, str):
@@ -98,8 +98,16 @@ class SyntheticPointsDisplay:
     """
 
     def __init__(
-        self, X_original, y_original, X_synthetic, y_synthetic, *, seeds=None,
-        partners=None, axis_labels=("feature 0", "feature 1"), name=None,
+        self,
+        X_original,
+        y_original,
+        X_synthetic,
+        y_synthetic,
+        *,
+        seeds=None,
+        partners=None,
+        axis_labels=("feature 0", "feature 1"),
+        name=None,
     ):
         self.X_original = X_original
         self.y_original = y_original
@@ -112,8 +120,16 @@ class SyntheticPointsDisplay:
 
     @classmethod
     def from_resampled(
-        cls, X, X_resampled, y_resampled, provenance, *, features=(0, 1),
-        name=None, ax=None, show_parents=False,
+        cls,
+        X,
+        X_resampled,
+        y_resampled,
+        provenance,
+        *,
+        features=(0, 1),
+        name=None,
+        ax=None,
+        show_parents=False,
     ):
         """Plot the output of ``fit_resample`` and return the display.
 
@@ -161,16 +177,27 @@ class SyntheticPointsDisplay:
             return out
 
         disp = cls(
-            project(Xr[~syn]), yr[~syn], project(Xr[syn]), yr[syn],
+            project(Xr[~syn]),
+            yr[~syn],
+            project(Xr[syn]),
+            yr[syn],
             seeds=parents(provenance.seed[syn]) if show_parents else None,
             partners=parents(provenance.partner[syn]) if show_parents else None,
-            axis_labels=labels, name=name,
+            axis_labels=labels,
+            name=name,
         )
         return disp.plot(ax=ax)
 
     @classmethod
     def from_estimator(
-        cls, sampler, X, y, *, features=(0, 1), ax=None, show_parents=False,
+        cls,
+        sampler,
+        X,
+        y,
+        *,
+        features=(0, 1),
+        ax=None,
+        show_parents=False,
         name=None,
     ):
         """Run ``sampler.fit_resample(X, y)``, plot, and return the display.
@@ -206,8 +233,13 @@ class SyntheticPointsDisplay:
                 "sampler of sklearn_datacentric."
             )
         return cls.from_resampled(
-            X, X_res, y_res, sampler.provenance_, features=features,
-            name=name or type(sampler).__name__, ax=ax,
+            X,
+            X_res,
+            y_res,
+            sampler.provenance_,
+            features=features,
+            name=name or type(sampler).__name__,
+            ax=ax,
             show_parents=show_parents,
         )
 
@@ -229,7 +261,8 @@ class SyntheticPointsDisplay:
             The display, with ``ax_`` and ``figure_`` set.
         """
         plt = import_optional(
-            "matplotlib.pyplot", extra="plot",
+            "matplotlib.pyplot",
+            extra="plot",
             purpose="by SyntheticPointsDisplay",
         )
         if ax is None:
@@ -239,13 +272,25 @@ class SyntheticPointsDisplay:
         for k, c in enumerate(classes):
             col = colors[k % len(colors)]
             o = self.y_original == c
-            ax.scatter(*self.X_original[o].T, s=14, color=col, alpha=alpha,
-                       edgecolors="k", linewidths=0.3, zorder=3,
-                       label=f"class {c}")
+            ax.scatter(
+                *self.X_original[o].T,
+                s=14,
+                color=col,
+                alpha=alpha,
+                edgecolors="k",
+                linewidths=0.3,
+                zorder=3,
+                label=f"class {c}",
+            )
             s = self.y_synthetic == c
             if s.any():
-                ax.scatter(*self.X_synthetic[s].T, s=18, color=col,
-                           marker=synthetic_marker, label=f"synthetic {c}")
+                ax.scatter(
+                    *self.X_synthetic[s].T,
+                    s=18,
+                    color=col,
+                    marker=synthetic_marker,
+                    label=f"synthetic {c}",
+                )
         if self.seeds is not None:
             for P in (self.seeds, self.partners):
                 if P is None:

@@ -131,8 +131,14 @@ class GeometricSMOTE(_VariantOverSampler):
     _min_class_size = 1
 
     def __init__(
-        self, *, sampling_strategy="auto", k_neighbors=5, truncation_factor=1.0,
-        deformation_factor=0.0, selection_strategy="combined", random_state=None,
+        self,
+        *,
+        sampling_strategy="auto",
+        k_neighbors=5,
+        truncation_factor=1.0,
+        deformation_factor=0.0,
+        selection_strategy="combined",
+        random_state=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.k_neighbors = k_neighbors

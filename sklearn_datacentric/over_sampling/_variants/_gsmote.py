@@ -1,6 +1,5 @@
 """G-SMOTE: partially guided SMOTE (Sandhan and Choi, 2014)."""
 
-
 import numpy as np
 
 from ...utils.validation import scale_equivariant

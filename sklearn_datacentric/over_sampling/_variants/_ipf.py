@@ -125,8 +125,15 @@ class SMOTEIPF(ProvenanceMixin, BaseSampler):
     }
 
     def __init__(
-        self, *, sampling_strategy="auto", k_neighbors=5, n_folds=9,
-        n_iterations=3, p=0.01, voting="majority", estimator=None,
+        self,
+        *,
+        sampling_strategy="auto",
+        k_neighbors=5,
+        n_folds=9,
+        n_iterations=3,
+        p=0.01,
+        voting="majority",
+        estimator=None,
         random_state=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -165,10 +172,20 @@ class SMOTEIPF(ProvenanceMixin, BaseSampler):
             gaps.append(g)
         if not parts:
             e = np.empty(0)
-            return (np.empty((0, X.shape[1]), X.dtype), np.empty(0, y.dtype),
-                    e.astype(np.int64), e.astype(np.int64), e)
-        return (np.vstack(parts), np.concatenate(labels), np.concatenate(seeds),
-                np.concatenate(partners), np.concatenate(gaps))
+            return (
+                np.empty((0, X.shape[1]), X.dtype),
+                np.empty(0, y.dtype),
+                e.astype(np.int64),
+                e.astype(np.int64),
+                e,
+            )
+        return (
+            np.vstack(parts),
+            np.concatenate(labels),
+            np.concatenate(seeds),
+            np.concatenate(partners),
+            np.concatenate(gaps),
+        )
 
     def _filter(self, X, y, rng):
         """Rows of (X, y) kept by the Iterative-Partitioning Filter."""

@@ -94,7 +94,11 @@ class LeeSMOTE(_VariantOverSampler):
     _per_class_attributes = ("rejection_levels_",)
 
     def __init__(
-        self, *, sampling_strategy="auto", k_neighbors=5, rejection_level=0.5,
+        self,
+        *,
+        sampling_strategy="auto",
+        k_neighbors=5,
+        rejection_level=0.5,
         random_state=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)

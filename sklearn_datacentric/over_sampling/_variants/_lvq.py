@@ -36,8 +36,10 @@ def _matching_pairs(codebook):
     a, b = np.divmod(np.arange(C * C), C)
     same = a == b
     share = (
-        (a[:, None] == a[None, :]) | (a[:, None] == b[None, :])
-        | (b[:, None] == a[None, :]) | (b[:, None] == b[None, :])
+        (a[:, None] == a[None, :])
+        | (a[:, None] == b[None, :])
+        | (b[:, None] == a[None, :])
+        | (b[:, None] == b[None, :])
     )
     bad = same[None, :] | (share if C >= 4 else np.eye(C * C, dtype=bool))
     dist = np.where(bad, np.inf, dist)
@@ -120,7 +122,11 @@ class LVQSMOTE(_VariantOverSampler):
     _min_class_size = 1
 
     def __init__(
-        self, *, sampling_strategy="auto", k_neighbors=5, n_clusters=10,
+        self,
+        *,
+        sampling_strategy="auto",
+        k_neighbors=5,
+        n_clusters=10,
         random_state=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)

@@ -99,7 +99,11 @@ class PolynomFitSMOTE(_VariantOverSampler):
     }
 
     def __init__(
-        self, *, sampling_strategy="auto", topology="star", degree=2,
+        self,
+        *,
+        sampling_strategy="auto",
+        topology="star",
+        degree=2,
         random_state=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)

@@ -111,7 +111,12 @@ class ProWSyn(_VariantOverSampler):
     _per_class_attributes = ("proximity_levels_",)
 
     def __init__(
-        self, *, sampling_strategy="auto", k_neighbors=5, n_levels=5, theta=1.0,
+        self,
+        *,
+        sampling_strategy="auto",
+        k_neighbors=5,
+        n_levels=5,
+        theta=1.0,
         random_state=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -139,8 +144,8 @@ class ProWSyn(_VariantOverSampler):
             s = members.shape[0]
             a = rng.randint(0, s, size=c)
             b = (a + rng.randint(1, s, size=c)) % s if s > 1 else a
-            seed[start:start + c] = members[a]
-            partner[start:start + c] = members[b]
+            seed[start : start + c] = members[a]
+            partner[start : start + c] = members[b]
             start += c
         gap = rng.uniform(0.0, 1.0, size=n_samples)
         X_new = _interpolate(X_min, seed, partner, gap)

@@ -129,8 +129,14 @@ class SMOBD(_VariantOverSampler):
     _min_class_size = 3
 
     def __init__(
-        self, *, sampling_strategy="auto", eta=0.5, t=1.8, min_samples=5,
-        max_eps=1.0, random_state=None,
+        self,
+        *,
+        sampling_strategy="auto",
+        eta=0.5,
+        t=1.8,
+        min_samples=5,
+        max_eps=1.0,
+        random_state=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.eta = eta
