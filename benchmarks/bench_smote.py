@@ -485,6 +485,15 @@ tree query s | interpolation s | other s (checks, draws, output) |
 | ADASYN | 51.4 | 12.5 | 4.12 | 1.82 | 9.92 | 0.226 | 0.512 |
 """
 
+# before the build moved the rows with the quickselect (commit 198eb8d)
+_BEFORE_BUILD = """| sampler | imblearn CPU s | ours CPU s | ratio | tree build s | \
+tree query s | interpolation s | other s (checks, draws, output) |
+|---|---|---|---|---|---|---|---|
+| SMOTE | 9.18 | 2.1 | 4.38 | 0.0506 | 1.83 | 0.0356 | 0.177 |
+| BorderlineSMOTE | 28.8 | 6.56 | 4.39 | 1 | 5.09 | 0.175 | 0.289 |
+| ADASYN | 29.7 | 6.66 | 4.46 | 1.01 | 5.4 | 0.0267 | 0.231 |
+"""
+
 
 def profile():
     """Where the time goes (issue 15, item 6): 1M x 10, one thread, CPU
@@ -572,7 +581,11 @@ def profile():
         "time.\n\n"
         f"## Where the time goes: {n_big // 1000}k x 10, 10% minority\n\n"
         + markdown_table(rows, list(rows[0]))
-        + "\n\nBefore (leaf_size 64, feature-major leaf scans; commit "
+        + "\n\nBefore the build moved the rows with its quickselect (it "
+        "gathered them through the permutation at every level; commit "
+        "198eb8d, same tree, same results):\n\n"
+        + _BEFORE_BUILD
+        + "\nBefore (leaf_size 64, feature-major leaf scans; commit "
         "74a3740, one run):\n\n"
         + _BEFORE
         + "\nThe query is the KD-tree search (SMOTE: k = 6 among the 100k "
@@ -587,6 +600,20 @@ def profile():
         "traversal, about 18 us (SMOTE) and 50 us (BorderlineSMOTE) per "
         "query, so reaching 10x needs fewer points scanned per query (a "
         "leaf-batch or dual-tree search), not a faster scan.\n\n"
+        "Tried and dropped (exact, same results, but slower; one thread, "
+        "best of 3 interleaved, CPU s of the query kernel alone): a "
+        "leaf-batch search (batches of consecutive tree-order queries share "
+        "one traversal pruned by the box-to-box distance against the "
+        "batch's largest k-th distance, each query then checking its own "
+        "point-to-box distance before a scan): SMOTE 1.92 s -> 3.35 s "
+        "(batch 4), 3.68 s (16), 4.36 s (64); BorderlineSMOTE 4.92 s -> "
+        "9.79 s (4), 13.1 s (16), 20.2 s (64): in 10 dimensions a leaf's "
+        "box is wide against the k-th distances, so the union of the "
+        "batch's candidate leaves is several times each query's own set and "
+        "the per-query box checks over it cost more than the shared "
+        "traversal saves.  A partial-distance leaf scan (skip a point once "
+        "half its coordinates exceed the k-th distance): 1.91 -> 2.44 s "
+        "and 4.83 -> 5.75 s (the branch breaks the vectorised scan).\n\n"
         "## Brute force, 64 features, against scikit-learn\n\n"
         + markdown_table(wide_rows, list(wide_rows[0]))
         + "\n\nReproduce: `PYTHONPATH=. nice -n 5 python benchmarks/bench_smote.py "

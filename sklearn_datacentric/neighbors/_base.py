@@ -623,11 +623,11 @@ class NearestNeighbors(BaseEstimator):
         n = Xc.shape[0]
         n_levels, _ = _kernels.tree_shape(n, self.leaf_size)
         with _kernel_session(self.n_jobs) as (_, check):
-            idx, start, end, lo, hi, sdim, sval = _kernels.build_kdtree(
+            idx, start, end, lo, hi, sdim, sval, data = _kernels.build_kdtree(
                 Xc, n_levels, check
             )
         # tree order, point-major (a leaf's points are contiguous rows)
-        self._fit_X = np.take(Xc, idx, axis=0)
+        self._fit_X = data
         self._order = idx
         self._position = np.empty(n, dtype=np.int64)
         self._position[idx] = np.arange(n)
@@ -1008,10 +1008,9 @@ def mixed_kneighbors_self(X_cont, codes, mismatch, k, *, n_jobs=None, leaf_size=
             _in_blocks(n, run, check, first=64 * n_threads)
         else:
             n_levels, _ = _kernels.tree_shape(n, leaf_size)
-            idx, start, end, lo, hi, _, _ = _kernels.build_kdtree(
+            idx, start, end, lo, hi, _, _, data = _kernels.build_kdtree(
                 X_cont, n_levels, check
             )
-            data = np.ascontiguousarray(X_cont[idx])
             tcodes = np.ascontiguousarray(codes[idx])
             excl = np.arange(n, dtype=np.int64)
 

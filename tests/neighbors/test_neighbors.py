@@ -9,7 +9,11 @@ from sklearn_datacentric.neighbors._base import (
     l1_kneighbors_self,
     mixed_kneighbors_self,
 )
-from sklearn_datacentric.neighbors._kernels import kneighbors_reference
+from sklearn_datacentric.neighbors._kernels import (
+    build_kdtree,
+    kneighbors_reference,
+    tree_shape,
+)
 
 
 @pytest.fixture(scope="module")
@@ -358,3 +362,32 @@ def test_brute_kernels_float32_extremes(monkeypatch, data):
     ref_d, ref_i = kneighbors_reference(X, Q, 3)
     np.testing.assert_array_equal(iq, ref_i)
     np.testing.assert_allclose(dq, ref_d, rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_build_kdtree_invariants_with_ties(dtype):
+    # integer grid: many duplicates and equal split keys
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 4, size=(3000, 3)).astype(dtype)
+    X_before = X.copy()
+    n_levels, _ = tree_shape(X.shape[0], 8)
+    idx, start, end, lo, hi, sdim, sval, data = build_kdtree(X, n_levels)
+    np.testing.assert_array_equal(X, X_before)
+    assert data.dtype == X.dtype and data.flags.c_contiguous
+    np.testing.assert_array_equal(np.sort(idx), np.arange(X.shape[0]))
+    np.testing.assert_array_equal(data, X[idx])
+    first_leaf = 2 ** (n_levels - 1) - 1
+    for node in range(2**n_levels - 1):
+        pts = data[start[node] : end[node]]
+        if pts.shape[0]:
+            np.testing.assert_array_equal(lo[node], pts.min(axis=0))
+            np.testing.assert_array_equal(hi[node], pts.max(axis=0))
+        if node < first_leaf:
+            left, right = 2 * node + 1, 2 * node + 2
+            assert start[left] == start[node] and end[right] == end[node]
+            assert end[left] == start[right]
+            f = sdim[node]
+            assert np.all(data[start[left] : end[left], f] <= sval[node])
+            assert np.all(data[start[right] : end[right], f] >= sval[node])
+            # the dimension of largest spread (the first one on equal spreads)
+            assert f == np.argmax(hi[node] - lo[node])
