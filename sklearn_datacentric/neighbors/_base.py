@@ -54,6 +54,12 @@ _BLOCK_SECONDS = 0.1
 # (divided by sqrt(d)) are divided by a power of two (exact) before the
 # search, and distances multiplied back.
 _SAFE_MAGNITUDE = 1e150
+# rotation="auto" builds the tree on the principal axes when that shrinks
+# the volume of the data's bounding box (of a Gaussian with the same
+# covariance) at least this many times, in at most _ROTATE_MAX_DIM features
+_ROTATE_MIN_GAIN = 2.0
+_ROTATE_MAX_DIM = 32
+_U = 2.0**-53  # unit roundoff of float64
 
 
 def _n_threads(n_jobs):
@@ -409,6 +415,67 @@ def _numpy_dense_self(
     return out_d, out_i
 
 
+def _principal_axes(X, rotation):
+    """``(mu, R)`` for a tree on ``z = (x - mu) R`` (``R``: the principal
+    axes of ``X``), or None for the axis-aligned tree.
+
+    ``"auto"`` rotates when the axis-aligned bounding box of a Gaussian with
+    the covariance of ``X`` has at least ``_ROTATE_MIN_GAIN`` times the
+    volume of the box on the principal axes (Hadamard's ratio,
+    ``prod(diag(C)) / prod(eig(C))``, is its square): correlated or
+    redundant features.  The covariance is estimated on at most 100,000
+    evenly spaced rows.
+    """
+    n, d = X.shape
+    if rotation is None or d < 2 or d > _ROTATE_MAX_DIM or n < 2:
+        return None
+    step = max(1, n // 100_000)
+    C = np.cov(X[::step], rowvar=False)
+    if not np.all(np.isfinite(C)):
+        return None
+    ev, V = np.linalg.eigh(C)
+    diag = np.diag(C)
+    floor = 1e-12 * max(float(diag.max()), np.finfo(np.float64).tiny)
+    log_gain = 0.5 * (
+        np.sum(np.log(np.maximum(diag, floor))) - np.sum(np.log(np.maximum(ev, floor)))
+    )
+    if rotation == "auto" and log_gain < np.log(_ROTATE_MIN_GAIN):
+        return None
+    mu = X.mean(axis=0)
+    R = np.ascontiguousarray(V[:, ::-1])  # largest variance first
+    return mu, R
+
+
+def _rotate(X, mu, R, block=65536):
+    """``(X - mu) R`` (a new C-contiguous array) and ``max |X - mu|``, by
+    blocks of rows (no temporary of the size of ``X``)."""
+    Z = np.empty((X.shape[0], R.shape[1]), dtype=np.float64)
+    spread = 0.0
+    for a in range(0, X.shape[0], block):
+        D = X[a : a + block] - mu
+        spread = max(spread, float(np.abs(D).max(initial=0.0)))
+        np.matmul(D, R, out=Z[a : a + block])
+    return Z, spread
+
+
+def _rotation_errors(R):
+    """Rounding bounds of the rotated search (see ``kdtree_query``).
+
+    Returns ``(unit, inv_c)``: a computed ``z = (x - mu) R`` is within
+    ``unit * max_f |x_f - mu_f|`` of the exact one (Euclidean norm; the
+    subtraction and the d products and sums of each coordinate, Higham's
+    gamma_{d+2}, times the largest column sum of ``|R|`` and sqrt(d), with a
+    factor 2 to spare); ``inv_c`` the relative factor of the other errors:
+    ``R`` orthogonal up to ``delta`` (so ``|x| <= |x R| sqrt(1 + delta)``),
+    the box bound's and the point distance's sums.
+    """
+    d = R.shape[0]
+    gamma = (d + 2) * _U / (1 - (d + 2) * _U)
+    unit = 2.0 * np.sqrt(d) * gamma * float(np.abs(R).sum(axis=0).max())
+    delta = float(np.linalg.norm(R.T @ R - np.eye(d))) + 2 * d * (d + 1) * _U
+    return unit, (1.0 + _kernels.slack(d)) ** 3 * (1.0 + delta)
+
+
 class NearestNeighbors(BaseEstimator):
     """Exact (or approximate) k nearest neighbours in Euclidean distance.
 
@@ -455,6 +522,19 @@ class NearestNeighbors(BaseEstimator):
     eps : float, default=1.0
         Relative tolerance of ``algorithm="approximate"``; ignored otherwise.
 
+    rotation : {"auto", "pca"} or None, default="auto"
+        Coordinates of the KD-tree's boxes.  ``"pca"`` builds the tree on
+        the principal axes of the fitted data (``z = (x - mean) R``, ``R``
+        the eigenvectors of the covariance), ``None`` on the features, and
+        ``"auto"`` on the principal axes when correlated or redundant
+        features make their bounding boxes at least twice smaller in volume
+        (a Gaussian with the data's covariance; up to 32 features).  Only
+        the speed changes: distances are measured on the original features
+        and the pruning allows for the rounding of the rotation, so the
+        neighbours are the same.  Measured at 1M x 10 (``make_classification``,
+        5 informative and 2 redundant features): the search among 1M points
+        15% faster, among 100k 7% (``benchmarks/results/smote_profile.md``).
+
     n_jobs : int, default=None
         Number of numba threads of the search (BLAS runs single-threaded
         inside the search).  ``None`` follows scikit-learn's pairwise
@@ -475,6 +555,10 @@ class NearestNeighbors(BaseEstimator):
     effective_algorithm_ : str
         The algorithm used (``"kd_tree"`` or ``"brute"``; ``"approximate"``
         stays as such).
+    rotation_ : str or None
+        ``"pca"`` when the tree was built on the principal axes, else None
+        (also before the tree of a small fit is built, on its first big
+        search).
 
     See Also
     --------
@@ -522,16 +606,25 @@ class NearestNeighbors(BaseEstimator):
         "algorithm": [StrOptions({"auto", "kd_tree", "brute", "approximate"})],
         "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "eps": [Interval(numbers.Real, 0, None, closed="left")],
+        "rotation": [StrOptions({"auto", "pca"}), None],
         "n_jobs": [numbers.Integral, None],
     }
 
     def __init__(
-        self, n_neighbors=5, *, algorithm="auto", leaf_size=32, eps=1.0, n_jobs=None
+        self,
+        n_neighbors=5,
+        *,
+        algorithm="auto",
+        leaf_size=32,
+        eps=1.0,
+        rotation="auto",
+        n_jobs=None,
     ):
         self.n_neighbors = n_neighbors
         self.algorithm = algorithm
         self.leaf_size = leaf_size
         self.eps = eps
+        self.rotation = rotation
         self.n_jobs = n_jobs
 
     def __sklearn_tags__(self):
@@ -587,6 +680,8 @@ class NearestNeighbors(BaseEstimator):
         self._fit_T = None
         self._raw = None
         self._order = None
+        self._rot = None
+        self.rotation_ = None
         self._scale = _safe_scale(_max_abs(X), d)
         if sparse.issparse(X):
             Y = X.astype(np.float64)  # a copy: never keep a view on the input
@@ -622,10 +717,28 @@ class NearestNeighbors(BaseEstimator):
             return
         n = Xc.shape[0]
         n_levels, _ = _kernels.tree_shape(n, self.leaf_size)
+        axes = _principal_axes(Xc, self.rotation)
+        self._rot = None
         with _kernel_session(self.n_jobs) as (_, check):
-            idx, start, end, lo, hi, sdim, sval, data = _kernels.build_kdtree(
-                Xc, n_levels, check
-            )
+            if axes is None:
+                idx, start, end, lo, hi, sdim, sval, data = _kernels.build_kdtree(
+                    Xc, n_levels, check
+                )
+            else:
+                # the tree on the rotated points; the scans on the original
+                # ones, gathered in tree order
+                mu, R = axes
+                Z, spread = _rotate(Xc, mu, R)
+                idx, start, end, lo, hi, sdim, sval, _ = _kernels.build_kdtree(
+                    Z, n_levels, check, copy=False
+                )
+                # the rotated points are no longer needed: their memory takes
+                # the original points in tree order (one big array, as the
+                # axis-aligned build)
+                data = np.take(Xc, idx, axis=0, out=Z, mode="clip")  # unbuffered
+                unit, inv_c = _rotation_errors(R)
+                self._rot = (mu, R, unit, unit * spread, inv_c)
+        self.rotation_ = None if axes is None else "pca"
         # tree order, point-major (a leaf's points are contiguous rows)
         self._fit_X = data
         self._order = idx
@@ -768,10 +881,20 @@ class NearestNeighbors(BaseEstimator):
         if exclude_pos is None:
             exclude_pos = np.full(n_q, -1, dtype=np.int64)
         eps = float(self.eps) if self.effective_algorithm_ == "approximate" else 0.0
+        d = Q.shape[1]
         with _kernel_session(self.n_jobs) as (n_threads, check):
 
             def run(a, b):
                 chunk = max(1, min(256, -(-(b - a) // (4 * n_threads))))
+                if self._rot is None:
+                    QZ = Q[a:b]
+                    err = np.zeros(b - a)
+                    inv_c = (1.0 + _kernels.slack(d)) ** 3
+                else:
+                    mu, R, unit, err_fit, inv_c = self._rot
+                    D = Q[a:b] - mu
+                    QZ = np.ascontiguousarray(D @ R)
+                    err = err_fit + unit * np.abs(D).max(axis=1, initial=0.0)
                 _kernels.kdtree_query(
                     self._fit_X,
                     self._order,
@@ -783,6 +906,9 @@ class NearestNeighbors(BaseEstimator):
                     sval,
                     n_levels,
                     Q[a:b],
+                    QZ,
+                    err,
+                    inv_c,
                     exclude_pos[a:b],
                     k,
                     eps,

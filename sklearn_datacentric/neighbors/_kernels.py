@@ -153,7 +153,7 @@ def build_kdtree_level(
             node_end[2 * node + 2] = end
 
 
-def build_kdtree(X, n_levels, check=None):
+def build_kdtree(X, n_levels, check=None, copy=True):
     """Build a balanced KD-tree.
 
     Node ``i`` has children ``2i + 1`` and ``2i + 2``; the nodes of the last
@@ -162,13 +162,15 @@ def build_kdtree(X, n_levels, check=None):
     tree order, the range of each node in that order, its bounding box, the
     coordinate/value of its split (left child <= value <= right child) and
     ``data = X[idx]``, the points in tree order (a new C-contiguous array of
-    ``X``'s dtype; ``X`` itself is not modified).
+    ``X``'s dtype; ``X`` itself is not modified).  ``copy=False`` reorders
+    ``X`` itself (a C-contiguous array the caller owns) and returns it as
+    ``data``.
     One compiled call per level; ``check`` (if given) is called between
     levels (the interrupt check of the caller).
     """
     n, d = X.shape
     n_nodes = 2**n_levels - 1
-    data = np.array(X, order="C", copy=True)
+    data = np.array(X, order="C", copy=True) if copy else X
     idx = np.arange(n, dtype=np.int64)
     node_start = np.zeros(n_nodes, dtype=np.int64)
     node_end = np.zeros(n_nodes, dtype=np.int64)
@@ -211,10 +213,11 @@ def _box_sqdist(q, lo, hi, node):
 # infinities keep their meaning.  A sum of d non-negative terms evaluated in
 # any order is within a relative (d u) / (1 - d u) of the exact sum (u = 2**-53,
 # Higham, Accuracy and Stability of Numerical Algorithms, sec. 4.2), so the
-# search widens each comparison by a relative 4 (d + 1) u (`_slack`): a box
-# bound is shrunk by it before pruning, a point passes the scan's filter
-# within it, and every point that passes is measured again in the fixed
-# order of :func:`_sqdist`.  The results (neighbours and distances) are
+# search widens each comparison by a relative 4 (d + 1) u (`_slack`): the
+# pruning limit of the box bounds is widened by it (``inv_c`` of
+# :func:`kdtree_query`), a point passes the scan's filter within it, and
+# every point that passes is measured again in the fixed order of
+# :func:`_sqdist`.  The results (neighbours and distances) are
 # those of the plain scan, bit for bit.
 _FAST = {"reassoc", "contract"}
 
@@ -249,9 +252,12 @@ def _sqdist(data, j, q):
     return s
 
 
-@njit(cache=True)
-def _slack(d):
+def slack(d):
+    """Relative slack of the vectorised sums in ``d`` features (above)."""
     return 4.0 * (d + 1) * 2.0**-53
+
+
+_slack = njit(cache=True)(slack)
 
 
 @njit(cache=True)
@@ -277,8 +283,19 @@ def _push_topk(best_d, best_i, dist, ind):
 
 
 @njit(cache=True)
+def _prune_limit(worst, inv_c, err):
+    """The largest box bound that may still hold a point within ``worst``
+    (see :func:`kdtree_query`)."""
+    if err == 0.0:
+        return worst * inv_c
+    r = np.sqrt(worst * inv_c) + err
+    return r * r * (1.0 + 2.0**-48)
+
+
+@njit(cache=True)
 def _search_one(
     q,
+    qz,
     data,
     order,
     node_start,
@@ -290,6 +307,8 @@ def _search_one(
     n_levels,
     exclude,
     shrink,
+    inv_c,
+    err,
     best_d,
     best_i,
     stack_n,
@@ -297,21 +316,20 @@ def _search_one(
 ):
     d = data.shape[1]
     k = best_d.shape[0]
-    slack = _slack(d)
-    low = 1.0 - slack  # box bounds: a lower bound stays a lower bound
-    high = 1.0 + slack  # scan filter: no point within the k-th distance missed
+    high = 1.0 + _slack(d)  # scan filter: no point within the k-th distance missed
     for j in range(k):
         best_d[j] = np.inf
         best_i[j] = -1
+    limit_box = np.inf  # boxes with a bound beyond it hold no candidate
     first_leaf = 2 ** (n_levels - 1) - 1
     stack_n[0] = 0
-    stack_d[0] = _box_sqdist_fast(q, lo, hi, 0) * low
+    stack_d[0] = _box_sqdist_fast(qz, lo, hi, 0)
     sp = 1
     while sp > 0:
         sp -= 1
         node = stack_n[sp]
         md = stack_d[sp]
-        if md * shrink > best_d[k - 1]:
+        if md * shrink > limit_box:
             continue
         pruned = False
         while node < first_leaf:
@@ -320,20 +338,20 @@ def _search_one(
             # the parent's (a valid lower bound, saving one box distance per
             # level); otherwise it is computed and may prune
             left = 2 * node + 1
-            if q[split_dim[node]] <= split_val[node]:
+            if qz[split_dim[node]] <= split_val[node]:
                 near = left
                 far = left + 1
             else:
                 near = left + 1
                 far = left
-            df = _box_sqdist_fast(q, lo, hi, far) * low
-            if df * shrink <= best_d[k - 1]:
+            df = _box_sqdist_fast(qz, lo, hi, far)
+            if df * shrink <= limit_box:
                 stack_n[sp] = far
                 stack_d[sp] = df
                 sp += 1
             if md > 0.0:
-                md = _box_sqdist_fast(q, lo, hi, near) * low
-                if md * shrink > best_d[k - 1]:
+                md = _box_sqdist_fast(qz, lo, hi, near)
+                if md * shrink > limit_box:
                     pruned = True
                     break
             node = near
@@ -352,6 +370,7 @@ def _search_one(
                     _push_topk(best_d, best_i, s, order[j])
                     worst = best_d[k - 1]
                     limit = worst * high
+        limit_box = _prune_limit(worst, inv_c, err)
 
 
 @njit(parallel=True, cache=True)
@@ -366,6 +385,9 @@ def kdtree_query(
     split_val,
     n_levels,
     Q,
+    QZ,
+    err,
+    inv_c,
     exclude,
     k,
     eps,
@@ -381,6 +403,17 @@ def kdtree_query(
     ``q`` (its own position when querying fitted points) or -1.  Squared
     distances and original indices are written to ``out_d`` and ``out_i``
     (sorted by increasing distance).
+
+    The tree (boxes, splits) may live in rotated coordinates ``z = (x - mu)
+    R`` while ``data`` and ``Q`` stay in the original ones: ``QZ`` holds the
+    rotated queries (``Q`` itself when there is no rotation), ``err[q]``
+    bounds the rounding error of ``|z_q - z_p|`` for query ``q`` and any
+    fitted point (0 without rotation) and ``inv_c >= 1`` covers the other
+    relative errors (the box bound's sum, the orthogonality of ``R``, the
+    point distance's sum).  A box is pruned when its bound exceeds
+    ``(sqrt(worst * inv_c) + err)**2``, so no point within the current k-th
+    distance is ever pruned and the neighbours are those of the plain search
+    in the original coordinates.
     """
     n_q = Q.shape[0]
     shrink = (1.0 + eps) * (1.0 + eps)
@@ -394,6 +427,7 @@ def kdtree_query(
         for r in range(c * chunk, stop):
             _search_one(
                 Q[r],
+                QZ[r],
                 data,
                 order,
                 node_start,
@@ -405,6 +439,8 @@ def kdtree_query(
                 n_levels,
                 exclude[r],
                 shrink,
+                inv_c,
+                err[r],
                 best_d,
                 best_i,
                 stack_n,

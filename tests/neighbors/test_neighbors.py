@@ -391,3 +391,102 @@ def test_build_kdtree_invariants_with_ties(dtype):
             assert np.all(data[start[right] : end[right], f] >= sval[node])
             # the dimension of largest spread (the first one on equal spreads)
             assert f == np.argmax(hi[node] - lo[node])
+
+
+# -- the tree on the principal axes (rotation) --------------------------------
+
+
+def _correlated_ties(offset=0.0, near=True):
+    """Integer grid points plus exactly redundant columns (x0 + x1, x2 - x3):
+    ties everywhere, and a covariance that "auto" rotates; ``near`` adds
+    copies of every fifth point moved by an ulp or two (near ties)."""
+    rng = np.random.RandomState(0)
+    G = rng.randint(-4, 5, size=(3000, 4)).astype(np.float64)
+    X = np.column_stack([G, G[:, 0] + G[:, 1], G[:, 2] - G[:, 3]])
+    if near:
+        moved = X[::5] * (1 + rng.randint(-2, 3, size=X[::5].shape) * 2.0**-52)
+        X = np.vstack([X, moved])
+    return X + offset
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e6])
+def test_rotation_same_neighbours_on_ties(offset, monkeypatch):
+    from sklearn_datacentric.neighbors import _base
+
+    monkeypatch.setattr(_base, "_NUMPY_MAX_WORK", 0)
+    monkeypatch.setattr(_base, "_LAZY_MAX_SIZE", 0)
+
+    def search(X, Q, rotation):
+        nn = NearestNeighbors(n_neighbors=7, rotation=rotation, leaf_size=8).fit(X)
+        assert nn.rotation_ == (None if rotation is None else "pca")
+        return nn.kneighbors(), nn.kneighbors(Q)
+
+    # exact ties: the reference's neighbours (smaller index first)
+    X = _correlated_ties(offset, near=False)
+    Q = np.vstack([X[::13] + 0.5, X[::17]])  # half-way points: more ties
+    refs = (
+        kneighbors_reference(X, X, 7, exclude=np.arange(len(X))),
+        kneighbors_reference(X, Q, 7),
+    )
+    for rotation in ["pca", "auto", None]:
+        for (d, i), (rd, ri) in zip(search(X, Q, rotation), refs):
+            np.testing.assert_array_equal(i, ri)
+            np.testing.assert_allclose(d, rd, rtol=1e-12)
+    # near ties (distances an ulp apart): the rotated tree returns exactly
+    # what the axis-aligned one does
+    X = _correlated_ties(offset)
+    Q = np.vstack([X[::13] + 0.5, X[::17]])
+    axis = search(X, Q, None)
+    for rotation in ["pca", "auto"]:
+        for (d, i), (ad, ai) in zip(search(X, Q, rotation), axis):
+            np.testing.assert_array_equal(i, ai)
+            np.testing.assert_array_equal(d, ad)
+
+
+def test_rotation_bit_identical_and_auto_rule(monkeypatch):
+    from sklearn_datacentric.neighbors import _base
+
+    monkeypatch.setattr(_base, "_NUMPY_MAX_WORK", 0)
+    monkeypatch.setattr(_base, "_LAZY_MAX_SIZE", 0)
+    X, _ = make_classification(
+        n_samples=4000, n_features=10, n_informative=5, random_state=0
+    )
+    far = np.random.RandomState(3).randn(50, 10) * 1e4  # queries far away
+    out = {}
+    for rotation in ["pca", None]:
+        nn = NearestNeighbors(n_neighbors=5, rotation=rotation).fit(X)
+        out[rotation] = (nn.kneighbors(), nn.kneighbors(far), nn.kneighbors(X[:300]))
+    for a, b in zip(out["pca"], out[None]):
+        np.testing.assert_array_equal(a[1], b[1])
+        np.testing.assert_array_equal(a[0], b[0])  # same floats, bit for bit
+    # two redundant features: "auto" rotates; independent features: it does not
+    assert NearestNeighbors(rotation="auto").fit(X).rotation_ == "pca"
+    iso = np.random.RandomState(0).randn(4000, 10)
+    nn = NearestNeighbors(rotation="auto").fit(iso)
+    assert nn.rotation_ is None
+    assert not np.shares_memory(nn._fit_X, iso)
+
+
+def test_rotation_pruning_allows_for_rounding(monkeypatch):
+    """A box holding a point at exactly the k-th distance must never be
+    pruned.  On the principal axes a computed bound can exceed the true one
+    by rounding; without the allowance for it (``_rotation_errors``) the
+    search loses tied neighbours on this data, with it the results are the
+    reference's."""
+    from sklearn_datacentric.neighbors import _base
+
+    monkeypatch.setattr(_base, "_NUMPY_MAX_WORK", 0)
+    monkeypatch.setattr(_base, "_LAZY_MAX_SIZE", 0)
+    X = _correlated_ties(offset=1e6, near=False)
+    ref_d, ref_i = kneighbors_reference(X, X, 7, exclude=np.arange(len(X)))
+
+    def wrong_rows():
+        nn = NearestNeighbors(n_neighbors=7, rotation="pca", leaf_size=4).fit(X)
+        return int((nn.kneighbors()[1] != ref_i).any(axis=1).sum()), nn
+
+    n_wrong, nn = wrong_rows()
+    assert n_wrong == 0
+    mu, R, unit, err_fit, inv_c = nn._rot
+    assert err_fit > 0 and inv_c > 1
+    monkeypatch.setattr(_base, "_rotation_errors", lambda R: (0.0, 1.0))
+    assert wrong_rows()[0] > 0  # the allowance is what keeps the ties
