@@ -58,9 +58,9 @@ _SAFE_MAGNITUDE = 1e150
 # _ROTATE_SAMPLE rows, _ROTATE_QUERIES searches would meet at most
 # _ROTATE_MAX_LEAVES times the leaves of the axis-aligned tree (in at most
 # _ROTATE_MAX_DIM features)
-_ROTATE_SAMPLE = 8192
+_ROTATE_SAMPLE = 16384
 _ROTATE_QUERIES = 256
-_ROTATE_MAX_LEAVES = 0.9
+_ROTATE_MAX_LEAVES = 0.975
 _ROTATE_MAX_DIM = 32
 _U = 2.0**-53  # unit roundoff of float64
 
@@ -550,17 +550,20 @@ class NearestNeighbors(BaseEstimator):
         Coordinates of the KD-tree's boxes.  ``"pca"`` builds the tree on
         the principal axes of the fitted data (``z = (x - mean) R``, ``R``
         the eigenvectors of the covariance), ``None`` on the features.
-        ``"auto"`` (up to 32 features) builds both trees on 8,192 evenly
+        ``"auto"`` (up to 32 features) builds both trees on 16,384 evenly
         spaced rows and keeps the principal axes when the boxes met by the
-        exact k-nearest-neighbour balls of 256 of them are at least 10%
+        exact k-nearest-neighbour balls of 256 of them are at least 2.5%
         fewer (the leaves an exact search scans).  Only the speed changes:
         distances are measured on the original features and the pruning
         allows for the rounding of the rotation, so the neighbours and
-        distances are the same.  Measured (one thread, self-search, k=6):
-        ``make_classification`` with redundant features 1.17x faster on
-        200k x 10 and KEEL abalone19 1.47x (rotated by ``"auto"``); KEEL
-        page-blocks0 and wine quality 0.90x and 0.87x with ``"pca"`` (left
-        axis-aligned by ``"auto"``); ``benchmarks/results/smote_profile.md``.
+        distances are the same.  Measured (one thread, self-search, k=6,
+        search time axis-aligned / principal axes, leaves-met ratio of
+        ``"auto"``): KEEL abalone19 1.66x (0.58), airfoil 1.52x (0.86),
+        ``make_classification`` 1M x 10 with 2 redundant features 1.07x
+        among its 100k minority rows (0.97) and 1.15x for them among all
+        rows (k=11, 0.94): rotated; KEEL page-blocks0 0.94x (1.05), wine
+        quality 0.98x (0.98), a 200k x 8 Gaussian 0.99x (1.02): left
+        axis-aligned (``benchmarks/results/smote_profile.md``).
 
     n_jobs : int, default=None
         Number of numba threads of the search (BLAS runs single-threaded
