@@ -428,8 +428,7 @@ def _principal_axes(X, rotation, k=5, leaf_size=32):
     exact k-th neighbour of ``_ROTATE_QUERIES`` of them are the leaves an
     exact search of that query must scan (:func:`_leaves_met`).  The
     rotation is kept when it meets at most ``_ROTATE_MAX_LEAVES`` times as
-    many.  Correlated or redundant features usually gain, independent ones
-    and features of very unequal spreads usually do not.
+    many (measured cases: ``NearestNeighbors``'s ``rotation``).
     """
     n, d = X.shape
     if rotation is None or d < 2 or d > _ROTATE_MAX_DIM or n < 2:
@@ -444,30 +443,36 @@ def _principal_axes(X, rotation, k=5, leaf_size=32):
         k = min(k, S.shape[0] - 1)
         if k < 1:
             return None
+        S = np.ascontiguousarray(S, dtype=np.float64)
         Q = np.ascontiguousarray(S[:: max(1, S.shape[0] // _ROTATE_QUERIES)])
-        r2 = _numpy_euclidean(S, Q, k + 1, None)[0][:, -1]  # each with itself
-        Sz = (S - mu) @ R
-        met_axis = _leaves_met(S, Q, r2, leaf_size)
-        met_pca = _leaves_met(Sz, (Q - mu) @ R, r2, leaf_size)
+        met_axis, r2 = _leaves_met(S, Q, None, k, leaf_size)
+        met_pca = _leaves_met((S - mu) @ R, (Q - mu) @ R, r2, k, leaf_size)[0]
         if met_pca > _ROTATE_MAX_LEAVES * met_axis:
             return None
     return mu, R
 
 
-def _leaves_met(X, Q, r2, leaf_size):
+def _leaves_met(X, Q, r2, k, leaf_size):
     """Number of (query, leaf) pairs of the tree over ``X`` whose leaf box
-    lies within squared distance ``r2[q]`` of query ``q``."""
+    lies within squared distance ``r2[q]`` of query ``q``, and ``r2``.
+
+    ``r2=None``: the squared distance of each query's k-th neighbour in
+    ``X`` (the queries are rows of ``X``, each excluded by one extra
+    neighbour), found with this tree.
+    """
     n_levels, _ = _kernels.tree_shape(X.shape[0], leaf_size)
-    _, start, end, lo, hi = _kernels.build_kdtree(X, n_levels)[:5]
+    idx, start, end, lo, hi, sdim, sval, data = _kernels.build_kdtree(X, n_levels)
+    if r2 is None:
+        out_d = np.empty((Q.shape[0], k + 1))
+        out_i = np.empty((Q.shape[0], k + 1), dtype=np.int64)
+        args = (data, idx, start, end, lo, hi, sdim, sval, n_levels, Q, Q)
+        inv_c = (1.0 + _kernels.slack(X.shape[1])) ** 3
+        err = np.zeros(Q.shape[0])
+        none = np.full(Q.shape[0], -1, dtype=np.int64)
+        _kernels.kdtree_query(*args, err, inv_c, none, k + 1, 0.0, out_d, out_i, 64)
+        r2 = out_d[:, -1]
     leaves = np.arange(2 ** (n_levels - 1) - 1, 2**n_levels - 1)
-    leaves = leaves[end[leaves] > start[leaves]]
-    lo, hi = lo[leaves], hi[leaves]
-    met = 0
-    for a in range(0, Q.shape[0], 64):
-        q = Q[a : a + 64, None, :]
-        gap = np.maximum(lo[None] - q, 0.0) + np.maximum(q - hi[None], 0.0)
-        met += int(np.sum(np.sum(gap * gap, axis=2) <= r2[a : a + 64, None]))
-    return met
+    return _kernels.count_boxes_within(lo, hi, leaves, Q, r2), r2
 
 
 def _rotate(X, mu, R, block=65536):

@@ -25,6 +25,7 @@ __all__ = [
     "build_kdtree",
     "build_kdtree_level",
     "kdtree_query",
+    "count_boxes_within",
     "merge_topk_block",
     "brute_candidates",
     "exact_sqdist_topk",
@@ -449,6 +450,21 @@ def kdtree_query(
             for j in range(k):
                 out_d[r, j] = best_d[j]
                 out_i[r, j] = best_i[j]
+
+
+@njit(cache=True)
+def count_boxes_within(lo, hi, nodes, Q, r2):
+    """Number of (query, node) pairs whose box ``lo/hi[node]`` lies within
+    squared distance ``r2[q]`` of query ``Q[q]`` (empty nodes, with an
+    inverted box, are never counted)."""
+    met = 0
+    for r in range(Q.shape[0]):
+        for node in nodes:
+            if lo[node, 0] > hi[node, 0]:
+                continue
+            if _box_sqdist(Q[r], lo, hi, node) <= r2[r]:
+                met += 1
+    return met
 
 
 @njit(parallel=True, cache=True)
