@@ -561,13 +561,13 @@ class NearestNeighbors(BaseEstimator):
         fewer (the leaves an exact search scans).  Only the speed changes:
         distances are measured on the original features and the pruning
         allows for the rounding of the rotation, so the neighbours and
-        distances are the same.  Measured (one thread, self-search, k=6,
-        search time axis-aligned / principal axes, leaves-met ratio of
-        ``"auto"``): KEEL abalone19 1.66x (0.58), airfoil 1.52x (0.86),
-        ``make_classification`` 1M x 10 with 2 redundant features 1.07x
-        among its 100k minority rows (0.97) and 1.15x for them among all
-        rows (k=11, 0.94): rotated; KEEL page-blocks0 0.94x (1.05), wine
-        quality 0.98x (0.98), a 200k x 8 Gaussian 0.99x (1.02): left
+        distances are the same.  Measured (one thread, search time
+        axis-aligned / principal axes, leaves-met ratio of ``"auto"``):
+        KEEL abalone19 1.68x (0.58), airfoil 1.48x (0.86), the 1M x 10
+        ``make_classification`` benchmark (two redundant features) 1.07x
+        for its 100k minority rows among themselves (0.97) and 1.22x among
+        all rows (0.94): rotated; KEEL page-blocks0 0.94x (1.05), wine
+        quality 0.97x (0.98), a 200k x 8 Gaussian 0.995x (1.02): left
         axis-aligned (``benchmarks/results/smote_profile.md``).
 
     n_jobs : int, default=None
