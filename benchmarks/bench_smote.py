@@ -318,9 +318,9 @@ def main():
         "threads; less sensitive to other jobs on the machine). `default` is "
         "`n_jobs=None`: the CPUs, as scikit-learn's neighbour reductions use "
         "them (here 2); imbalanced-learn at its defaults also uses every "
-        "core in its brute force (scikit-learn's OpenMP reductions). The "
-        "machine (2 cores) was shared with other jobs while this ran: "
-        "wall-time ratios are noisy, compare within a row.\n\n"
+        "core in its brute force (scikit-learn's OpenMP reductions), its "
+        "KD-tree one thread. Wall-time ratios depend on the other load of "
+        "the machine (2 cores): compare within a row.\n\n"
         "## SMOTE, BorderlineSMOTE, ADASYN\n\n"
         + markdown_table(rows, cols)
         + "\n\n## SMOTENC (default n_jobs)\n\n"
