@@ -3,7 +3,7 @@
 Pure functions over numpy arrays.  Two exact searches share the same top-k
 bookkeeping:
 
-* a KD-tree (balanced, median split on the dimension of largest spread,
+* a KD-tree (balanced, median split on the dimension of largest variance,
   points stored contiguously in tree order), searched depth first with the
   nearer child first and bounding-box pruning; ``eps > 0`` gives the
   (1 + eps)-approximate search of Arya et al. (a node is pruned when
@@ -119,15 +119,44 @@ def _node_box(data, start, end, lo, hi, node):
         hi[node, f] = mx[f]
 
 
+# the split dimension's variance is estimated on at most about this many
+# evenly spaced rows of a node
+_SPLIT_SAMPLE = 128
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _split_dim(data, start, end):
+    """The feature of largest variance among rows ``start:end`` (on an
+    evenly spaced sample of about ``_SPLIT_SAMPLE`` rows of large nodes)."""
+    d = data.shape[1]
+    step = max(1, (end - start) // _SPLIT_SAMPLE)
+    s1 = np.zeros(d)
+    s2 = np.zeros(d)
+    m = 0
+    for j in range(start, end, step):
+        m += 1
+        for f in range(d):
+            v = data[j, f]
+            s1[f] += v
+            s2[f] += v * v
+    best = 0
+    spread = -1.0
+    for f in range(d):
+        s = s2[f] - s1[f] * s1[f] / max(m, 1)
+        if s > spread:
+            spread = s
+            best = f
+    return best
+
+
 @njit(parallel=True, cache=True)
 def build_kdtree_level(
     data, level, last, idx, node_start, node_end, lo, hi, split_dim, split_val
 ):
     """Build one level of a balanced KD-tree (see :func:`build_kdtree`):
     the bounding box of each node of ``level`` and, unless ``last``, its
-    median split on the dimension of largest spread (the rows of ``data``
+    median split on the dimension of largest variance (the rows of ``data``
     and ``idx`` are reordered within the node's range)."""
-    d = data.shape[1]
     first = 2**level - 1
     count = 2**level
     for c in prange(count):
@@ -136,13 +165,7 @@ def build_kdtree_level(
         end = node_end[node]
         _node_box(data, start, end, lo, hi, node)
         if not last:
-            best = 0
-            spread = -1.0
-            for f in range(d):
-                s = hi[node, f] - lo[node, f]
-                if s > spread:
-                    spread = s
-                    best = f
+            best = _split_dim(data, start, end)
             mid = start + (end - start) // 2
             if end - start > 1:
                 _select_nth(idx, data, best, start, end, mid)

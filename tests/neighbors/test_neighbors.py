@@ -10,6 +10,7 @@ from sklearn_datacentric.neighbors._base import (
     mixed_kneighbors_self,
 )
 from sklearn_datacentric.neighbors._kernels import (
+    _SPLIT_SAMPLE,
     build_kdtree,
     kneighbors_reference,
     tree_shape,
@@ -389,8 +390,23 @@ def test_build_kdtree_invariants_with_ties(dtype):
             f = sdim[node]
             assert np.all(data[start[left] : end[left], f] <= sval[node])
             assert np.all(data[start[right] : end[right], f] >= sval[node])
-            # the dimension of largest spread (the first one on equal spreads)
-            assert f == np.argmax(hi[node] - lo[node])
+            # the dimension of largest variance (equal variances: any of
+            # them); large nodes estimate it on a sample of their rows,
+            # taken before the splits below reordered them
+            if pts.shape[0] < 2 * _SPLIT_SAMPLE:
+                var = pts.astype(np.float64).var(axis=0)
+                assert var[f] >= var.max() * (1 - 1e-12)
+
+
+def test_build_kdtree_splits_on_the_largest_variance():
+    # feature 0: +-1 (variance 1, range 2); feature 1: uniform on [-1.5, 1.5]
+    # (variance 0.75, range 3): the root splits feature 0, where the largest
+    # range would split feature 1
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.choice([-1.0, 1.0], 5000), rng.uniform(-1.5, 1.5, 5000)])
+    n_levels, _ = tree_shape(X.shape[0], 32)
+    sdim = build_kdtree(X, n_levels)[5]
+    assert sdim[0] == 0
 
 
 # -- the tree on the principal axes (rotation) --------------------------------
