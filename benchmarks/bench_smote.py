@@ -485,6 +485,15 @@ tree query s | interpolation s | other s (checks, draws, output) |
 | ADASYN | 51.4 | 12.5 | 4.12 | 1.82 | 9.92 | 0.226 | 0.512 |
 """
 
+# before the split on the largest variance (commit ef208c2, idle machine)
+_BEFORE_VARIANCE = """| sampler | imblearn CPU s | ours CPU s | ratio | tree build s | \
+tree query s | interpolation s | other s (checks, draws, output) |
+|---|---|---|---|---|---|---|---|
+| SMOTE | 9.04 | 1.56 | 5.8 | 0.0868 | 1.29 | 0.0375 | 0.147 |
+| BorderlineSMOTE | 25.4 | 4.06 | 6.25 | 0.599 | 3.21 | 0.0312 | 0.223 |
+| ADASYN | 28.3 | 4.51 | 6.28 | 0.592 | 3.43 | 0.187 | 0.3 |
+"""
+
 # before the vectorised scans and the rotation (commit d422f15, with the
 # row-moving build; shared machine, load 5-10)
 _BEFORE_ROUND = """| sampler | imblearn CPU s | ours CPU s | ratio | tree build s | \
@@ -667,16 +676,46 @@ def profile():
         "danger; ADASYN: 5 among all rows and 5 among the minority); the "
         "build is the tree over all points (none for SMOTE: the minority "
         "tree is built inside the query's first call).\n\n"
-        "Before this round (vectorised scans and box bounds, the tree on "
-        "the principal axes; commit d422f15, machine shared, load 5-10):"
-        "\n\n"
+        "Before this round (the split on the range, not the variance; "
+        "commit ef208c2, idle machine):\n\n"
+        + _BEFORE_VARIANCE
+        + "\nBefore the previous round (vectorised scans and box bounds, the "
+        "tree on the principal axes; commit d422f15, machine shared, load "
+        "5-10):\n\n"
         + _BEFORE_ROUND
         + "\nBefore the first round (leaf_size 64, feature-major leaf scans; "
         "commit 74a3740, one run):\n\n"
         + _BEFORE
         + "\n## What the search costs, and what changed\n\n"
+        "This round: the KD-tree splits each node on the feature of largest "
+        "variance (estimated on at most 128 evenly spaced rows of the node) "
+        "instead of the largest range.  A SMOTE query now meets 70.6 leaves "
+        "(1,793 points) instead of 91 (2,319), a BorderlineSMOTE query 130 "
+        "(3,972 points) instead of 160 (4,869); the build of the 1M-row "
+        "tree takes 0.05 s more.  The floor "
+        "(`benchmarks/search_floor.py`, results/search_floor.md): given "
+        "each query's exact k-th distance from the start, the SMOTE search "
+        "still meets 63 leaves (1,611 points) and takes 0.93 s against "
+        "1.08 s.  No exact depth-first search of this tree can spend less, "
+        "so even with everything else in SMOTE free, imbalanced-learn's "
+        "9.04 s would be 9.7 times it: SMOTE's 10x target needs a search "
+        "that scans fewer points than the leaves the k-NN balls meet, which "
+        "none of the partitions and traversals tried here (below) gave.  "
+        "Tried and dropped this round (same neighbours): splitting at the "
+        "mean instead of the median (unequal leaves; 61 leaves but 1,961 "
+        "points a query, 1.08 s; halfway between the two, 1.07 s); "
+        "descending first into the child with the smaller box bound (both "
+        "bounds computed): 1.09 -> 1.15 s; a rotation per cluster (the "
+        "minority's two Gaussian-mixture components, each searched alone on "
+        "its own principal axes, cross-cluster neighbours ignored): at best "
+        "1.23 -> 0.97 s with the range split, before paying for the other "
+        "cluster's searches; leaf scans specialised to 10 features, padded "
+        "to 16, or feature-major (microbenchmark, 91 nearby leaves a "
+        "query: 2.67 ns a point as now, 3.01, 2.56 and 3.6 ns).\n\n"
+        "Earlier rounds.  "
         "Instrumented copies of the search (one thread, the kernels alone, "
-        "k = 6 and 11 as the engine is asked for them), before this round: "
+        "k = 6 and 11 as the engine is asked for them), before the previous "
+        "round: "
         "a SMOTE query meets 91 leaves (2,319 points) at leaf_size 32, a "
         "BorderlineSMOTE query 160 leaves (4,869 points).  Given the exact "
         "k-th distance in advance (a perfect bound from the start) the "
@@ -686,7 +725,8 @@ def profile():
         "box bounds (0.63 s / 1.33 s) and the leaf scans (0.95 s / 2.17 s, "
         "3.5 ns a point, the same with every leaf in cache: compute, not "
         "memory).\n\n"
-        "Kept: (1) the box bounds and the leaf scans let the compiler "
+        "Kept in the previous round: (1) the box bounds and the leaf scans "
+        "let the compiler "
         "reorder the sums of squares (`fastmath` reassoc and contract only), "
         "with a relative slack of 4(d+1)u on every comparison and each point "
         "that passes the scan's filter measured again in the fixed order, so "

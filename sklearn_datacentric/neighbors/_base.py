@@ -565,11 +565,11 @@ class NearestNeighbors(BaseEstimator):
         allows for the rounding of the rotation, so the neighbours and
         distances are the same.  Measured (one thread, search time
         axis-aligned / principal axes, leaves-met ratio of ``"auto"``):
-        KEEL abalone19 1.68x (0.58), airfoil 1.48x (0.86), the 1M x 10
-        ``make_classification`` benchmark (two redundant features) 1.07x
-        for its 100k minority rows among themselves (0.97) and 1.22x among
-        all rows (0.94): rotated; KEEL page-blocks0 0.94x (1.05), wine
-        quality 0.97x (0.98), a 200k x 8 Gaussian 0.995x (1.02): left
+        KEEL abalone19 1.46x (0.77), airfoil 1.49x (0.85), the 1M x 10
+        ``make_classification`` benchmark (two redundant features) 1.15x
+        for its 100k minority rows among themselves (0.91) and 1.15x among
+        all rows (0.90): rotated; KEEL page-blocks0 0.97x (0.99), wine
+        quality 0.96x (1.00), a 200k x 8 Gaussian 1.00x (1.01): left
         axis-aligned (``benchmarks/results/smote_profile.md``).
 
     n_jobs : int, default=None
