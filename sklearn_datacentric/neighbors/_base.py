@@ -539,9 +539,9 @@ class NearestNeighbors(BaseEstimator):
           most ``1 + eps`` times farther than the true k-th neighbour.
           Measured recall@k (share of the true k neighbours returned),
           ``eps=1``, k=5, self-search on ``make_classification`` data, one
-          thread: 0.90 in 10 features (104k points, ``leaf_size=32``),
-          3.9x faster than the exact tree; 0.996 in 50 features (20k
-          points) but 5x slower than the exact brute force, so it only pays
+          thread: 0.89 in 10 features (104k points, ``leaf_size=32``),
+          3.3x faster than the exact tree; 0.995 in 50 features (20k
+          points) but 2.9x slower than the exact brute force, so it only pays
           in low dimension
           (``benchmarks/results/smote.md``).
 
