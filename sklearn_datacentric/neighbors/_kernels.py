@@ -136,7 +136,9 @@ def _split_dim(data, start, end):
     for j in range(start, end, step):
         m += 1
         for f in range(d):
-            v = data[j, f]
+            # shifted by the node's first row: no cancellation when the
+            # values lie far from 0 (features with a large offset)
+            v = data[j, f] - data[start, f]
             s1[f] += v
             s2[f] += v * v
     best = 0

@@ -399,14 +399,15 @@ def test_build_kdtree_invariants_with_ties(dtype):
 
 
 def test_build_kdtree_splits_on_the_largest_variance():
-    # feature 0: +-1 (variance 1, range 2); feature 1: uniform on [-1.5, 1.5]
-    # (variance 0.75, range 3): the root splits feature 0, where the largest
-    # range would split feature 1
+    # feature 1: +-1 (variance 1, range 2); feature 0: uniform on [-1.5, 1.5]
+    # (variance 0.75, range 3): the root splits feature 1, where the largest
+    # range would split feature 0
     rng = np.random.default_rng(0)
-    X = np.column_stack([rng.choice([-1.0, 1.0], 5000), rng.uniform(-1.5, 1.5, 5000)])
+    X = np.column_stack([rng.uniform(-1.5, 1.5, 5000), rng.choice([-1.0, 1.0], 5000)])
     n_levels, _ = tree_shape(X.shape[0], 32)
-    sdim = build_kdtree(X, n_levels)[5]
-    assert sdim[0] == 0
+    assert build_kdtree(X, n_levels)[5][0] == 1
+    # the same far from the origin (the sums of squares must not cancel)
+    assert build_kdtree(X + 1e9, n_levels)[5][0] == 1
 
 
 # -- the tree on the principal axes (rotation) --------------------------------
