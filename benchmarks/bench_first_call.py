@@ -332,9 +332,8 @@ def main():
     body = (
         "Each row is a new Python process with an empty numba cache "
         "(`NUMBA_CACHE_DIR` set to a new empty folder, checked by the child). "
-        "The machine was shared with other jobs while this ran (2 cores): "
-        "absolute times are noisy, the differences within a table are taken "
-        "in the same run.\n\n"
+        "Absolute times depend on the other load of the machine (2 cores; "
+        "compare within a table, whose rows are taken in the same run).\n\n"
         "## First SMOTE-family calls, 2,000 x 10 rows\n\n"
         + smote
         + "\n## First call of every public estimator (300 x 4 data of "
